@@ -1,0 +1,355 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from tmverify import clock
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    US_ATTORNEY = "us_attorney", "US attorney"
+    CA_ATTORNEY = "ca_attorney", "Canadian attorney"
+    SUPPORT_STAFF = "support_staff", "Attorney support staff"
+
+
+ATTORNEY_ROLES = {Role.US_ATTORNEY, Role.CA_ATTORNEY}
+FILER_ROLES = {Role.OWNER, Role.US_ATTORNEY, Role.CA_ATTORNEY, Role.SUPPORT_STAFF}
+
+
+class IdentityState(models.TextChoices):
+    UNVERIFIED = "unverified", "Unverified"
+    PENDING_REVIEW = "pending_review", "Paper form pending review"
+    VERIFIED = "verified", "Verified"
+    FRAUD_HOLD = "fraud_hold", "On hold for fraud review"
+    REJECTED = "rejected", "Rejected"
+    SUSPENDED = "suspended", "Suspended"
+
+
+# `locked` is not stored: it overlays `unverified` while the attempt limiter locks (R5).
+LOCKED = "locked"
+
+
+class Method(models.TextChoices):
+    ONLINE = "online", "Online provider"
+    VIDEO = "video", "Video call with an agent"
+    PAPER = "paper", "Notarized paper form"
+    PATENT = "patent", "Carried over from the patent side"
+
+
+PROVIDER_METHODS = {Method.ONLINE, Method.VIDEO}
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
+    """One account is one natural person (R1), with a one-time identity state (R3)."""
+
+    email = models.EmailField(unique=True)
+    first_name = models.CharField("legal first name", max_length=100)
+    last_name = models.CharField("legal last name", max_length=100)
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    country = models.CharField(max_length=2, default="US")
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=clock.now)
+
+    identity_state = FSMField(
+        max_length=20, choices=IdentityState.choices, default=IdentityState.UNVERIFIED, protected=True
+    )
+    identity_method = models.CharField(max_length=10, choices=Method.choices, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    # State to return to when a suspension is lifted.
+    state_before_suspension = models.CharField(max_length=20, choices=IdentityState.choices, blank=True)
+    # R6: keyed fingerprint of the verified document; the number itself only encrypted.
+    document_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    document_ciphertext = models.TextField(blank=True)
+    # R6: the verified account whose document this account presented.
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    held_at = models.DateTimeField(null=True, blank=True)
+    # R5: set when the attempt limiter locks; attempts before it no longer count.
+    idv_locked_until = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        permissions = [
+            ("review_paper", "Can review paper identity verifications"),
+            ("review_fraud", "Can decide fraud holds"),
+            ("suspend_account", "Can suspend and reinstate accounts"),
+            ("sanction_filing", "Can suspend and terminate filings"),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.first_name
+
+    # --- predicates -------------------------------------------------------------------
+    @property
+    def is_verified(self) -> bool:
+        return self.identity_state == IdentityState.VERIFIED
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.identity_state == IdentityState.SUSPENDED
+
+    @property
+    def is_attorney(self) -> bool:
+        return self.role in ATTORNEY_ROLES
+
+    def is_locked(self, now=None) -> bool:
+        now = now or clock.now()
+        return bool(self.idv_locked_until and now < self.idv_locked_until)
+
+    @property
+    def identity_status(self) -> str:
+        """The identity state as SCENARIOS.md reports it, with the lockout overlay."""
+        if self.identity_state == IdentityState.UNVERIFIED and self.is_locked():
+            return LOCKED
+        return self.identity_state
+
+    def is_office_staff(self) -> bool:
+        return self.has_perm("accounts.review_paper")
+
+    def is_supervisor(self) -> bool:
+        return self.has_perm("accounts.review_fraud")
+
+    # --- transitions (the one list of allowed moves) ----------------------------------
+    def _mark_verified(self, method: str) -> None:
+        self.identity_method = method
+        self.verified_at = clock.now()
+
+    @transition(field=identity_state, source=IdentityState.UNVERIFIED, target=IdentityState.VERIFIED)
+    def verify_with_provider(self, method: str):
+        self._mark_verified(method)
+
+    @transition(field=identity_state, source=IdentityState.UNVERIFIED, target=IdentityState.VERIFIED)
+    def carry_over_patent_verification(self):
+        self._mark_verified(Method.PATENT)
+
+    @transition(field=identity_state, source=IdentityState.UNVERIFIED, target=IdentityState.PENDING_REVIEW)
+    def file_paper_form(self):
+        pass
+
+    @transition(field=identity_state, source=IdentityState.PENDING_REVIEW, target=IdentityState.VERIFIED)
+    def approve_paper_form(self):
+        self._mark_verified(Method.PAPER)
+
+    @transition(field=identity_state, source=IdentityState.PENDING_REVIEW, target=IdentityState.UNVERIFIED)
+    def reject_paper_form(self):
+        pass
+
+    @transition(
+        field=identity_state,
+        source=[IdentityState.UNVERIFIED, IdentityState.PENDING_REVIEW],
+        target=IdentityState.FRAUD_HOLD,
+    )
+    def hold_for_fraud(self, duplicate_of, method: str):
+        self.duplicate_of = duplicate_of
+        self.identity_method = method
+        self.held_at = clock.now()
+
+    @transition(field=identity_state, source=IdentityState.FRAUD_HOLD, target=IdentityState.VERIFIED)
+    def pass_fraud_review(self):
+        self.verified_at = clock.now()
+
+    @transition(field=identity_state, source=IdentityState.FRAUD_HOLD, target=IdentityState.REJECTED)
+    def reject_for_fraud(self):
+        pass
+
+    @transition(field=identity_state, source=IdentityState.REJECTED, target=IdentityState.UNVERIFIED)
+    def reopen_identity(self):
+        self.identity_method = ""
+        self.document_fingerprint = ""
+        self.document_ciphertext = ""
+        self.duplicate_of = None
+
+    @transition(
+        field=identity_state,
+        source=[s for s in IdentityState.values if s != IdentityState.SUSPENDED],
+        target=IdentityState.SUSPENDED,
+    )
+    def suspend(self):
+        self.state_before_suspension = self.identity_state
+
+    @transition(
+        field=identity_state,
+        source=IdentityState.SUSPENDED,
+        target=RETURN_VALUE(*[s for s in IdentityState.values if s != IdentityState.SUSPENDED]),
+    )
+    def reinstate(self):
+        previous = self.state_before_suspension or IdentityState.UNVERIFIED
+        self.state_before_suspension = ""
+        return previous
+
+
+class BarAdmission(models.Model):
+    """An attorney's bar admission (R16): jurisdiction, number where issued, standing."""
+
+    attorney = models.ForeignKey(User, on_delete=models.CASCADE, related_name="bar_admissions")
+    jurisdiction = models.CharField(max_length=64)
+    number = models.CharField(max_length=32, blank=True)
+    admitted = models.DateField(null=True, blank=True)
+    good_standing = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["jurisdiction", "number"])]
+
+    def __str__(self):
+        return f"{self.jurisdiction} {self.number or '(no number)'}"
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.jurisdiction and self.admitted and self.good_standing)
+
+
+class VerificationRequest(models.Model):
+    """A one-time nonce handed to the identity provider; its signed result must echo it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_requests")
+    nonce = models.CharField(max_length=64, unique=True)
+    method = models.CharField(max_length=10, choices=Method.choices)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class VerificationAttempt(models.Model):
+    """One answer of the provider (or a locked attempt that never reached it), for R5."""
+
+    class Outcome(models.TextChoices):
+        PASS = "pass"
+        FAIL = "fail"
+        LOCKED = "locked"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_attempts")
+    at = models.DateTimeField()
+    method = models.CharField(max_length=10, choices=Method.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "outcome", "at"])]
+
+
+class PaperVerification(ConcurrentTransitionMixin, models.Model):
+    """A notarized paper verification form waiting for office review (R4)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="paper_verifications")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    document_country = models.CharField(max_length=2)
+    document_ciphertext = models.TextField()
+    document_fingerprint = models.CharField(max_length=64, db_index=True)
+    scan_name = models.CharField(max_length=100, blank=True)
+    scan_content_type = models.CharField(max_length=50, blank=True)
+    state = FSMField(max_length=10, choices=State.choices, default=State.PENDING, protected=True)
+    filed_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["filed_at", "pk"]
+
+    def _decide(self, reviewer, reason):
+        self.reviewed_by = reviewer
+        self.reviewed_at = clock.now()
+        self.review_reason = reason
+
+    @transition(field=state, source=State.PENDING, target=State.APPROVED)
+    def approve(self, reviewer, reason=""):
+        self._decide(reviewer, reason)
+
+    @transition(field=state, source=State.PENDING, target=State.REJECTED)
+    def reject(self, reviewer, reason=""):
+        self._decide(reviewer, reason)
+
+
+class PatentIdentity(models.Model):
+    """A person verified through the patent side (R7), imported from the patent registry."""
+
+    email = models.EmailField(unique=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    patent_account = models.CharField(max_length=64, blank=True)
+    # The trademark role the patent record determines; blank when it cannot.
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    verified_on = models.DateField()
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} <{self.email}>"
+
+
+class Sponsorship(ConcurrentTransitionMixin, models.Model):
+    """A verified attorney sponsors a support-staff member (R10)."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        ACTIVE = "active", "Active"
+        DENIED = "denied", "Denied"
+        ENDED = "ended", "Ended"
+
+    attorney = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sponsorships_given")
+    staff = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sponsorships")
+    state = FSMField(max_length=10, choices=State.choices, default=State.REQUESTED, protected=True)
+    created_at = models.DateTimeField(default=clock.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attorney", "staff"],
+                condition=Q(state__in=["requested", "active"]),
+                name="one_open_sponsorship_per_pair",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.attorney.full_name} sponsors {self.staff.full_name} ({self.state})"
+
+    @transition(field=state, source=State.REQUESTED, target=State.ACTIVE)
+    def approve(self):
+        self.decided_at = clock.now()
+
+    @transition(field=state, source=State.REQUESTED, target=State.DENIED)
+    def deny(self):
+        self.decided_at = clock.now()
+
+    @transition(field=state, source=[State.REQUESTED, State.ACTIVE], target=State.ENDED)
+    def end(self, by):
+        self.ended_at = clock.now()
+        self.ended_by = by

@@ -1,0 +1,27 @@
+"""Office staff: users in the `examiner` and `supervisor` groups with declared permissions."""
+
+from django.contrib.auth.models import Group, Permission
+
+OFFICE_GROUPS = {
+    "examiner": ["review_paper"],
+    "supervisor": ["review_paper", "review_fraud", "suspend_account", "sanction_filing"],
+}
+
+
+def office_group(name: str) -> Group:
+    """The group with exactly its declared permissions (created on first use)."""
+    if name not in OFFICE_GROUPS:
+        raise ValueError(f"unknown office group {name!r}")
+    group, _ = Group.objects.get_or_create(name=name)
+    permissions = Permission.objects.filter(content_type__app_label="accounts", codename__in=OFFICE_GROUPS[name])
+    group.permissions.set(permissions)
+    return group
+
+
+def make_office_staff(user, group_name: str) -> None:
+    user.groups.add(office_group(group_name))
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    # drop Django's per-instance permission cache so the new group counts at once
+    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cache, None)

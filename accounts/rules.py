@@ -1,0 +1,124 @@
+"""Identity rules (R1-R7, R10, R11): who may act, as reasons rather than booleans."""
+
+import re
+from datetime import date
+
+from tmverify import clock, policy
+from tmverify.reasons import Reason, reason
+
+from .models import ATTORNEY_ROLES, IdentityState, Role, Sponsorship, User
+
+# R1: words that make a name read as a company or a shared desk.
+_NOT_A_PERSON = re.compile(
+    r"(\b(llc|l\.l\.c|inc|incorporated|ltd|limited|corp|corporation|company|co\.|gmbh|plc|llp|"
+    r"pty|admin|administrator|support|desk|team|office|department|dept|group|services|paralegals|"
+    r"trademarks|holdings)\b|公司|有限)",
+    re.IGNORECASE,
+)
+
+
+def is_natural_person_name(first_name: str, last_name: str) -> bool:
+    """R1: both names present and neither reads as a company or a shared desk."""
+    if not first_name.strip() or not last_name.strip():
+        return False
+    return not _NOT_A_PERSON.search(f"{first_name} {last_name}")
+
+
+def identity_required(user: User, on: date | None = None) -> bool:
+    """R2/R11: does this account need a verified identity to act on this day?"""
+    on = on or clock.today()
+    return on >= policy.current().mandatory_date(user.role or Role.OWNER)
+
+
+_UNVERIFIED_MESSAGES = {
+    IdentityState.UNVERIFIED: "Verify your identity (online, by video or with the notarized paper form) before you do this.",
+    IdentityState.PENDING_REVIEW: "Your notarized paper form is waiting for office review; you can act once it is approved.",
+    IdentityState.FRAUD_HOLD: "Your account is on hold for office review of a duplicate identity.",
+    IdentityState.REJECTED: "Your identity verification was rejected; contact the office.",
+}
+
+
+def suspension_reasons(user: User) -> list[Reason]:
+    if user.is_suspended:
+        return [reason("account_suspended", "This account is suspended by the office; it cannot act until reinstated.")]
+    return []
+
+
+def identity_reasons(user: User, on: date | None = None) -> list[Reason]:
+    """What stops this account acting as a filer today: role (R7) and identity (R2, R11)."""
+    reasons = []
+    if not user.role:
+        reasons.append(reason("role_required"))
+    if identity_required(user, on) and not user.is_verified:
+        reasons.append(reason("identity_unverified", _UNVERIFIED_MESSAGES.get(user.identity_state)))
+    return reasons
+
+
+def has_active_sponsorship(staff: User, attorney: User | None = None) -> bool:
+    """R10: staff act only while sponsored by an attorney who may act today."""
+    sponsorships = Sponsorship.objects.filter(staff=staff, state=Sponsorship.State.ACTIVE).select_related("attorney")
+    if attorney is not None:
+        sponsorships = sponsorships.filter(attorney=attorney)
+    return any(is_sponsoring_attorney(s.attorney) for s in sponsorships)
+
+
+def is_sponsoring_attorney(attorney: User) -> bool:
+    return (
+        attorney.role in ATTORNEY_ROLES
+        and not attorney.is_suspended
+        and (attorney.is_verified or not identity_required(attorney))
+    )
+
+
+def sponsorship_reasons(user: User) -> list[Reason]:
+    if user.role == Role.SUPPORT_STAFF and not has_active_sponsorship(user):
+        return [reason("sponsorship_required")]
+    return []
+
+
+def acting_reasons(user: User, on: date | None = None) -> list[Reason]:
+    """Every reason this account may not act as a filer today (suspension first)."""
+    suspended = suspension_reasons(user)
+    if suspended:
+        return suspended
+    return identity_reasons(user, on) + sponsorship_reasons(user)
+
+
+def verification_reasons(user: User, role: str, on: date | None = None) -> list[Reason]:
+    """May this account start identity verification now, for `role`? (R1-R5)."""
+    on = on or clock.today()
+    suspended = suspension_reasons(user)
+    if suspended:
+        return suspended
+    reasons = []
+    if user.identity_state == IdentityState.VERIFIED:
+        return [reason("already_verified")]
+    if user.identity_state != IdentityState.UNVERIFIED:
+        return [reason("invalid_state", _UNVERIFIED_MESSAGES.get(user.identity_state))]
+    if role not in Role.values:
+        return [
+            reason(
+                "role_required",
+                "Choose the role you verify as: owner, US attorney, Canadian attorney or support staff.",
+            )
+        ]
+    opens = policy.current().opening_date(role)
+    if on < opens:
+        reasons.append(
+            reason("verification_not_available", f"Identity verification for this role opens on {opens.isoformat()}.")
+        )
+    if not is_natural_person_name(user.first_name, user.last_name):
+        reasons.append(reason("not_a_natural_person"))
+    if user.is_locked():
+        until = user.idv_locked_until.strftime("%Y-%m-%d %H:%M UTC")
+        reasons.append(reason("verification_locked", f"Too many failed attempts; try again after {until}."))
+    return reasons
+
+
+def office_reasons(user: User, permission: str) -> list[Reason]:
+    """Office-staff actions: the account must hold the permission (examiner/supervisor)."""
+    if user.is_suspended:
+        return suspension_reasons(user)
+    if not user.has_perm(f"accounts.{permission}"):
+        return [reason("role_not_permitted", "Only office staff with this permission may do this.")]
+    return []

@@ -1,0 +1,577 @@
+"""Identity use cases. Each locks its rows, asks the rules, runs the transition, saves
+and audits in one transaction, and refuses with `Refused(reasons)`."""
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django_fsm import can_proceed
+
+from tmverify import audit, clock, crypto
+from tmverify.reasons import Refused, reason, refuse_if
+
+from . import rules
+from .models import (
+    ATTORNEY_ROLES,
+    PROVIDER_METHODS,
+    BarAdmission,
+    IdentityState,
+    PaperVerification,
+    PatentIdentity,
+    Role,
+    Sponsorship,
+    User,
+    VerificationAttempt,
+    VerificationRequest,
+)
+from .provider import InvalidProviderResult, SimulatedProvider, get_provider
+
+
+def _locked(user: User) -> User:
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
+def _check_role(role: str, *, allow_blank: bool = False) -> None:
+    if role == "" and allow_blank:
+        return
+    if role not in Role.values:
+        raise ValidationError(f"Unknown role {role!r}; choose one of: {', '.join(Role.values)}.", code="role")
+
+
+# --- accounts --------------------------------------------------------------------------
+def register_user(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str | None = None,
+    role: str = "",
+    country: str = "US",
+) -> User:
+    """Create an account (one natural person); carry over a patent-side verification (R7)."""
+    _check_role(role, allow_blank=True)
+    if len(country) != 2 or not country.isalpha():
+        raise ValidationError("The country must be a two-letter ISO code.", code="country")
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError("An account with this email already exists.", code="email")
+        user = User.objects.create_user(
+            email, password, first_name=first_name, last_name=last_name, role=role, country=country.upper()
+        )
+        audit.record("account.created", user, actor=user, to_state=user.identity_state)
+        _carry_over_patent(user)
+    return user
+
+
+def update_profile(user: User, *, first_name: str, last_name: str, role: str = "") -> User:
+    """Self-service name and role changes; refused once verified, when they are locked (R3)."""
+    _check_role(role, allow_blank=True)
+    with audit.refusals_recorded("account.update", user, user), transaction.atomic():
+        user = _locked(user)
+        refuse_if(rules.suspension_reasons(user))
+        if user.identity_state != IdentityState.UNVERIFIED:
+            raise Refused(
+                reason("invalid_state", "Your verified name and role are locked; ask the office to change them.")
+            )
+        user.first_name, user.last_name, user.role = first_name, last_name, role
+        user.save(update_fields=["first_name", "last_name", "role"])
+        audit.record("account.updated", user, actor=user)
+    return user
+
+
+def add_bar_admission(
+    attorney: User, *, jurisdiction: str, number: str = "", admitted: date | None, good_standing: bool = True
+) -> BarAdmission:
+    """Record an attorney's bar admission (R16)."""
+    if attorney.role not in ATTORNEY_ROLES:
+        raise ValidationError("Only attorneys have bar admissions.", code="role")
+    if not jurisdiction.strip():
+        raise ValidationError("Give the bar jurisdiction.", code="jurisdiction")
+    if admitted is not None and admitted > clock.today():
+        raise ValidationError("The admission date cannot be in the future.", code="admitted")
+    with transaction.atomic():
+        admission = BarAdmission.objects.create(
+            attorney=attorney,
+            jurisdiction=jurisdiction.strip(),
+            number=number.strip(),
+            admitted=admitted,
+            good_standing=good_standing,
+        )
+        audit.record("account.bar_admission_added", attorney, actor=attorney, data={"jurisdiction": jurisdiction})
+    return admission
+
+
+def choose_role(user: User, role: str) -> User:
+    """R7: a verified account with no role yet chooses one; afterwards it is locked (R3)."""
+    _check_role(role)
+    with audit.refusals_recorded("account.choose_role", user, user), transaction.atomic():
+        user = _locked(user)
+        refuse_if(rules.suspension_reasons(user))
+        if not user.is_verified or user.role:
+            raise Refused(reason("invalid_state", "Only a verified account with no role yet can choose one."))
+        user.role = role
+        user.save(update_fields=["role"])
+        audit.record("account.role_chosen", user, actor=user, data={"role": role})
+    return user
+
+
+# --- verification through a provider (R4, R5, R6) ---------------------------------------
+def start_verification(user: User, *, method: str, role: str) -> VerificationRequest:
+    """Issue a one-time nonce for the provider; refused before anything reaches it."""
+    if method not in PROVIDER_METHODS:
+        raise ValidationError("Online and video verification go through the provider.", code="method")
+    with audit.refusals_recorded("identity.start", user, user), transaction.atomic():
+        user = _locked(user)
+        refuse_if(rules.verification_reasons(user, role))
+        now = clock.now()
+        request = VerificationRequest.objects.create(
+            user=user,
+            nonce=secrets.token_urlsafe(24),
+            method=method,
+            role=role,
+            created_at=now,
+            expires_at=now + settings.TMVERIFY_PROVIDER_RESULT_TTL,
+        )
+        audit.record("identity.started", user, actor=user, data={"method": method, "role": role})
+    return request
+
+
+def _record_failure(user: User, method: str) -> None:
+    """R5: the Nth failure within the window (since the last lock) locks for the window."""
+    now = clock.now()
+    VerificationAttempt.objects.create(user=user, at=now, method=method, outcome=VerificationAttempt.Outcome.FAIL)
+    since = now - settings.IDV_ATTEMPT_WINDOW
+    if user.idv_locked_until and user.idv_locked_until > since:
+        since = user.idv_locked_until
+    failures = VerificationAttempt.objects.filter(
+        user=user, outcome=VerificationAttempt.Outcome.FAIL, at__gt=since
+    ).count()
+    if failures >= settings.IDV_MAX_ATTEMPTS:
+        user.idv_locked_until = now + settings.IDV_ATTEMPT_WINDOW
+        user.save(update_fields=["idv_locked_until"])
+        audit.record("identity.locked", user, actor=user, data={"until": user.idv_locked_until.isoformat()})
+
+
+def _other_verified_account(user: User, fingerprint: str) -> User | None:
+    return (
+        User.objects.filter(document_fingerprint=fingerprint, identity_state=IdentityState.VERIFIED)
+        .exclude(pk=user.pk)
+        .first()
+    )
+
+
+def _settle_identity(user: User, *, method: str, role: str, country: str, ciphertext: str, fp: str, approve) -> bool:
+    """Store the evidence, then verify or (R6) hold for fraud; True when held."""
+    user.document_fingerprint = fp
+    user.document_ciphertext = ciphertext
+    user.role = role
+    other = _other_verified_account(user, fp)
+    before = user.identity_state
+    if other is not None:
+        user.hold_for_fraud(other, method)
+    else:
+        approve()
+    user.save()
+    audit.record(
+        "identity.held_for_fraud" if other else "identity.verified",
+        user,
+        actor=user,
+        from_state=before,
+        to_state=user.identity_state,
+        data={"method": method, "role": role, "document_country": country},
+    )
+    return other is not None
+
+
+_DUPLICATE = reason(
+    "duplicate_identity",
+    "This document is already behind another verified account; the account is on hold for office review.",
+)
+
+
+def complete_verification(user: User, token: str, provider: SimulatedProvider | None = None) -> User:
+    """Accept only a valid, unexpired, unused result signed by the provider.
+
+    A failure counts toward the lockout (R5); a duplicate document puts the account on
+    fraud hold (R6). Both are kept, and the step is still refused.
+    """
+    provider = provider or get_provider()
+    outcome: Refused | None = None
+    with audit.refusals_recorded("identity.verify", user, user):
+        with transaction.atomic():
+            user = _locked(user)
+            try:
+                result = provider.read_result(token)
+            except InvalidProviderResult as exc:
+                raise Refused(reason("verification_failed", f"The provider's result was refused: {exc}.")) from exc
+            request = (
+                VerificationRequest.objects.select_for_update()
+                .filter(user=user, nonce=result.nonce, used_at__isnull=True)
+                .first()
+            )
+            if request is None or result.subject != str(user.pk) or result.method != request.method:
+                raise Refused(
+                    reason("verification_failed", "The provider's result was already used or is not for this request.")
+                )
+            request.used_at = clock.now()
+            request.save(update_fields=["used_at"])
+            refuse_if(rules.verification_reasons(user, request.role))
+            if not result.passed:
+                _record_failure(user, request.method)
+                outcome = Refused(reason("verification_failed"))
+            else:
+                VerificationAttempt.objects.create(
+                    user=user, at=clock.now(), method=request.method, outcome=VerificationAttempt.Outcome.PASS
+                )
+                held = _settle_identity(
+                    user,
+                    method=request.method,
+                    role=request.role,
+                    country=result.document_country,
+                    ciphertext=crypto.encrypt(
+                        result.document_number, context=f"user:{user.pk}:{result.document_country}"
+                    ),
+                    fp=crypto.fingerprint(result.document_country, result.document_number),
+                    approve=lambda: user.verify_with_provider(request.method),
+                )
+                if held:
+                    outcome = Refused(_DUPLICATE)
+        if outcome is not None:
+            raise outcome
+    return user
+
+
+def verify_with_simulated_provider(
+    user: User, *, method: str, role: str, document_country: str, document_number: str, passed: bool
+) -> User:
+    """The whole provider round trip (start, provider answers, complete), as one call."""
+    request = start_verification(user, method=method, role=role)
+    provider = get_provider()
+    token = provider.issue(
+        subject=str(user.pk),
+        nonce=request.nonce,
+        method=method,
+        passed=passed,
+        document_country=document_country,
+        document_number=document_number,
+    )
+    return complete_verification(user, token, provider)
+
+
+# --- notarized paper form (R4) ---------------------------------------------------------
+def file_paper_verification(
+    user: User, *, role: str, document_country: str, document_number: str, scan=None
+) -> PaperVerification:
+    """File the notarized form; the account waits for office review."""
+    scan_name = scan_type = ""
+    if scan is not None:
+        from tmverify.uploads import store_upload
+
+        scan_name, scan_type = store_upload(scan)
+    with audit.refusals_recorded("identity.paper_filed", user, user), transaction.atomic():
+        user = _locked(user)
+        # the attempt limiter (R5) is about provider attempts; paper is reviewed by people
+        refuse_if([r for r in rules.verification_reasons(user, role) if r.code != "verification_locked"])
+        before = user.identity_state
+        user.file_paper_form()
+        user.save()
+        paper = PaperVerification.objects.create(
+            user=user,
+            role=role,
+            document_country=document_country.upper(),
+            document_ciphertext=crypto.encrypt(document_number, context=f"user:{user.pk}:{document_country.upper()}"),
+            document_fingerprint=crypto.fingerprint(document_country, document_number),
+            scan_name=scan_name,
+            scan_content_type=scan_type,
+            filed_at=clock.now(),
+        )
+        audit.record("identity.paper_filed", user, actor=user, from_state=before, to_state=user.identity_state)
+    return paper
+
+
+def pending_paper_for(user: User) -> PaperVerification | None:
+    return PaperVerification.objects.filter(user=user, state=PaperVerification.State.PENDING).first()
+
+
+def review_paper_verification(
+    reviewer: User, paper: PaperVerification, *, approve: bool, note: str = ""
+) -> PaperVerification:
+    """Office review of a paper form: approve (verified, or fraud hold on a duplicate) or reject."""
+    outcome: Refused | None = None
+    with audit.refusals_recorded("identity.paper_review", paper, reviewer):
+        with transaction.atomic():
+            reviewer = User.objects.get(pk=reviewer.pk)
+            refuse_if(rules.office_reasons(reviewer, "review_paper"))
+            # lock the form and its account so two reviewers can't both decide
+            paper = PaperVerification.objects.select_for_update().get(pk=paper.pk)
+            user = _locked(paper.user)
+            if user.pk == reviewer.pk:
+                raise Refused(reason("forbidden", "You cannot review your own identity verification."))
+            if paper.state != PaperVerification.State.PENDING or user.identity_state != IdentityState.PENDING_REVIEW:
+                raise Refused(reason("invalid_state", "This paper form is not pending review."))
+            if approve:
+                paper.approve(reviewer, note)
+                paper.save()
+                audit.record(
+                    "identity.paper_approved", paper, actor=reviewer, to_state=paper.state, data={"note": note}
+                )
+                held = _settle_identity(
+                    user,
+                    method="paper",
+                    role=paper.role,
+                    country=paper.document_country,
+                    ciphertext=paper.document_ciphertext,
+                    fp=paper.document_fingerprint,
+                    approve=user.approve_paper_form,
+                )
+                if held:
+                    outcome = Refused(_DUPLICATE)
+            else:
+                paper.reject(reviewer, note)
+                paper.save()
+                before = user.identity_state
+                user.reject_paper_form()
+                user.save()
+                audit.record(
+                    "identity.paper_rejected", paper, actor=reviewer, to_state=paper.state, data={"note": note}
+                )
+                audit.record(
+                    "identity.paper_rejected", user, actor=reviewer, from_state=before, to_state=user.identity_state
+                )
+        if outcome is not None:
+            raise outcome
+    return paper
+
+
+# --- office decisions on accounts (R3, R6, R23) ------------------------------------------
+def _office_transition(action: str, officer: User, subject: User, permission: str, move, note: str) -> User:
+    with audit.refusals_recorded(action, subject, officer), transaction.atomic():
+        officer = User.objects.get(pk=officer.pk)
+        refuse_if(rules.office_reasons(officer, permission))
+        subject = _locked(subject)
+        if subject.pk == officer.pk:
+            raise Refused(reason("forbidden", "You cannot decide on your own account."))
+        before = subject.identity_state
+        transition = getattr(subject, move)
+        if not can_proceed(transition):
+            raise Refused(reason("invalid_state", f"Not possible while the account is {subject.identity_status}."))
+        transition()
+        subject.save()
+        audit.record(
+            action, subject, actor=officer, from_state=before, to_state=subject.identity_state, data={"note": note}
+        )
+    return subject
+
+
+def review_fraud_hold(supervisor: User, subject: User, *, passed: bool, note: str = "") -> User:
+    """R6: a supervisor passes (verified) or rejects (rejected) an account on fraud hold."""
+    move = "pass_fraud_review" if passed else "reject_for_fraud"
+    return _office_transition("identity.fraud_review", supervisor, subject, "review_fraud", move, note)
+
+
+def reopen_rejected_identity(supervisor: User, subject: User, *, note: str = "") -> User:
+    """Only office staff undo a fraud rejection; the account may then verify again."""
+    return _office_transition("identity.reopened", supervisor, subject, "review_fraud", "reopen_identity", note)
+
+
+def suspend_account(supervisor: User, subject: User, *, note: str = "") -> User:
+    """R23: no login, no filing, until reinstated. Sessions end at the next request."""
+    return _office_transition("account.suspended", supervisor, subject, "suspend_account", "suspend", note)
+
+
+def reinstate_account(supervisor: User, subject: User, *, note: str = "") -> User:
+    return _office_transition("account.reinstated", supervisor, subject, "suspend_account", "reinstate", note)
+
+
+def correct_verified_identity(
+    officer: User, subject: User, *, first_name: str, last_name: str, role: str, note: str
+) -> User:
+    """R3: changing a verified name or role is an office-staff action."""
+    _check_role(role, allow_blank=True)
+    with audit.refusals_recorded("account.corrected", subject, officer), transaction.atomic():
+        officer = User.objects.get(pk=officer.pk)
+        refuse_if(rules.office_reasons(officer, "review_fraud"))
+        subject = _locked(subject)
+        old = {"first_name": subject.first_name, "last_name": subject.last_name, "role": subject.role}
+        subject.first_name, subject.last_name, subject.role = first_name, last_name, role
+        subject.save(update_fields=["first_name", "last_name", "role"])
+        audit.record("account.corrected", subject, actor=officer, data={"before": old, "note": note})
+    return subject
+
+
+# --- patent carry-over (R7) --------------------------------------------------------------
+def _carry_over_patent(user: User) -> bool:
+    record = PatentIdentity.objects.filter(email__iexact=user.email).first()
+    if (
+        record is None
+        or user.identity_state != IdentityState.UNVERIFIED
+        or record.last_name.casefold() != user.last_name.casefold()
+    ):
+        return False
+    before = user.identity_state
+    user.carry_over_patent_verification()
+    # R7: the patent record decides the role when it can; otherwise the person chooses.
+    user.role = record.role
+    user.save()
+    audit.record(
+        "identity.patent_carried_over",
+        user,
+        actor=user,
+        from_state=before,
+        to_state=user.identity_state,
+        data={"role": record.role},
+    )
+    return True
+
+
+PATENT_CSV_COLUMNS = ["email", "first_name", "last_name", "patent_account", "role", "verified_on"]
+
+
+@dataclass
+class PatentImport:
+    imported: int
+    carried_over: int
+
+
+def import_patent_identities(text: str) -> PatentImport:
+    """Load the patent-side registry from CSV; any bad row rejects the whole file.
+
+    Raises ValidationError listing every bad row by line number.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in PATENT_CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ValidationError([f"line 1: missing column(s): {', '.join(missing)}"])
+    errors, rows, seen = [], [], set()
+    for line, row in enumerate(reader, start=2):
+        problems = []
+        email = (row.get("email") or "").strip().lower()
+        if "@" not in email:
+            problems.append("email is not an email address")
+        elif email in seen:
+            problems.append("email appears twice in the file")
+        if not (row.get("first_name") or "").strip() or not (row.get("last_name") or "").strip():
+            problems.append("first and last name are required")
+        role = (row.get("role") or "").strip()
+        if role and role not in Role.values:
+            problems.append(f"unknown role {role!r}")
+        try:
+            verified_on = date.fromisoformat((row.get("verified_on") or "").strip())
+        except ValueError:
+            problems.append("verified_on must be a date (YYYY-MM-DD)")
+            verified_on = None
+        if problems:
+            errors.append(f"line {line}: {'; '.join(problems)}")
+            continue
+        seen.add(email)
+        rows.append((email, row, role, verified_on))
+    if errors:
+        raise ValidationError(errors)
+    carried = 0
+    with transaction.atomic():
+        for email, row, role, verified_on in rows:
+            PatentIdentity.objects.update_or_create(
+                email=email,
+                defaults={
+                    "first_name": row["first_name"].strip(),
+                    "last_name": row["last_name"].strip(),
+                    "patent_account": (row.get("patent_account") or "").strip(),
+                    "role": role,
+                    "verified_on": verified_on,
+                },
+            )
+        for user in User.objects.select_for_update().filter(
+            email__in=[r[0] for r in rows], identity_state=IdentityState.UNVERIFIED
+        ):
+            carried += _carry_over_patent(user)
+    return PatentImport(imported=len(rows), carried_over=carried)
+
+
+# --- sponsorship of support staff (R10) ---------------------------------------------------
+def _open_sponsorship(attorney: User, staff: User) -> Sponsorship | None:
+    return (
+        Sponsorship.objects.select_for_update()
+        .filter(attorney=attorney, staff=staff, state__in=[Sponsorship.State.REQUESTED, Sponsorship.State.ACTIVE])
+        .first()
+    )
+
+
+def _sponsorship_party_reasons(attorney: User, staff: User) -> list:
+    reasons = []
+    if attorney.role not in ATTORNEY_ROLES:
+        reasons.append(reason("role_not_permitted", "Only a US or Canadian attorney can sponsor support staff."))
+    if staff.role != Role.SUPPORT_STAFF:
+        reasons.append(reason("role_not_permitted", "Only support staff can be sponsored."))
+    return reasons
+
+
+def sponsor_staff(attorney: User, staff: User) -> Sponsorship:
+    """The attorney sponsors a staff member; active at once."""
+    with audit.refusals_recorded("sponsorship.sponsor", staff, attorney), transaction.atomic():
+        attorney, staff = _locked(attorney), User.objects.get(pk=staff.pk)
+        refuse_if(rules.acting_reasons(attorney) or _sponsorship_party_reasons(attorney, staff))
+        if _open_sponsorship(attorney, staff):
+            raise Refused(reason("invalid_state", "This sponsorship is already requested or active."))
+        sponsorship = Sponsorship.objects.create(attorney=attorney, staff=staff)
+        sponsorship.approve()
+        sponsorship.save()
+        audit.record("sponsorship.sponsored", sponsorship, actor=attorney, to_state=sponsorship.state)
+    return sponsorship
+
+
+def request_sponsorship(staff: User, attorney: User) -> Sponsorship:
+    """Staff ask an attorney to sponsor them; the attorney approves or denies."""
+    with audit.refusals_recorded("sponsorship.request", attorney, staff), transaction.atomic():
+        staff, attorney = _locked(staff), User.objects.get(pk=attorney.pk)
+        refuse_if(
+            rules.suspension_reasons(staff)
+            or _sponsorship_party_reasons(attorney, staff)
+            or rules.identity_reasons(staff)
+        )
+        if _open_sponsorship(attorney, staff):
+            raise Refused(reason("invalid_state", "This sponsorship is already requested or active."))
+        sponsorship = Sponsorship.objects.create(attorney=attorney, staff=staff)
+        audit.record("sponsorship.requested", sponsorship, actor=staff, to_state=sponsorship.state)
+    return sponsorship
+
+
+def find_sponsorship(attorney: User, staff: User) -> Sponsorship | None:
+    """The newest sponsorship between the two, whatever its state."""
+    return Sponsorship.objects.filter(attorney=attorney, staff=staff).order_by("-created_at", "-pk").first()
+
+
+def _decide_sponsorship(action: str, actor: User, sponsorship: Sponsorship, move: str, parties) -> Sponsorship:
+    with audit.refusals_recorded(action, sponsorship, actor), transaction.atomic():
+        sponsorship = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+        actor = User.objects.get(pk=actor.pk)
+        if actor.pk not in parties(sponsorship):
+            raise Refused(reason("forbidden", "This sponsorship is not yours."))
+        refuse_if(rules.suspension_reasons(actor))
+        if move != "end":
+            refuse_if(rules.acting_reasons(actor))
+        transition = getattr(sponsorship, move)
+        if not can_proceed(transition):
+            raise Refused(reason("invalid_state", f"This sponsorship is {sponsorship.state}."))
+        before = sponsorship.state
+        transition(actor) if move == "end" else transition()
+        sponsorship.save()
+        audit.record(action, sponsorship, actor=actor, from_state=before, to_state=sponsorship.state)
+    return sponsorship
+
+
+def approve_sponsorship(attorney: User, sponsorship: Sponsorship) -> Sponsorship:
+    return _decide_sponsorship("sponsorship.approved", attorney, sponsorship, "approve", lambda s: {s.attorney_id})
+
+
+def deny_sponsorship(attorney: User, sponsorship: Sponsorship) -> Sponsorship:
+    return _decide_sponsorship("sponsorship.denied", attorney, sponsorship, "deny", lambda s: {s.attorney_id})
+
+
+def end_sponsorship(actor: User, sponsorship: Sponsorship) -> Sponsorship:
+    """Either side ends it at once (R10)."""
+    return _decide_sponsorship("sponsorship.ended", actor, sponsorship, "end", lambda s: {s.attorney_id, s.staff_id})

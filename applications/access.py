@@ -1,0 +1,41 @@
+"""Who may see a filing. Queries are scoped here: what is not yours is not found."""
+
+from django.db.models import Q
+
+from accounts.models import ATTORNEY_ROLES, Role, Sponsorship, User
+from accounts.rules import is_sponsoring_attorney
+
+from .models import Application
+
+PROFESSIONAL_ROLES = ATTORNEY_ROLES | {Role.SUPPORT_STAFF}
+
+
+def sponsoring_attorney_ids(staff: User) -> list[int]:
+    """R10: attorneys whose active sponsorship lets this staff member act for them."""
+    sponsorships = Sponsorship.objects.filter(staff=staff, state=Sponsorship.State.ACTIVE).select_related("attorney")
+    return [s.attorney_id for s in sponsorships if is_sponsoring_attorney(s.attorney)]
+
+
+def visible_to(user: User) -> Q:
+    """Creator, individual applicant, attorney of record, their sponsored staff, office staff."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_office_staff():
+        return Q()
+    visible = Q(applicant__user=user) | Q(attorney=user)
+    if user.role in PROFESSIONAL_ROLES:
+        # a professional's access as creator ends with the representation (R8)
+        visible |= Q(created_by=user, representation_ended=False)
+    else:
+        visible |= Q(created_by=user)
+    if user.role == Role.SUPPORT_STAFF:
+        visible |= Q(attorney_id__in=sponsoring_attorney_ids(user))
+    return visible
+
+
+def visible_filings(user: User):
+    return Application.objects.filter(visible_to(user))
+
+
+def can_access(user: User, application: Application) -> bool:
+    return visible_filings(user).filter(pk=application.pk).exists()

@@ -1,0 +1,232 @@
+from django.conf import settings
+from django.db import models
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from tmverify import clock
+
+
+class FilingState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_SIGNATURE = "awaiting_signature", "Awaiting signature"
+    SIGNED = "signed", "Signed"
+    SUBMITTED = "submitted", "Submitted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_STATES = [FilingState.DRAFT, FilingState.AWAITING_SIGNATURE, FilingState.SIGNED]
+
+
+class Basis(models.TextChoices):
+    USE = "1a", "1(a) use in commerce"
+    INTENT = "1b", "1(b) intent to use"
+    FOREIGN_APPLICATION = "44d", "44(d) foreign application"
+    FOREIGN_REGISTRATION = "44e", "44(e) foreign registration"
+
+
+class EntityType(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual"
+    CORPORATION = "corporation", "Corporation"
+    LLC = "llc", "Limited liability company"
+    PARTNERSHIP = "partnership", "Partnership"
+    SOLE_PROPRIETORSHIP = "sole_proprietorship", "Sole proprietorship"
+    JOINT_VENTURE = "joint_venture", "Joint venture"
+    TRUST = "trust", "Trust"
+    ASSOCIATION = "association", "Association"
+    OTHER = "other", "Other"
+
+
+class Applicant(models.Model):
+    """The owner of the mark: a person or an organisation, with its domicile (R18)."""
+
+    name = models.CharField(max_length=200, blank=True)
+    entity = models.CharField(max_length=30, choices=EntityType.choices, blank=True)
+    # Country of citizenship, or state/country of organisation.
+    citizenship = models.CharField(max_length=64, blank=True)
+    email = models.EmailField(blank=True)
+    domicile_street = models.CharField(max_length=200, blank=True)
+    domicile_city = models.CharField(max_length=100, blank=True)
+    domicile_region = models.CharField(max_length=100, blank=True)
+    domicile_postal_code = models.CharField(max_length=20, blank=True)
+    domicile_country = models.CharField(max_length=2, blank=True)
+    mailing_address = models.TextField(blank=True)
+    # Set when the applicant is an individual owner with an account here.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="applicants"
+    )
+
+    def __str__(self):
+        return self.name or "(unnamed applicant)"
+
+    @property
+    def has_domicile(self) -> bool:
+        return bool(self.domicile_street.strip() and self.domicile_country)
+
+    @property
+    def has_address(self) -> bool:
+        return self.has_domicile or bool(self.mailing_address.strip())
+
+    @property
+    def is_foreign(self) -> bool:
+        return bool(self.domicile_country) and self.domicile_country != "US"
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    """A TEAS-style trademark application; submitted only when every rule passes."""
+
+    applicant = models.ForeignKey(
+        Applicant, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    mark = models.CharField(max_length=200, blank=True)
+    basis = models.CharField(max_length=3, choices=Basis.choices, blank=True)
+    first_use = models.DateField(null=True, blank=True)
+    specimen = models.BooleanField(default=False)
+    attorney = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="represented_filings"
+    )
+    # R8: once an attorney withdraws, their former access as creator ends.
+    representation_ended = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_filings")
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    state = FSMField(max_length=20, choices=FilingState.choices, default=FilingState.DRAFT, protected=True)
+    serial_number = models.CharField(max_length=8, unique=True, null=True, blank=True)
+    filing_date = models.DateField(null=True, blank=True)
+    fee = models.PositiveIntegerField(null=True, blank=True, help_text="Fixed at submission, whole dollars.")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="submitted_filings"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["created_by", "state"]),
+            models.Index(fields=["submitted_by", "submitted_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.mark or '(no mark)'} [{self.serial_number or self.get_state_display()}]"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def touch(self):
+        self.updated_at = clock.now()
+
+    # --- transitions ------------------------------------------------------------------
+    @transition(
+        field=state, source=[FilingState.DRAFT, FilingState.AWAITING_SIGNATURE], target=FilingState.AWAITING_SIGNATURE
+    )
+    def send_for_signature(self):
+        self.touch()
+
+    @transition(field=state, source=OPEN_STATES, target=FilingState.SIGNED)
+    def sign(self):
+        self.touch()
+
+    @transition(field=state, source=OPEN_STATES, target=FilingState.DRAFT)
+    def return_to_draft(self):
+        """Content or representation changed: what was signed no longer stands."""
+        self.touch()
+
+    @transition(field=state, source=FilingState.SIGNED, target=FilingState.SUBMITTED)
+    def submit(self, *, by, serial_number: str, fee: int):
+        now = clock.now()
+        self.submitted_by = by
+        self.submitted_at = now
+        self.filing_date = now.date()
+        self.serial_number = serial_number
+        self.fee = fee
+        self.updated_at = now
+
+    @transition(field=state, source=OPEN_STATES, target=FilingState.WITHDRAWN)
+    def withdraw(self):
+        self.touch()
+
+
+class GoodsEntry(models.Model):
+    """One goods or services entry in a Nice class; from the ID Manual or free-form text."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="goods")
+    nice_class = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    id_manual = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["nice_class", "pk"]
+
+
+class Flag(models.Model):
+    """A warning raised on a filing (R13, R18, R20, R23); never blocks, never removed."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="flags")
+    code = models.CharField(max_length=40)
+    raised_at = models.DateTimeField(default=clock.now)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "code"], name="one_flag_per_code")]
+        indexes = [models.Index(fields=["code"])]
+
+
+class SignatureMethod(models.TextChoices):
+    FORM = "form", "Signed in the form"
+    LINK = "link", "Signed through the emailed link"
+    UPLOAD = "upload", "Pen-and-ink page uploaded"
+
+
+class Signature(models.Model):
+    """An electronic signature (R12-R15): entered by the signer personally."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures")
+    text = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=100)
+    signed_on = models.DateField()
+    method = models.CharField(max_length=10, choices=SignatureMethod.choices)
+    upload_name = models.CharField(max_length=100, blank=True)
+    upload_content_type = models.CharField(max_length=50, blank=True)
+    declaration_accepted = models.BooleanField(default=False)
+    # Set when the filing changed after signing; the signature no longer counts.
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["signed_on", "pk"]
+
+
+class SignatureLink(models.Model):
+    """A single-use, expiring signing link. Only a hash of the token is stored."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="signature_links")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signature_links")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["application", "signer"])]
+
+    def is_usable(self, now=None) -> bool:
+        now = now or clock.now()
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at
+
+
+class SerialCounter(models.Model):
+    """The last serial number issued; locked per submission so none is given twice."""
+
+    last = models.PositiveIntegerField(default=97_000_000)
+
+
+class Receipt(models.Model):
+    """The submitted filing as canonical JSON, signed with the office's Ed25519 key."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="receipt")
+    payload = models.JSONField()
+    signature = models.CharField(max_length=100)
+    field_signatures = models.JSONField()
+    created_at = models.DateTimeField()

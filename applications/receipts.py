@@ -1,0 +1,144 @@
+"""Filing receipts: the submitted filing as canonical JSON, signed with the office key.
+
+Each top-level field is also signed on its own (bound to the serial number), so that a
+checker holding only the public key can say which part of an altered receipt changed.
+"""
+
+from dataclasses import dataclass, field
+
+from accounts.rules import identity_required
+from tmverify import clock, crypto
+
+from .models import Application, Receipt, SignatureMethod
+from .rules import fee_lines, valid_signatures
+
+
+def _verification_of(user, *, via_link: bool = False) -> str:
+    if user.is_verified:
+        return f"verified ({user.identity_method})"
+    if via_link:
+        return "exempt: signed through an emailed link (R8/R9)"
+    if not identity_required(user):
+        return "not required on this date (R2/R11)"
+    return "unverified"
+
+
+def build_payload(application: Application) -> dict:
+    applicant = application.applicant
+    attorney = application.attorney
+    return {
+        "serial_number": application.serial_number,
+        "filing_date": application.filing_date.isoformat(),
+        "applicant": {
+            "name": applicant.name,
+            "entity": applicant.entity,
+            "citizenship": applicant.citizenship,
+            "email": applicant.email,
+            "domicile": {
+                "street": applicant.domicile_street,
+                "city": applicant.domicile_city,
+                "region": applicant.domicile_region,
+                "postal_code": applicant.domicile_postal_code,
+                "country": applicant.domicile_country,
+            },
+        },
+        "mark": application.mark,
+        "basis": application.basis,
+        "first_use": application.first_use.isoformat() if application.first_use else None,
+        "specimen": application.specimen,
+        "goods": [{"class": g.nice_class, "text": g.text, "id_manual": g.id_manual} for g in application.goods.all()],
+        "attorney": None
+        if attorney is None
+        else {
+            "name": attorney.full_name,
+            "email": attorney.email,
+            "role": attorney.role,
+            "bar": [
+                {"jurisdiction": b.jurisdiction, "number": b.number, "admitted": b.admitted and b.admitted.isoformat()}
+                for b in attorney.bar_admissions.all()
+            ],
+        },
+        "signatures": [
+            {
+                "signer": s.signer.full_name,
+                "signature": s.text,
+                "title": s.title,
+                "date": s.signed_on.isoformat(),
+                "method": s.method,
+                "identity": _verification_of(s.signer, via_link=s.method == SignatureMethod.LINK),
+            }
+            for s in valid_signatures(application)
+        ],
+        "fee": {
+            "total": application.fee,
+            "lines": [
+                {"label": line.label, "amount": line.amount} for line in fee_lines(application, application.filing_date)
+            ],
+        },
+        "submitted_by": {
+            "name": application.submitted_by.full_name,
+            "role": application.submitted_by.role,
+            "identity": _verification_of(application.submitted_by),
+        },
+        "flags": sorted(application.flags.values_list("code", flat=True)),
+    }
+
+
+def _field_message(serial: str, name: str, value) -> bytes:
+    return crypto.canonical_json({"serial_number": serial, "field": name, "value": value})
+
+
+def issue_receipt(application: Application) -> Receipt:
+    payload = build_payload(application)
+    key = crypto.office_key()
+    serial = payload["serial_number"]
+    return Receipt.objects.create(
+        application=application,
+        payload=payload,
+        signature=crypto.sign(key, crypto.canonical_json(payload)),
+        field_signatures={
+            name: crypto.sign(key, _field_message(serial, name, value)) for name, value in payload.items()
+        },
+        created_at=clock.now(),
+    )
+
+
+def receipt_document(receipt: Receipt) -> dict:
+    """What the filer downloads and anyone can check with the office's public key."""
+    return {
+        "receipt": receipt.payload,
+        "signature": receipt.signature,
+        "field_signatures": receipt.field_signatures,
+        "public_key": crypto.b64encode(crypto.public_key_bytes(crypto.office_key())),
+    }
+
+
+@dataclass
+class ReceiptCheck:
+    valid: bool
+    altered: list[str] = field(default_factory=list)
+    problem: str = ""
+
+
+def check_receipt(document: dict, public_key=None) -> ReceiptCheck:
+    """Valid, or which fields were altered, added or removed."""
+    public_key = public_key or crypto.office_public_key()
+    try:
+        payload = document["receipt"]
+        signature = document["signature"]
+        field_signatures = document["field_signatures"]
+        serial = payload["serial_number"]
+    except (KeyError, TypeError):
+        return ReceiptCheck(False, problem="not a receipt: receipt, signature and field_signatures are required")
+    if crypto.verify(public_key, crypto.canonical_json(payload), signature):
+        return ReceiptCheck(True)
+    altered = []
+    for name in sorted(set(payload) | set(field_signatures)):
+        if name not in payload:
+            altered.append(f"{name} (removed)")
+        elif name not in field_signatures:
+            altered.append(f"{name} (added)")
+        elif not crypto.verify(public_key, _field_message(serial, name, payload[name]), field_signatures[name]):
+            altered.append(name)
+    problem = "the receipt was altered" if altered else "the receipt's signature is not the office's"
+    return ReceiptCheck(False, altered, problem)

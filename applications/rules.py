@@ -1,0 +1,234 @@
+"""The submission gate: every reason a filing cannot go, each with a sentence to act on.
+
+One module, one place per rule. `can_submit`, `submit_filing`, the pages and the
+simulator all ask `submission_reasons`.
+"""
+
+import re
+from datetime import date
+
+from accounts.models import ATTORNEY_ROLES, BarAdmission, Role, User
+from accounts.rules import acting_reasons, suspension_reasons
+from tmverify import clock, policy
+from tmverify.reasons import Reason, reason
+
+from .access import can_access
+from .models import Application, Basis, FilingState, SignatureLink
+
+SIGNATURE_PATTERN = re.compile(r"^/[^/]*\S[^/]*/$")
+
+# R18: a domicile that is presumed not to be where the applicant really is.
+_MAIL_DROP = re.compile(
+    r"(\bp\.?\s*o\.?\s*box\b|\bpost\s+office\s+box\b|\bc/o\b|\bcare\s+of\b|\bregistered\s+agent\b|"
+    r"\bpmb\b|\bprivate\s+mail\s*box\b|\bvirtual\s+office\b)",
+    re.IGNORECASE,
+)
+
+
+def is_mail_drop(street: str) -> bool:
+    return bool(_MAIL_DROP.search(street or ""))
+
+
+# --- access and acting -----------------------------------------------------------------
+def access_reasons(user: User, application: Application) -> list[Reason]:
+    if not can_access(user, application):
+        return [reason("forbidden", "You have no access to this filing.")]
+    return []
+
+
+def state_reasons(application: Application) -> list[Reason]:
+    if not application.is_open:
+        return [reason("invalid_state", f"This filing is already {application.get_state_display().lower()}.")]
+    return []
+
+
+def filer_reasons(user: User, application: Application) -> list[Reason]:
+    """May this account act on this filing at all? Suspension, access, then identity."""
+    blocked = suspension_reasons(user) or access_reasons(user, application)
+    if blocked:
+        return blocked
+    return acting_reasons(user)
+
+
+# --- signatures (R12-R14) ----------------------------------------------------------------
+def signature_format_reasons(text: str, title: str) -> list[Reason]:
+    if not SIGNATURE_PATTERN.match((text or "").strip()) or not (title or "").strip():
+        return [reason("signature_format")]
+    return []
+
+
+def is_authorized_signatory(signer: User, application: Application) -> bool:
+    """R14: attorney of record, the individual applicant, or an owner a request named."""
+    if signer.role == Role.SUPPORT_STAFF:
+        return False
+    if application.attorney_id == signer.pk:
+        return True
+    if application.applicant_id and application.applicant.user_id == signer.pk:
+        return True
+    return signer.role == Role.OWNER and SignatureLink.objects.filter(application=application, signer=signer).exists()
+
+
+def signatory_reasons(signer: User, application: Application) -> list[Reason]:
+    if not is_authorized_signatory(signer, application):
+        return [
+            reason(
+                "signatory_not_authorized",
+                f"{signer.full_name} may not sign this filing: it must be the attorney of record, the "
+                "individual applicant, or an owner asked to sign by a signature request (never support staff).",
+            )
+        ]
+    return []
+
+
+def valid_signatures(application: Application) -> list:
+    return [
+        s
+        for s in application.signatures.filter(superseded_at__isnull=True).select_related("signer")
+        if is_authorized_signatory(s.signer, application)
+    ]
+
+
+def signature_reasons(application: Application) -> list[Reason]:
+    if not valid_signatures(application):
+        return [
+            reason(
+                "signature_required",
+                "Sign the filing in the form, or request a signature by email from the attorney of record or the owner.",
+            )
+        ]
+    return []
+
+
+# --- contents (R16-R19) -------------------------------------------------------------------
+def has_bar_information(attorney: User) -> bool:
+    return any(admission.is_complete for admission in attorney.bar_admissions.all())
+
+
+def content_reasons(application: Application, on: date | None = None) -> list[Reason]:
+    on = on or clock.today()
+    applicant = application.applicant
+    reasons = []
+    missing = []
+    if applicant is None or not applicant.name.strip():
+        missing.append("the applicant's name")
+    if applicant is None or not applicant.has_address:
+        missing.append("the applicant's address")
+    if applicant is None or not applicant.email:
+        missing.append("the applicant's email")
+    if not application.mark.strip():
+        missing.append("the mark")
+    if not any(g.nice_class and g.text.strip() for g in application.goods.all()):
+        missing.append("at least one good or service with its class")
+    if missing:
+        reasons.append(reason("filing_incomplete", "Add " + ", ".join(missing) + " (the filing-date minimum, R19)."))
+    attorney = application.attorney
+    if applicant is not None and on >= policy.current().us_counsel_required_from:
+        if applicant.is_foreign and (attorney is None or attorney.role != Role.US_ATTORNEY):
+            reasons.append(
+                reason(
+                    "us_counsel_required",
+                    "The applicant is domiciled outside the US: appoint a US-licensed attorney of record (R16).",
+                )
+            )
+        elif attorney is not None and attorney.role == Role.CA_ATTORNEY and applicant.domicile_country != "CA":
+            reasons.append(
+                reason(
+                    "us_counsel_required",
+                    "A Canadian attorney may act only for parties in Canada: appoint a US-licensed attorney (R16).",
+                )
+            )
+    if attorney is not None and attorney.role in ATTORNEY_ROLES and not has_bar_information(attorney):
+        reasons.append(
+            reason(
+                "bar_info_required",
+                f"{attorney.full_name} must give bar information: jurisdiction, admission date, bar number "
+                "where one is issued, and good standing (R16).",
+            )
+        )
+    if (
+        attorney is not None
+        and applicant is not None
+        and applicant.email
+        and (attorney.email.casefold() == applicant.email.casefold())
+    ):
+        reasons.append(reason("attorney_email_conflict", "Give the applicant's own email, not the attorney's (R17)."))
+    if applicant is None or not applicant.has_domicile:
+        reasons.append(
+            reason(
+                "domicile_required", "Give the applicant's domicile: the street address where they really are (R18)."
+            )
+        )
+    return reasons
+
+
+def submission_reasons(user: User, application: Application, on: date | None = None) -> list[Reason]:
+    """Every reason `user` cannot submit `application` now; empty when it can go."""
+    blocked = suspension_reasons(user) or access_reasons(user, application)
+    if blocked:
+        return blocked
+    if application.state not in (FilingState.DRAFT, FilingState.AWAITING_SIGNATURE, FilingState.SIGNED):
+        return state_reasons(application)
+    return acting_reasons(user, on) + signature_reasons(application) + content_reasons(application, on)
+
+
+# --- fees (R20) -----------------------------------------------------------------------
+def missing_information(application: Application) -> list[str]:
+    """R20: required information whose absence costs a surcharge under the new fees."""
+    applicant = application.applicant
+    missing = []
+    if applicant is None or not applicant.entity:
+        missing.append("entity type")
+    if applicant is None or not applicant.citizenship:
+        missing.append("citizenship")
+    if not application.basis:
+        missing.append("filing basis")
+    elif application.basis == Basis.USE:
+        if application.first_use is None:
+            missing.append("date of first use")
+        if not application.specimen:
+            missing.append("specimen")
+    return missing
+
+
+def fee_lines(application: Application, on: date | None = None) -> list[policy.FeeLine]:
+    on = on or clock.today()
+    goods = [(g.nice_class, g.text, g.id_manual) for g in application.goods.all() if g.nice_class]
+    return policy.fee_lines(goods, on, bool(missing_information(application)))
+
+
+def fee_for(application: Application, on: date | None = None) -> int:
+    """The fee fixed at submission, or what it would be if submitted on `on`."""
+    if application.fee is not None:
+        return application.fee
+    return sum(line.amount for line in fee_lines(application, on))
+
+
+def surcharge_applies(application: Application, on: date | None = None) -> bool:
+    on = on or clock.today()
+    return on >= policy.current().new_fees_from and bool(missing_information(application))
+
+
+# --- flags (never blocking) --------------------------------------------------------------
+def shares_attorney_credentials(attorney: User | None) -> bool:
+    """R23: the attorney's bar jurisdiction and number also stand on another account."""
+    if attorney is None:
+        return False
+    for admission in attorney.bar_admissions.exclude(number=""):
+        if (
+            BarAdmission.objects.filter(jurisdiction__iexact=admission.jurisdiction, number=admission.number)
+            .exclude(attorney=attorney)
+            .exists()
+        ):
+            return True
+    return False
+
+
+def standing_flags(application: Application) -> list[str]:
+    """Flags that follow from the filing's contents as they are now."""
+    flags = []
+    applicant = application.applicant
+    if applicant is not None and is_mail_drop(applicant.domicile_street):
+        flags.append("mail_drop_domicile")
+    if shares_attorney_credentials(application.attorney):
+        flags.append("shared_attorney_credentials")
+    return flags

@@ -1,0 +1,497 @@
+"""Filing use cases: create, sign, request signatures, submit, change representation.
+
+Each locks the filing, asks `applications.rules`, runs the transition, saves and audits in
+one transaction; mail goes out on commit. Refusals are `Refused(reasons)`.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import ATTORNEY_ROLES, FILER_ROLES, Role, User
+from accounts.rules import acting_reasons, suspension_reasons
+from tmverify import audit, clock
+from tmverify.reasons import Refused, reason, refuse_if
+
+from . import emails, rules
+from .access import sponsoring_attorney_ids
+from .models import (
+    Applicant,
+    Application,
+    Basis,
+    EntityType,
+    FilingState,
+    Flag,
+    GoodsEntry,
+    SerialCounter,
+    Signature,
+    SignatureLink,
+    SignatureMethod,
+)
+from .receipts import issue_receipt
+
+
+@dataclass
+class ApplicantData:
+    name: str = ""
+    entity: str = ""
+    citizenship: str = ""
+    email: str = ""
+    street: str = ""
+    city: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+    mailing_address: str = ""
+    user: User | None = None
+
+    @classmethod
+    def for_person(cls, user: User) -> "ApplicantData":
+        """An individual owner filing in their own name, domiciled in their country."""
+        return cls(
+            name=user.full_name,
+            entity=EntityType.INDIVIDUAL,
+            citizenship=user.country,
+            email=user.email,
+            street="1 Example Street",
+            city="Capital City",
+            country=user.country,
+            user=user,
+        )
+
+
+@dataclass
+class GoodsData:
+    nice_class: int | None
+    text: str = ""
+    id_manual: bool = False
+
+
+@dataclass
+class FilingData:
+    """What the applicant form holds; any part may be left out of a draft."""
+
+    applicant: ApplicantData | None = None
+    mark: str = ""
+    basis: str = ""
+    goods: list[GoodsData] = field(default_factory=list)
+    first_use: date | None = None
+    specimen: bool = False
+
+
+def _validate(data: FilingData) -> None:
+    problems = []
+    if data.basis and data.basis not in Basis.values:
+        problems.append(f"Unknown filing basis {data.basis!r}; use one of {', '.join(Basis.values)}.")
+    for entry in data.goods:
+        if entry.nice_class is not None and not 1 <= entry.nice_class <= 45:
+            problems.append(f"Nice class {entry.nice_class} does not exist (classes run 1 to 45).")
+    applicant = data.applicant
+    if applicant is not None:
+        if applicant.entity and applicant.entity not in EntityType.values:
+            problems.append(f"Unknown entity type {applicant.entity!r}.")
+        if applicant.country and (len(applicant.country) != 2 or not applicant.country.isalpha()):
+            problems.append("The domicile country must be a two-letter ISO code.")
+    if data.first_use and data.first_use > clock.today():
+        problems.append("The date of first use cannot be in the future.")
+    if problems:
+        raise ValidationError(problems)
+
+
+def _save_contents(application: Application, data: FilingData) -> None:
+    applicant = None
+    if data.applicant is not None:
+        a = data.applicant
+        applicant = Applicant.objects.create(
+            name=a.name.strip(),
+            entity=a.entity,
+            citizenship=a.citizenship,
+            email=a.email.strip(),
+            domicile_street=a.street.strip(),
+            domicile_city=a.city.strip(),
+            domicile_region=a.region.strip(),
+            domicile_postal_code=a.postal_code.strip(),
+            domicile_country=a.country.upper(),
+            mailing_address=a.mailing_address.strip(),
+            user=a.user,
+        )
+    application.applicant = applicant
+    application.mark = data.mark.strip()
+    application.basis = data.basis
+    application.first_use = data.first_use
+    application.specimen = data.specimen
+    application.save()
+    application.goods.all().delete()
+    GoodsEntry.objects.bulk_create(
+        GoodsEntry(application=application, nice_class=g.nice_class, text=g.text.strip(), id_manual=g.id_manual)
+        for g in data.goods
+    )
+
+
+def _raise_flag(application: Application, code: str, detail: str = "") -> None:
+    """Flags are kept once raised (get_or_create under a unique constraint)."""
+    try:
+        with transaction.atomic():
+            _, created = Flag.objects.get_or_create(application=application, code=code, defaults={"detail": detail})
+    except IntegrityError:
+        return
+    if created:
+        audit.record("filing.flag_raised", application, data={"flag": code})
+
+
+def _raise_standing_flags(application: Application) -> None:
+    for code in rules.standing_flags(application):
+        _raise_flag(application, code)
+
+
+def _attorney_reasons(actor: User, attorney: User | None) -> list:
+    reasons = []
+    if attorney is not None and attorney.role not in ATTORNEY_ROLES:
+        reasons.append(
+            reason("role_not_permitted", f"{attorney.full_name} is not an attorney and cannot be of record.")
+        )
+    if actor.role == Role.SUPPORT_STAFF and (attorney is None or attorney.pk not in sponsoring_attorney_ids(actor)):
+        reasons.append(
+            reason("sponsorship_required", "Support staff prepare filings only for an attorney who sponsors them.")
+        )
+    return reasons
+
+
+def create_application(actor: User, data: FilingData, *, attorney: User | None = None) -> Application:
+    """Open a draft. Owners, attorneys and sponsored staff may (R2, R10, R11)."""
+    _validate(data)
+    with audit.refusals_recorded("filing.create", actor, actor), transaction.atomic():
+        actor, attorney = _fresh(actor), _fresh(attorney)
+        reasons = acting_reasons(actor)
+        if not reasons and actor.role not in FILER_ROLES:
+            reasons = [reason("role_required")]
+        refuse_if(reasons or _attorney_reasons(actor, attorney))
+        application = Application(created_by=actor, attorney=attorney)
+        _save_contents(application, data)
+        _raise_standing_flags(application)
+        audit.record("filing.created", application, actor=actor, to_state=application.state)
+    return application
+
+
+def _fresh(user: User | None) -> User | None:
+    """Rules judge accounts as they are in the database, never a caller's stale copy."""
+    return None if user is None else User.objects.get(pk=user.pk)
+
+
+def _locked(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("applicant", "attorney").get(pk=application.pk)
+
+
+def _supersede_signatures(application: Application) -> None:
+    """What was signed no longer stands: signatures and outstanding links lapse."""
+    now = clock.now()
+    application.signatures.filter(superseded_at__isnull=True).update(superseded_at=now)
+    application.signature_links.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    if application.state != FilingState.DRAFT:
+        application.return_to_draft()
+
+
+def update_application(actor: User, application: Application, data: FilingData) -> Application:
+    """Edit a draft; an edit after signing sends it back to draft for signing again."""
+    _validate(data)
+    with audit.refusals_recorded("filing.update", application, actor), transaction.atomic():
+        application, actor = _locked(application), _fresh(actor)
+        refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
+        before = application.state
+        _supersede_signatures(application)
+        _save_contents(application, data)
+        _raise_standing_flags(application)
+        audit.record("filing.updated", application, actor=actor, from_state=before, to_state=application.state)
+    return application
+
+
+# --- signatures -------------------------------------------------------------------------
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def request_signature(actor: User, application: Application, signer: User) -> SignatureLink:
+    """Email `signer` a single-use 30-day link; older links for them lapse.
+
+    The returned link carries the raw token in `.token` (never stored, only hashed).
+    """
+    with audit.refusals_recorded("filing.request_signature", application, actor), transaction.atomic():
+        application, actor, signer = _locked(application), _fresh(actor), _fresh(signer)
+        refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
+        now = clock.now()
+        application.signature_links.filter(signer=signer, used_at__isnull=True, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        token = secrets.token_urlsafe(32)
+        link = SignatureLink.objects.create(
+            application=application,
+            signer=signer,
+            requested_by=actor,
+            token_hash=_hash_token(token),
+            created_at=now,
+            expires_at=now + settings.SIGNATURE_LINK_TTL,
+        )
+        before = application.state
+        if application.state != FilingState.SIGNED:
+            application.send_for_signature()
+            application.save()
+        audit.record(
+            "filing.signature_requested",
+            application,
+            actor=actor,
+            from_state=before,
+            to_state=application.state,
+            data={"signer_id": signer.pk},
+        )
+        transaction.on_commit(
+            lambda: emails.send_signature_request(
+                to=signer.email,
+                signer_name=signer.full_name,
+                mark=application.mark,
+                requested_by=actor.full_name,
+                token=token,
+            )
+        )
+    link.token = token
+    return link
+
+
+def find_link(token: str) -> SignatureLink | None:
+    if not token:
+        return None
+    return SignatureLink.objects.select_related("application", "signer").filter(token_hash=_hash_token(token)).first()
+
+
+_LINK_INVALID = reason(
+    "signature_link_invalid",
+    "This signing link is not valid: it was never sent, already used, replaced by a newer one, or older than 30 days. "
+    "Ask the sender for a new link.",
+)
+
+
+def _record_signature(application, signer, *, text, title, method, entered_by, declaration_accepted, upload=("", "")):
+    signature = Signature.objects.create(
+        application=application,
+        signer=signer,
+        text=text.strip(),
+        title=title.strip(),
+        signed_on=clock.today(),
+        method=method,
+        declaration_accepted=declaration_accepted,
+        upload_name=upload[0],
+        upload_content_type=upload[1],
+    )
+    before = application.state
+    application.sign()
+    application.save()
+    audit.record(
+        "filing.signed",
+        application,
+        actor=entered_by,
+        from_state=before,
+        to_state=application.state,
+        data={"signer_id": signer.pk, "method": method},
+    )
+    return signature
+
+
+def sign_by_link(token: str, *, signature: str, title: str, declaration_accepted: bool = True) -> Signature:
+    """R8/R9: sign through a valid link, no account verification needed."""
+    link = find_link(token)
+    subject = link.application if link else None
+    with (
+        audit.refusals_recorded("filing.sign_by_link", subject or Application(pk=0), link.signer if link else None),
+        transaction.atomic(),
+    ):
+        if link is None:
+            raise Refused(_LINK_INVALID)
+        link = SignatureLink.objects.select_for_update().get(pk=link.pk)
+        if not link.is_usable():
+            raise Refused(_LINK_INVALID)
+        application = _locked(link.application)
+        signer = link.signer
+        refuse_if(
+            suspension_reasons(signer)
+            or rules.state_reasons(application)
+            or rules.signatory_reasons(signer, application)
+            or rules.signature_format_reasons(signature, title)
+        )
+        if not declaration_accepted:
+            raise Refused(reason("signature_format", "Accept the declaration before you sign."))
+        link.used_at = clock.now()
+        link.save(update_fields=["used_at"])
+        return _record_signature(
+            application,
+            signer,
+            text=signature,
+            title=title,
+            method=SignatureMethod.LINK,
+            entered_by=signer,
+            declaration_accepted=True,
+        )
+
+
+def _personal_signature_reasons(actor: User, application: Application, signer: User | None) -> list:
+    """R13: only the named signer enters their signature; an attempt by another is flagged."""
+    if signer is not None and signer.pk != actor.pk:
+        return [
+            reason(
+                "signature_not_personal",
+                f"Only {signer.full_name} may enter {signer.first_name}'s signature; send them a signature request.",
+            )
+        ]
+    return []
+
+
+def sign_application(
+    actor: User,
+    application: Application,
+    *,
+    signature: str,
+    title: str,
+    signer: User | None = None,
+    declaration_accepted: bool = True,
+    upload=None,
+) -> Signature:
+    """Sign in the form (or upload a pen-and-ink page), as the signer personally (R12-R15)."""
+    stored = ("", "")
+    if upload is not None:
+        from tmverify.uploads import store_upload
+
+        stored = store_upload(upload)
+    flagged = False
+    with audit.refusals_recorded("filing.sign", application, actor):
+        try:
+            with transaction.atomic():
+                application, actor, signer = _locked(application), _fresh(actor), _fresh(signer)
+                refuse_if(rules.suspension_reasons(actor) or rules.access_reasons(actor, application))
+                not_personal = _personal_signature_reasons(actor, application, signer)
+                if not_personal:
+                    flagged = True
+                    raise Refused(not_personal)
+                format_reasons = [] if upload is not None else rules.signature_format_reasons(signature, title)
+                if upload is not None and not title.strip():
+                    format_reasons = [reason("signature_format", "Give your title beside the pen-and-ink signature.")]
+                refuse_if(
+                    rules.state_reasons(application)
+                    or acting_reasons(actor) + rules.signatory_reasons(actor, application) + format_reasons
+                )
+                if not declaration_accepted:
+                    raise Refused(reason("signature_format", "Accept the declaration before you sign."))
+                return _record_signature(
+                    application,
+                    actor,
+                    text=signature if upload is None else "",
+                    title=title,
+                    method=SignatureMethod.FORM if upload is None else SignatureMethod.UPLOAD,
+                    entered_by=actor,
+                    declaration_accepted=True,
+                    upload=stored,
+                )
+        except Refused:
+            if flagged:
+                # R13: the refused attempt itself is kept as a flag on the filing
+                with transaction.atomic():
+                    _raise_flag(application, "signature_entered_by_other", f"attempted by account {actor.pk}")
+            raise
+
+
+# --- submission -------------------------------------------------------------------------
+def can_submit(actor: User, application: Application) -> list:
+    """The gate's answer now, without submitting: empty when it can go."""
+    return rules.submission_reasons(actor, application)
+
+
+def _next_serial() -> str:
+    counter, _ = SerialCounter.objects.select_for_update().get_or_create(pk=1)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{counter.last:08d}"
+
+
+def _is_high_volume(submitter: User) -> bool:
+    since = clock.now() - settings.HIGH_VOLUME_WINDOW
+    names = (
+        Application.objects.filter(submitted_by=submitter, submitted_at__gte=since)
+        .values_list("applicant__name", flat=True)
+        .distinct()
+    )
+    return len({(n or "").strip().casefold() for n in names}) > settings.HIGH_VOLUME_APPLICANTS
+
+
+def submit_filing(actor: User, application: Application) -> Application:
+    """Submit when the gate is clear: filing date, serial, fixed fee, flags and a signed receipt."""
+    with audit.refusals_recorded("filing.submit", application, actor), transaction.atomic():
+        application, actor = _locked(application), _fresh(actor)
+        refuse_if(rules.submission_reasons(actor, application))
+        if application.state != FilingState.SIGNED:
+            raise Refused(reason("signature_required"))
+        fee = rules.fee_for(application)
+        surcharge = rules.surcharge_applies(application)
+        before = application.state
+        application.submit(by=actor, serial_number=_next_serial(), fee=fee)
+        application.save()
+        _raise_standing_flags(application)
+        if surcharge:
+            _raise_flag(application, "insufficient_information", ", ".join(rules.missing_information(application)))
+        if _is_high_volume(actor):
+            _raise_flag(application, "high_volume_filer")
+        audit.record(
+            "filing.submitted",
+            application,
+            actor=actor,
+            from_state=before,
+            to_state=application.state,
+            data={"serial_number": application.serial_number, "fee": fee},
+        )
+        issue_receipt(application)
+    return application
+
+
+# --- representation (R8, R16) -----------------------------------------------------------
+def withdraw_representation(actor: User, application: Application) -> Application:
+    """The attorney of record withdraws; from now on the owner must verify to act (R8)."""
+    with audit.refusals_recorded("filing.withdraw_representation", application, actor), transaction.atomic():
+        application, actor = _locked(application), _fresh(actor)
+        refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
+        if application.attorney_id != actor.pk:
+            raise Refused(reason("role_not_permitted", "Only the attorney of record can withdraw the representation."))
+        before = application.state
+        application.attorney = None
+        application.representation_ended = True
+        _supersede_signatures(application)
+        application.save()
+        audit.record(
+            "filing.representation_withdrawn", application, actor=actor, from_state=before, to_state=application.state
+        )
+    return application
+
+
+def appoint_attorney(actor: User, application: Application, attorney: User) -> Application:
+    """Name a new attorney of record; what was signed must be signed again."""
+    with audit.refusals_recorded("filing.appoint_attorney", application, actor), transaction.atomic():
+        application, actor, attorney = _locked(application), _fresh(actor), _fresh(attorney)
+        refuse_if(
+            rules.filer_reasons(actor, application)
+            or rules.state_reasons(application)
+            or _attorney_reasons(actor, attorney)
+        )
+        before = application.state
+        application.attorney = attorney
+        _supersede_signatures(application)
+        application.save()
+        _raise_standing_flags(application)
+        audit.record(
+            "filing.attorney_appointed",
+            application,
+            actor=actor,
+            from_state=before,
+            to_state=application.state,
+            data={"attorney_id": attorney.pk},
+        )
+    return application

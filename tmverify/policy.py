@@ -1,0 +1,129 @@
+"""The policy calendar: every date and fee of DESIGN.md, by profile.
+
+`enacted` holds the dates as enacted; `announced` moves R2's mandatory date to the one
+first announced (2022-04-09, later postponed). Nothing else in the code holds a date.
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    # R2: verification opens, then becomes mandatory for owners and attorneys.
+    verification_opens: date = date(2022, 1, 8)
+    verification_mandatory: date = date(2022, 8, 6)
+    # R11: support staff self-verification opens, then becomes mandatory.
+    staff_verification_opens: date = date(2023, 10, 14)
+    staff_verification_mandatory: date = date(2024, 1, 20)
+    # R16: foreign-domiciled applicants need US counsel.
+    us_counsel_required_from: date = date(2019, 8, 3)
+    # R20: the fee schedule changed on this filing date.
+    new_fees_from: date = date(2025, 1, 18)
+    # R21: shorter office-action response period for actions issued from this date.
+    short_response_period_from: date = date(2022, 12, 3)
+
+    def mandatory_date(self, role: str) -> date:
+        """The day identity verification becomes required for `role` (R2, R11)."""
+        if role == "support_staff":
+            return self.staff_verification_mandatory
+        return self.verification_mandatory
+
+    def opening_date(self, role: str) -> date:
+        if role == "support_staff":
+            return self.staff_verification_opens
+        return self.verification_opens
+
+
+PROFILES = {
+    "enacted": Policy(name="enacted"),
+    "announced": Policy(name="announced", verification_mandatory=date(2022, 4, 9)),
+}
+
+# R20 fees, whole dollars.
+FEE_TEAS_PLUS = 250
+FEE_TEAS_STANDARD = 350
+FEE_BASE = 350
+FEE_INSUFFICIENT_INFORMATION = 100
+FEE_FREE_FORM_TEXT = 200
+FEE_EXTRA_TEXT = 200
+FREE_TEXT_CHARACTERS = 1000
+
+_active: Policy | None = None
+
+
+def current() -> Policy:
+    if _active is not None:
+        return _active
+    return PROFILES[settings.TMVERIFY_POLICY]
+
+
+def activate(name: str) -> None:
+    global _active
+    if name not in PROFILES:
+        raise ValueError(f"unknown policy profile {name!r} (use one of {sorted(PROFILES)})")
+    _active = PROFILES[name]
+
+
+def deactivate() -> None:
+    global _active
+    _active = None
+
+
+@contextmanager
+def profile(name: str):
+    previous = _active
+    activate(name)
+    try:
+        yield current()
+    finally:
+        globals()["_active"] = previous
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    label: str
+    amount: int
+
+
+def fee_lines(goods: list[tuple[int, str, bool]], on: date, information_missing: bool) -> list[FeeLine]:
+    """R20: the fee lines for goods given as (class, text, from_id_manual), filed on `on`.
+
+    At least one class is always charged: the filing-date minimum includes the fee for
+    one class (R19).
+    """
+    classes: dict[int, list[tuple[str, bool]]] = {}
+    for nice_class, text, id_manual in goods:
+        classes.setdefault(nice_class, []).append((text or "", id_manual))
+    count = max(len(classes), 1)
+    if on < current().new_fees_from:
+        all_id_manual = bool(goods) and all(id_manual for _, _, id_manual in goods)
+        if all_id_manual:
+            return [FeeLine(f"TEAS Plus, {count} class(es) x ${FEE_TEAS_PLUS}", FEE_TEAS_PLUS * count)]
+        return [FeeLine(f"TEAS Standard, {count} class(es) x ${FEE_TEAS_STANDARD}", FEE_TEAS_STANDARD * count)]
+    lines = [FeeLine(f"Base application, {count} class(es) x ${FEE_BASE}", FEE_BASE * count)]
+    free_form = sum(1 for entries in classes.values() if any(not m for _, m in entries))
+    if free_form:
+        lines.append(
+            FeeLine(f"Free-form text, {free_form} class(es) x ${FEE_FREE_FORM_TEXT}", FEE_FREE_FORM_TEXT * free_form)
+        )
+    extra_blocks = 0
+    for entries in classes.values():
+        length = sum(len(text) for text, _ in entries)
+        if length > FREE_TEXT_CHARACTERS:
+            # each started 1,000 characters beyond the first 1,000
+            extra_blocks += -(-(length - FREE_TEXT_CHARACTERS) // FREE_TEXT_CHARACTERS)
+    if extra_blocks:
+        lines.append(FeeLine(f"Additional text, {extra_blocks} x ${FEE_EXTRA_TEXT}", FEE_EXTRA_TEXT * extra_blocks))
+    if information_missing:
+        lines.append(
+            FeeLine(
+                f"Insufficient information, {count} class(es) x ${FEE_INSUFFICIENT_INFORMATION}",
+                FEE_INSUFFICIENT_INFORMATION * count,
+            )
+        )
+    return lines

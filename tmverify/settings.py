@@ -1,0 +1,212 @@
+"""Settings for tmverify, read from the environment (see README "Configuration")."""
+
+import base64
+import hashlib
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off.")
+    SECRET_KEY = "dev-only-insecure-key-tmverify-do-not-use-in-production"
+
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()]
+if DEBUG and not ALLOWED_HOSTS:
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "tmverify",
+    "accounts",
+    "applications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tmverify.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "tmverify.wsgi.application"
+
+# SQLite by default; DATABASE_URL=postgres://... for PostgreSQL. SQLite takes the write
+# lock when a transaction starts (IMMEDIATE), so two writers queue instead of failing
+# half-way with "database is locked".
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Uploaded evidence (notarized forms, pen-and-ink signatures) lives outside any public
+# folder and is only ever served through views that check who is asking.
+PRIVATE_UPLOAD_ROOT = Path(os.environ.get("TMVERIFY_UPLOAD_ROOT", BASE_DIR / "private_uploads"))
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = "TEAS simulator <no-reply@tmverify.example>"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+}
+
+
+# --- tmverify keys -------------------------------------------------------------------
+# Production sets every key explicitly. In debug, keys are derived from SECRET_KEY so
+# that `make run` works on a fresh machine.
+def _derived_key(label: str) -> str:
+    digest = hashlib.sha256(f"{SECRET_KEY}|{label}".encode()).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _key_setting(name: str, label: str) -> str:
+    value = os.environ.get(name, "")
+    if value:
+        return value
+    if not DEBUG:
+        raise ImproperlyConfigured(f"{name} is required when DJANGO_DEBUG is off.")
+    return _derived_key(label)
+
+
+def _parse_key_ring(value: str) -> dict[str, str]:
+    """`kid:base64,kid2:base64` -> ordered {kid: base64}; the first key encrypts."""
+    ring = {}
+    for item in value.split(","):
+        kid, _, key = item.strip().partition(":")
+        if not kid or not key:
+            raise ImproperlyConfigured("TMVERIFY_EVIDENCE_KEYS must look like 'kid:base64key,...'.")
+        ring[kid] = key
+    return ring
+
+
+# AES-256-GCM keys for identity evidence at rest, newest first; older ones only decrypt.
+TMVERIFY_EVIDENCE_KEYS = _parse_key_ring(
+    os.environ.get("TMVERIFY_EVIDENCE_KEYS", "") or f"k1:{_key_setting('TMVERIFY_EVIDENCE_KEYS', 'evidence-k1')}"
+)
+# HMAC-SHA256 key for document fingerprints (duplicate detection without plaintext).
+TMVERIFY_FINGERPRINT_KEY = _key_setting("TMVERIFY_FINGERPRINT_KEY", "fingerprint")
+# Ed25519 private key seeds (base64, 32 bytes): the office signs receipts; the simulated
+# identity provider is an outside party with its own key. The app itself only ever uses
+# the provider's public key.
+TMVERIFY_OFFICE_SIGNING_KEY = _key_setting("TMVERIFY_OFFICE_SIGNING_KEY", "office-ed25519")
+TMVERIFY_PROVIDER_SIGNING_KEY = _key_setting("TMVERIFY_PROVIDER_SIGNING_KEY", "provider-ed25519")
+TMVERIFY_PROVIDER_AUDIENCE = os.environ.get("TMVERIFY_PROVIDER_AUDIENCE", "tmverify")
+TMVERIFY_PROVIDER_RESULT_TTL = timedelta(minutes=10)
+
+# Policy profile: "enacted" (default) or "announced" (R2 mandatory date 2022-04-09).
+TMVERIFY_POLICY = os.environ.get("TMVERIFY_POLICY", "enacted")
+# Pins "today" for demos (YYYY-MM-DD); tests and the simulator set the clock directly.
+TMVERIFY_TODAY = os.environ.get("TMVERIFY_TODAY", "")
+
+# R5: failed provider attempts before a lockout, and the window/lock length.
+IDV_MAX_ATTEMPTS = 5
+IDV_ATTEMPT_WINDOW = timedelta(hours=6)
+SIGNATURE_LINK_TTL = timedelta(days=30)
+FRAUD_HOLD_AUTO_REJECT = timedelta(days=30)
+# R23 signals: more than this many distinct applicants submitted by one account within
+# the window raises high_volume_filer.
+HIGH_VOLUME_APPLICANTS = 20
+HIGH_VOLUME_WINDOW = timedelta(days=30)
+
+AUTHENTICATION_BACKENDS = ["accounts.backends.AccountBackend"]
