@@ -184,7 +184,11 @@ def _fresh(user: User | None) -> User | None:
 
 
 def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("applicant", "attorney").get(pk=application.pk)
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant", "attorney")
+        .get(pk=application.pk)
+    )
 
 
 def _supersede_signatures(application: Application) -> None:

@@ -1,0 +1,61 @@
+"""Demo people for `make run`; running it again changes nothing."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import services
+from accounts.models import PatentIdentity, Role, User
+from accounts.office import make_office_staff
+from tmverify import clock
+
+PASSWORD = "demo-password-2026"
+
+PEOPLE = [
+    # (email, first, last, role, country, what they show)
+    ("dana@demo.example", "Dana", "Kim", Role.US_ATTORNEY, "US", "verified US attorney with bar information"),
+    ("pat@demo.example", "Pat", "Lee", Role.SUPPORT_STAFF, "US", "Dana's paralegal, verified and sponsored"),
+    ("li@demo.example", "Li", "Wei", Role.OWNER, "CN", "Chinese seller, unverified owner"),
+    ("ada@demo.example", "Ada", "Lovelace", "", "US", "inventor verified on the patent side, no role yet"),
+    ("erin@demo.example", "Erin", "Ross", "", "US", "office examiner (reviews paper forms)"),
+    ("sam@demo.example", "Sam", "Okafor", "", "US", "office supervisor (fraud holds, sanctions)"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo people (idempotent) and print their logins."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            if not User.objects.filter(email="dana@demo.example").exists():
+                self._create()
+        self.stdout.write("Demo people (password for all: %s):" % PASSWORD)
+        for email, first, last, _, _, what in PEOPLE:
+            self.stdout.write(f"  {email:<22} {first} {last}: {what}")
+
+    def _create(self):
+        PatentIdentity.objects.get_or_create(
+            email="ada@demo.example",
+            defaults={"first_name": "Ada", "last_name": "Lovelace", "role": "", "verified_on": date(2022, 3, 1)},
+        )
+        people = {}
+        for email, first, last, role, country, _ in PEOPLE:
+            people[email.split("@")[0]] = services.register_user(
+                email=email, first_name=first, last_name=last, password=PASSWORD, role=role, country=country
+            )
+        dana, pat = people["dana"], people["pat"]
+        services.add_bar_admission(dana, jurisdiction="NY", number="4455667", admitted=date(2015, 1, 10))
+        for person, document in ((dana, "D1000001"), (pat, "D1000002")):
+            services.verify_with_simulated_provider(
+                person,
+                method="online",
+                role=person.role,
+                document_country="US",
+                document_number=document,
+                passed=True,
+            )
+        services.sponsor_staff(dana, pat)
+        make_office_staff(people["erin"], "examiner")
+        make_office_staff(people["sam"], "supervisor")
+        self.stdout.write(f"created demo people on {clock.today().isoformat()}")

@@ -1,0 +1,52 @@
+"""Deadlines that fall due with time: safe to run at any interval, any number of times.
+
+- Fraud holds older than FRAUD_HOLD_AUTO_REJECT are rejected (R6).
+- Signing links past their 30 days are marked revoked (they are refused anyway).
+- Finished lockouts (R5) are cleared.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import IdentityState, User
+from applications.models import SignatureLink
+from tmverify import audit, clock
+
+
+@dataclass
+class DeadlineRun:
+    holds_rejected: int = 0
+    links_expired: int = 0
+    lockouts_lifted: int = 0
+
+
+def process_deadlines() -> DeadlineRun:
+    now = clock.now()
+    run = DeadlineRun()
+    cutoff = now - settings.FRAUD_HOLD_AUTO_REJECT
+    for pk in User.objects.filter(identity_state=IdentityState.FRAUD_HOLD, held_at__lte=cutoff).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            user = User.objects.select_for_update().get(pk=pk)
+            # re-check under the lock: a supervisor may have decided meanwhile
+            if user.identity_state != IdentityState.FRAUD_HOLD or not user.held_at or user.held_at > cutoff:
+                continue
+            user.reject_for_fraud()
+            user.save()
+            audit.record(
+                "identity.fraud_hold_expired",
+                user,
+                from_state=IdentityState.FRAUD_HOLD,
+                to_state=user.identity_state,
+                data={"held_at": user.held_at.isoformat()},
+            )
+            run.holds_rejected += 1
+    with transaction.atomic():
+        run.links_expired = SignatureLink.objects.filter(
+            expires_at__lte=now, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        run.lockouts_lifted = User.objects.filter(idv_locked_until__lte=now).update(idv_locked_until=None)
+    return run
