@@ -30,7 +30,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             if not User.objects.filter(email="dana@demo.example").exists():
                 self._create()
-        self.stdout.write("Demo people (password for all: %s):" % PASSWORD)
+        self.stdout.write(f"Demo people (password for all: {PASSWORD}):")
         for email, first, last, _, _, what in PEOPLE:
             self.stdout.write(f"  {email:<22} {first} {last}: {what}")
 
