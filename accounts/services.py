@@ -16,6 +16,7 @@ from tmverify import audit, clock, crypto
 from tmverify.reasons import Refused, reason, refuse_if
 
 from . import rules
+from .evidence import seal_document
 from .models import (
     ATTORNEY_ROLES,
     PROVIDER_METHODS,
@@ -233,9 +234,7 @@ def complete_verification(user: User, token: str, provider: SimulatedProvider | 
                     method=request.method,
                     role=request.role,
                     country=result.document_country,
-                    ciphertext=crypto.encrypt(
-                        result.document_number, context=f"user:{user.pk}:{result.document_country}"
-                    ),
+                    ciphertext=seal_document(user.pk, result.document_country, result.document_number),
                     fp=crypto.fingerprint(result.document_country, result.document_number),
                     approve=lambda: user.verify_with_provider(request.method),
                 )
@@ -284,7 +283,7 @@ def file_paper_verification(
             user=user,
             role=role,
             document_country=document_country.upper(),
-            document_ciphertext=crypto.encrypt(document_number, context=f"user:{user.pk}:{document_country.upper()}"),
+            document_ciphertext=seal_document(user.pk, document_country, document_number),
             document_fingerprint=crypto.fingerprint(document_country, document_number),
             scan_name=scan_name,
             scan_content_type=scan_type,
