@@ -23,3 +23,13 @@ def open_document(user_pk: int, sealed: str) -> tuple[str, str]:
 def reseal(user_pk: int, sealed: str) -> str:
     """The same document under the newest key (key rotation)."""
     return crypto.encrypt(crypto.decrypt(sealed, context=_context(user_pk)), context=_context(user_pk))
+
+
+def sealed_fields():
+    """Every encrypted column, with how to find the account its context is bound to."""
+    from .models import PaperVerification, User
+
+    return [
+        (User, "document_ciphertext", "pk"),
+        (PaperVerification, "document_ciphertext", "user_id"),
+    ]
