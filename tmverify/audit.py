@@ -59,9 +59,12 @@ def record(
 ) -> AuditEvent:
     """Append one event; `subject` is a model instance (type and pk are taken from it)."""
     head = _locked_head()
+    now = clock.now()
     event = AuditEvent(
         seq=head.seq + 1,
-        at=clock.now(),
+        # milliseconds: what Django's JSON serializer keeps, so dumpdata/loaddata
+        # round-trips the hashed content exactly
+        at=now.replace(microsecond=now.microsecond // 1000 * 1000),
         actor_id=getattr(actor, "pk", None),
         actor_label=getattr(actor, "email", "") or "",
         action=action,
