@@ -353,3 +353,10 @@ class Sponsorship(ConcurrentTransitionMixin, models.Model):
     def end(self, by):
         self.ended_at = clock.now()
         self.ended_by = by
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in for an email address, for the brute-force limiter."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    at = models.DateTimeField()

@@ -14,6 +14,8 @@ def _fixed_clock(settings, tmp_path):
     policy.deactivate()
     settings.PRIVATE_UPLOAD_ROOT = tmp_path / "uploads"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Argon2 is the production hasher (tests/security checks it); tests hash fast
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
     clock.reset()
     policy.deactivate()

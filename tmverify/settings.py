@@ -210,3 +210,8 @@ HIGH_VOLUME_APPLICANTS = 20
 HIGH_VOLUME_WINDOW = timedelta(days=30)
 
 AUTHENTICATION_BACKENDS = ["accounts.backends.AccountBackend"]
+
+# Sign-in brute force: this many failures for one account within the window refuse
+# sign-in for the window, whatever the password.
+SIGNIN_MAX_FAILURES = 10
+SIGNIN_LOCK_WINDOW = timedelta(minutes=15)
