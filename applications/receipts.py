@@ -88,17 +88,24 @@ def _field_message(serial: str, name: str, value) -> bytes:
     return crypto.canonical_json({"serial_number": serial, "field": name, "value": value})
 
 
-def issue_receipt(application: Application) -> Receipt:
-    payload = build_payload(application)
+def sign_payload(payload: dict) -> tuple[str, dict[str, str]]:
+    """The office's signature over the whole receipt and over each field."""
     key = crypto.office_key()
     serial = payload["serial_number"]
+    return (
+        crypto.sign(key, crypto.canonical_json(payload)),
+        {name: crypto.sign(key, _field_message(serial, name, value)) for name, value in payload.items()},
+    )
+
+
+def issue_receipt(application: Application) -> Receipt:
+    payload = build_payload(application)
+    signature, field_signatures = sign_payload(payload)
     return Receipt.objects.create(
         application=application,
         payload=payload,
-        signature=crypto.sign(key, crypto.canonical_json(payload)),
-        field_signatures={
-            name: crypto.sign(key, _field_message(serial, name, value)) for name, value in payload.items()
-        },
+        signature=signature,
+        field_signatures=field_signatures,
         created_at=clock.now(),
     )
 

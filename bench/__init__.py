@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): the cost of the rules against bare Django, side by side."""

@@ -1,0 +1,52 @@
+"""Shared helpers: a throw-away database per benchmark, timing, and JSON results."""
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django(database_url: str | None = None) -> None:
+    """Point Django at `database_url` (a fresh SQLite file by default) and migrate it."""
+    if database_url is None:
+        handle, path = tempfile.mkstemp(prefix="tmverify-bench-", suffix=".sqlite3")
+        os.close(handle)
+        database_url = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if database_url.startswith("sqlite"):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            # bench data is throw-away: don't pay for durability while loading it
+            cursor.execute("PRAGMA synchronous=OFF")
+
+
+def summary(samples: list[float]) -> dict:
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "runs": len(samples)}
+
+
+@contextmanager
+def stopwatch():
+    box = {}
+    start = time.perf_counter()
+    yield box
+    box["seconds"] = time.perf_counter() - start
+
+
+def emit(result: dict) -> None:
+    """One JSON line on stdout: what the orchestrator reads."""
+    print(json.dumps(result), flush=True)

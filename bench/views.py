@@ -1,0 +1,46 @@
+"""Three endpoints measured side by side: bare Django, a row-locking status flip, and the
+real submission of a signed filing (full gate, serial, audit event, signed receipt).
+
+They exist only under bench.settings; the submitter is the office's bench attorney, so
+what is measured is the rules, not the sign-in.
+"""
+
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from applications.models import Application
+from applications.services import submit_filing
+from tmverify.reasons import Refused
+
+from .models import Toggle
+
+BENCH_ATTORNEY = "bench-attorney@bench.example"
+TOGGLES = 1000
+
+
+def ok(request):
+    return HttpResponse("ok")
+
+
+@csrf_exempt
+@require_POST
+def flip(request, pk):
+    pk = pk % TOGGLES + 1
+    with transaction.atomic():
+        row = Toggle.objects.select_for_update().get(pk=pk)
+        Toggle.objects.filter(pk=pk).update(status=not row.status)
+    return HttpResponse("ok")
+
+
+@csrf_exempt
+@require_POST
+def submit(request, pk):
+    actor = User.objects.get(email=BENCH_ATTORNEY)
+    try:
+        filing = submit_filing(actor, Application.objects.get(pk=pk))
+    except Refused as exc:
+        return JsonResponse({"refused": exc.codes}, status=409)
+    return JsonResponse({"serial_number": filing.serial_number})
