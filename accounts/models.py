@@ -136,10 +136,11 @@ class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
         return self.identity_state
 
     def is_office_staff(self) -> bool:
-        return self.has_perm("accounts.review_paper")
+        # office staff are always is_staff (make_office_staff); skip the permission queries
+        return self.is_staff and self.has_perm("accounts.review_paper")
 
     def is_supervisor(self) -> bool:
-        return self.has_perm("accounts.review_fraud")
+        return self.is_staff and self.has_perm("accounts.review_fraud")
 
     # --- transitions (the one list of allowed moves) ----------------------------------
     def _mark_verified(self, method: str) -> None:

@@ -38,4 +38,21 @@ def visible_filings(user: User):
 
 
 def can_access(user: User, application: Application) -> bool:
-    return visible_filings(user).filter(pk=application.pk).exists()
+    """The same rule as `visible_to`, decided on a loaded filing without a query where it can."""
+    if not user.is_authenticated:
+        return False
+    if application.attorney_id == user.pk:
+        return True
+    if application.applicant_id and application.applicant.user_id == user.pk:
+        return True
+    if application.created_by_id == user.pk and (
+        user.role not in PROFESSIONAL_ROLES or not application.representation_ended
+    ):
+        return True
+    if user.is_office_staff():
+        return True
+    return (
+        user.role == Role.SUPPORT_STAFF
+        and application.attorney_id is not None
+        and application.attorney_id in sponsoring_attorney_ids(user)
+    )

@@ -7,6 +7,8 @@ simulator all ask `submission_reasons`.
 import re
 from datetime import date
 
+from django.db.models import Q
+
 from accounts.models import ATTORNEY_ROLES, BarAdmission, Role, User
 from accounts.rules import acting_reasons, suspension_reasons
 from tmverify import clock, policy
@@ -83,8 +85,8 @@ def signatory_reasons(signer: User, application: Application) -> list[Reason]:
 def valid_signatures(application: Application) -> list:
     return [
         s
-        for s in application.signatures.filter(superseded_at__isnull=True).select_related("signer")
-        if is_authorized_signatory(s.signer, application)
+        for s in application.signatures.all()
+        if s.superseded_at is None and is_authorized_signatory(s.signer, application)
     ]
 
 
@@ -213,14 +215,11 @@ def shares_attorney_credentials(attorney: User | None) -> bool:
     """R23: the attorney's bar jurisdiction and number also stand on another account."""
     if attorney is None:
         return False
-    for admission in attorney.bar_admissions.exclude(number=""):
-        if (
-            BarAdmission.objects.filter(jurisdiction__iexact=admission.jurisdiction, number=admission.number)
-            .exclude(attorney=attorney)
-            .exists()
-        ):
-            return True
-    return False
+    same_credentials = Q(pk__in=[])
+    for admission in attorney.bar_admissions.all():
+        if admission.number:
+            same_credentials |= Q(jurisdiction__iexact=admission.jurisdiction, number=admission.number)
+    return BarAdmission.objects.filter(same_credentials).exclude(attorney=attorney).exists()
 
 
 def standing_flags(application: Application) -> list[str]:

@@ -11,11 +11,14 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.db.models.functions import Lower
 
 from accounts.models import ATTORNEY_ROLES, FILER_ROLES, Role, User
 from accounts.rules import acting_reasons, suspension_reasons
 from tmverify import audit, clock
+from tmverify.db import lock_singleton
 from tmverify.reasons import Refused, reason, refuse_if
 
 from . import emails, rules
@@ -134,14 +137,12 @@ def _save_contents(application: Application, data: FilingData) -> None:
 
 
 def _raise_flag(application: Application, code: str, detail: str = "") -> None:
-    """Flags are kept once raised (get_or_create under a unique constraint)."""
-    try:
-        with transaction.atomic():
-            _, created = Flag.objects.get_or_create(application=application, code=code, defaults={"detail": detail})
-    except IntegrityError:
+    """Flags are kept once raised; raising one again changes nothing."""
+    if Flag.objects.filter(application=application, code=code).exists():
         return
-    if created:
-        audit.record("filing.flag_raised", application, data={"flag": code})
+    # a concurrent raise of the same flag is absorbed by the unique constraint
+    Flag.objects.bulk_create([Flag(application=application, code=code, detail=detail)], ignore_conflicts=True)
+    audit.record("filing.flag_raised", application, data={"flag": code})
 
 
 def _raise_standing_flags(application: Application) -> None:
@@ -186,7 +187,12 @@ def _fresh(user: User | None) -> User | None:
 def _locked(application: Application) -> Application:
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("applicant", "attorney")
+        .select_related("applicant", "attorney", "created_by")
+        .prefetch_related(
+            "goods",
+            Prefetch("signatures", queryset=Signature.objects.select_related("signer")),
+            "attorney__bar_admissions",
+        )
         .get(pk=application.pk)
     )
 
@@ -412,7 +418,7 @@ def can_submit(actor: User, application: Application) -> list:
 
 
 def _next_serial() -> str:
-    counter, _ = SerialCounter.objects.select_for_update().get_or_create(pk=1)
+    counter = lock_singleton(SerialCounter)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{counter.last:08d}"
@@ -420,12 +426,10 @@ def _next_serial() -> str:
 
 def _is_high_volume(submitter: User) -> bool:
     since = clock.now() - settings.HIGH_VOLUME_WINDOW
-    names = (
-        Application.objects.filter(submitted_by=submitter, submitted_at__gte=since)
-        .values_list("applicant__name", flat=True)
-        .distinct()
-    )
-    return len({(n or "").strip().casefold() for n in names}) > settings.HIGH_VOLUME_APPLICANTS
+    distinct_applicants = Application.objects.filter(submitted_by=submitter, submitted_at__gte=since).aggregate(
+        n=Count(Lower("applicant__name"), distinct=True)
+    )["n"]
+    return distinct_applicants > settings.HIGH_VOLUME_APPLICANTS
 
 
 def submit_filing(actor: User, application: Application) -> Application:

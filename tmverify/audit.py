@@ -7,10 +7,11 @@ chain head so appends from concurrent transactions form one line.
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from tmverify import clock
 from tmverify.crypto import canonical_json, constant_time_equal, sha256_hex
+from tmverify.db import lock_singleton
 from tmverify.models import AuditEvent, AuditHead
 from tmverify.reasons import Refused
 
@@ -38,15 +39,6 @@ def compute_hash(event: AuditEvent) -> str:
     return sha256_hex(canonical_json(_payload(event)))
 
 
-def _locked_head() -> AuditHead:
-    try:
-        with transaction.atomic():
-            return AuditHead.objects.select_for_update().get_or_create(pk=1)[0]
-    except IntegrityError:
-        # another transaction created the head first; lock the one it made
-        return AuditHead.objects.select_for_update().get(pk=1)
-
-
 def record(
     action: str,
     subject,
@@ -58,7 +50,7 @@ def record(
     data: dict | None = None,
 ) -> AuditEvent:
     """Append one event; `subject` is a model instance (type and pk are taken from it)."""
-    head = _locked_head()
+    head = lock_singleton(AuditHead)
     now = clock.now()
     event = AuditEvent(
         seq=head.seq + 1,
