@@ -2,7 +2,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format venv migrate demo
+.PHONY: run test lint format venv migrate demo bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,8 @@ lint: venv
 format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+bench: venv
+	$(VENV)/bin/pip install --quiet gunicorn==27.0.1
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(PY) -m bench.run

@@ -1,0 +1,23 @@
+"""`make bench` must not rot: its quick mode runs every in-process benchmark end to end."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_quick_bench_writes_a_report_with_every_in_process_figure(tmp_path):
+    output = tmp_path / "BENCHMARKS.md"
+    subprocess.run(
+        [sys.executable, "-m", "bench.run", "--quick", "--output", str(output)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    report = output.read_text()
+    assert "## 3. The gate" in report
+    assert "| 2,000 |" in report
+    for operation in ("provider result verify", "receipt sign", "audit hash"):
+        assert f"| {operation} |" in report
