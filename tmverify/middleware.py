@@ -5,6 +5,9 @@ inline script), and no framing. Pages are personal (filings, identities, signing
 so nothing is cached unless a view says otherwise.
 """
 
+from django.db import OperationalError
+from django.shortcuts import render
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -29,3 +32,21 @@ class SecurityHeadersMiddleware:
         response.setdefault("Cache-Control", "no-store")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class DatabaseBusyMiddleware:
+    """SQLite allows one writer at a time; when the wait for the lock runs out, the
+    transaction was rolled back whole. Say so and ask to retry, instead of a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError) and "locked" in str(exception).lower():
+            response = render(request, "busy.html", status=503)
+            response["Retry-After"] = "2"
+            return response
+        return None
