@@ -2,12 +2,10 @@
 
 from django.db.models import Q
 
-from accounts.models import ATTORNEY_ROLES, Role, Sponsorship, User
+from accounts.models import Role, Sponsorship, User
 from accounts.rules import is_sponsoring_attorney
 
 from .models import Application
-
-PROFESSIONAL_ROLES = ATTORNEY_ROLES | {Role.SUPPORT_STAFF}
 
 
 def sponsoring_attorney_ids(staff: User) -> list[int]:
@@ -22,12 +20,7 @@ def visible_to(user: User) -> Q:
         return Q(pk__in=[])
     if user.is_office_staff():
         return Q()
-    visible = Q(applicant__user=user) | Q(attorney=user)
-    if user.role in PROFESSIONAL_ROLES:
-        # a professional's access as creator ends with the representation (R8)
-        visible |= Q(created_by=user, representation_ended=False)
-    else:
-        visible |= Q(created_by=user)
+    visible = Q(created_by=user) | Q(applicant__user=user) | Q(attorney=user)
     if user.role == Role.SUPPORT_STAFF:
         visible |= Q(attorney_id__in=sponsoring_attorney_ids(user))
     return visible
@@ -45,9 +38,7 @@ def can_access(user: User, application: Application) -> bool:
         return True
     if application.applicant_id and application.applicant.user_id == user.pk:
         return True
-    if application.created_by_id == user.pk and (
-        user.role not in PROFESSIONAL_ROLES or not application.representation_ended
-    ):
+    if application.created_by_id == user.pk:
         return True
     if user.is_office_staff():
         return True

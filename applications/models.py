@@ -83,8 +83,6 @@ class Application(ConcurrentTransitionMixin, models.Model):
     attorney = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="represented_filings"
     )
-    # R8: once an attorney withdraws, their former access as creator ends.
-    representation_ended = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_filings")
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)

@@ -230,4 +230,6 @@ def standing_flags(application: Application) -> list[str]:
         flags.append("mail_drop_domicile")
     if shares_attorney_credentials(application.attorney):
         flags.append("shared_attorney_credentials")
+    if surcharge_applies(application):
+        flags.append("insufficient_information")
     return flags

@@ -15,14 +15,13 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.db.models.functions import Lower
 
-from accounts.models import ATTORNEY_ROLES, FILER_ROLES, Role, User
+from accounts.models import ATTORNEY_ROLES, FILER_ROLES, User
 from accounts.rules import acting_reasons, suspension_reasons
 from tmverify import audit, clock
 from tmverify.db import lock_singleton
 from tmverify.reasons import Refused, reason, refuse_if
 
 from . import emails, rules
-from .access import sponsoring_attorney_ids
 from .models import (
     Applicant,
     Application,
@@ -155,10 +154,6 @@ def _attorney_reasons(actor: User, attorney: User | None) -> list:
     if attorney is not None and attorney.role not in ATTORNEY_ROLES:
         reasons.append(
             reason("role_not_permitted", f"{attorney.full_name} is not an attorney and cannot be of record.")
-        )
-    if actor.role == Role.SUPPORT_STAFF and (attorney is None or attorney.pk not in sponsoring_attorney_ids(actor)):
-        reasons.append(
-            reason("sponsorship_required", "Support staff prepare filings only for an attorney who sponsors them.")
         )
     return reasons
 
@@ -440,13 +435,10 @@ def submit_filing(actor: User, application: Application) -> Application:
         if application.state != FilingState.SIGNED:
             raise Refused(reason("signature_required"))
         fee = rules.fee_for(application)
-        surcharge = rules.surcharge_applies(application)
         before = application.state
         application.submit(by=actor, serial_number=_next_serial(), fee=fee)
         application.save()
         _raise_standing_flags(application)
-        if surcharge:
-            _raise_flag(application, "insufficient_information", ", ".join(rules.missing_information(application)))
         if _is_high_volume(actor):
             _raise_flag(application, "high_volume_filer")
         audit.record(
@@ -471,7 +463,6 @@ def withdraw_representation(actor: User, application: Application) -> Applicatio
             raise Refused(reason("role_not_permitted", "Only the attorney of record can withdraw the representation."))
         before = application.state
         application.attorney = None
-        application.representation_ended = True
         _supersede_signatures(application)
         application.save()
         audit.record(

@@ -48,7 +48,6 @@ class Migration(migrations.Migration):
                 ('basis', models.CharField(blank=True, choices=[('1a', '1(a) use in commerce'), ('1b', '1(b) intent to use'), ('44d', '44(d) foreign application'), ('44e', '44(e) foreign registration')], max_length=3)),
                 ('first_use', models.DateField(blank=True, null=True)),
                 ('specimen', models.BooleanField(default=False)),
-                ('representation_ended', models.BooleanField(default=False)),
                 ('created_at', models.DateTimeField(default=tmverify.clock.now)),
                 ('updated_at', models.DateTimeField(default=tmverify.clock.now)),
                 ('state', django_fsm.FSMField(choices=[('draft', 'Draft'), ('awaiting_signature', 'Awaiting signature'), ('signed', 'Signed'), ('submitted', 'Submitted'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20, protected=True)),
