@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from tmverify import clock
 
@@ -11,9 +11,16 @@ class FilingState(models.TextChoices):
     SIGNED = "signed", "Signed"
     SUBMITTED = "submitted", "Submitted"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    # R23: office sanctions (applications/sanctions.py)
+    SUSPENDED = "suspended", "Suspended pending administrative review"
+    TERMINATED = "terminated", "Terminated by sanction order"
 
 
 OPEN_STATES = [FilingState.DRAFT, FilingState.AWAITING_SIGNATURE, FilingState.SIGNED]
+# R23: every live filing can be suspended or terminated; computed from the choices so
+# states added later are covered without a second list.
+_CLOSED_STATES = {FilingState.WITHDRAWN, FilingState.SUSPENDED, FilingState.TERMINATED}
+SANCTIONABLE_STATES = [s for s in FilingState.values if s not in _CLOSED_STATES]
 
 
 class Basis(models.TextChoices):
@@ -95,6 +102,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="submitted_filings"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # R23: where a suspended filing returns when the suspension is lifted.
+    state_before_suspension = models.CharField(max_length=20, choices=FilingState.choices, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -141,6 +150,23 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=OPEN_STATES, target=FilingState.WITHDRAWN)
     def withdraw(self):
+        self.touch()
+
+    # R23: office sanctions, run only through applications/sanctions.py
+    @transition(field=state, source=SANCTIONABLE_STATES, target=FilingState.SUSPENDED)
+    def suspend_for_review(self):
+        self.state_before_suspension = self.state
+        self.touch()
+
+    @transition(field=state, source=FilingState.SUSPENDED, target=RETURN_VALUE(*SANCTIONABLE_STATES))
+    def reinstate_after_review(self):
+        previous = self.state_before_suspension or FilingState.DRAFT
+        self.state_before_suspension = ""
+        self.touch()
+        return previous
+
+    @transition(field=state, source=[*SANCTIONABLE_STATES, FilingState.SUSPENDED], target=FilingState.TERMINATED)
+    def terminate(self):
         self.touch()
 
 
@@ -228,3 +254,24 @@ class Receipt(models.Model):
     signature = models.CharField(max_length=100)
     field_signatures = models.JSONField()
     created_at = models.DateTimeField()
+
+
+class SanctionOrder(models.Model):
+    """R23: the office's written order suspending, reinstating or terminating a filing."""
+
+    class Kind(models.TextChoices):
+        SUSPENSION = "suspension", "Suspension pending administrative review"
+        REINSTATEMENT = "reinstatement", "Reinstatement after review"
+        TERMINATION = "termination", "Termination"
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="sanction_orders")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.TextField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+
+    def __str__(self):
+        return f"Order {self.pk}: {self.get_kind_display()}"
