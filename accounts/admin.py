@@ -1,1 +1,224 @@
-# Register your models here.
+"""Review console pages for accounts and paper verifications (tmverify/console.py)."""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from tmverify import audit
+from tmverify.console import ConsoleAction, ConsoleModelAdmin, admin_link, audit_table, site
+from tmverify.uploads import open_upload
+
+from . import services
+from .models import IdentityState, PaperVerification, User
+
+
+@admin.register(User, site=site)
+class AccountAdmin(ConsoleModelAdmin):
+    fsm_fields = ["identity_state"]
+    list_display = ["full_name", "email", "role", "identity_state", "hold_trigger_link", "held_at", "date_joined"]
+    list_filter = ["identity_state", "role"]
+    list_select_related = ["duplicate_of"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = [
+        ("Account", {"fields": ["email", "first_name", "last_name", "role", "country", "date_joined", "is_active"]}),
+        (
+            "Identity",
+            {
+                "fields": [
+                    "identity_state",
+                    "identity_method",
+                    "verified_at",
+                    "state_before_suspension",
+                    "idv_locked_until",
+                    "held_at",
+                    "hold_trigger",
+                ]
+            },
+        ),
+        ("Audit trail", {"fields": ["audit_trail"]}),
+    ]
+    readonly_fields = ["hold_trigger", "audit_trail"]
+    console_actions = {
+        "pass_fraud_review": ConsoleAction(
+            "Pass fraud review",
+            "review_fraud",
+            lambda officer, user, note: services.review_fraud_hold(officer, user, passed=True, note=note),
+            "Fraud review passed: the account is verified.",
+        ),
+        "reject_for_fraud": ConsoleAction(
+            "Reject for fraud",
+            "review_fraud",
+            lambda officer, user, note: services.review_fraud_hold(officer, user, passed=False, note=note),
+            "Rejected for fraud: only office staff can reopen it.",
+        ),
+        "reopen_identity": ConsoleAction(
+            "Reopen rejected identity",
+            "review_fraud",
+            lambda officer, user, note: services.reopen_rejected_identity(officer, user, note=note),
+            "Identity reopened: the account may verify again.",
+        ),
+        "suspend": ConsoleAction(
+            "Suspend account",
+            "suspend_account",
+            lambda officer, user, note: services.suspend_account(officer, user, note=note),
+            "Account suspended: it cannot sign in or file, and its sessions have ended.",
+        ),
+        "reinstate": ConsoleAction(
+            "Reinstate account",
+            "suspend_account",
+            lambda officer, user, note: services.reinstate_account(officer, user, note=note),
+            "Account reinstated.",
+        ),
+    }
+
+    def get_ordering(self, request):
+        # the fraud-hold queue reads oldest hold first
+        if request.GET.get("identity_state__exact") == IdentityState.FRAUD_HOLD:
+            return ["held_at", "pk"]
+        return ["-date_joined", "-pk"]
+
+    @admin.display(description="Hold triggered by")
+    def hold_trigger_link(self, user):
+        return admin_link(user.duplicate_of) if user.duplicate_of_id else ""
+
+    @admin.display(description="What triggered the hold (R6)")
+    def hold_trigger(self, user):
+        if not user.duplicate_of_id:
+            return "—"
+        other = user.duplicate_of
+        sharing = []
+        if user.document_fingerprint:
+            sharing = User.objects.filter(document_fingerprint=user.document_fingerprint).exclude(pk=user.pk)
+        return format_html(
+            "The government ID presented here is already behind the verified account {} "
+            "({}, verified {} by {}). Accounts presenting the same document: {}.",
+            admin_link(other),
+            other.get_identity_state_display(),
+            other.verified_at.strftime("%Y-%m-%d") if other.verified_at else "—",
+            other.identity_method or "—",
+            format_html_join(", ", "{}", ((admin_link(u),) for u in sharing)) or "none other",
+        )
+
+
+class PaperQueueFilter(admin.SimpleListFilter):
+    """The work queue opens on pending forms; decided ones are one click away."""
+
+    title = "status"
+    parameter_name = "status"
+    default = PaperVerification.State.PENDING
+
+    def lookups(self, request, model_admin):
+        return [*PaperVerification.State.choices, ("all", "All")]
+
+    def value(self):
+        return super().value() or self.default
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset if value == "all" else queryset.filter(state=value)
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+@admin.register(PaperVerification, site=site)
+class PaperVerificationAdmin(ConsoleModelAdmin):
+    fsm_fields = ["state"]
+    list_display = ["filed_at", "applicant_link", "applicant_email", "role", "document_country", "state", "scan_link"]
+    list_filter = [PaperQueueFilter]
+    list_select_related = ["user"]
+    ordering = ["filed_at", "pk"]
+    search_fields = ["user__email", "user__last_name"]
+    fieldsets = [
+        ("Applicant", {"fields": ["applicant_link", "applicant_details"]}),
+        ("Notarized form", {"fields": ["role", "document_country", "filed_at", "scan_panel"]}),
+        ("Decision", {"fields": ["state", "reviewed_by", "reviewed_at", "review_reason"]}),
+        ("Audit trail", {"fields": ["audit_trail", "applicant_audit_trail"]}),
+    ]
+    readonly_fields = ["applicant_link", "applicant_details", "scan_panel", "audit_trail", "applicant_audit_trail"]
+    console_actions = {
+        "approve": ConsoleAction(
+            "Approve",
+            "review_paper",
+            lambda officer, paper, note: services.review_paper_verification(officer, paper, approve=True, note=note),
+            "Paper verification approved: the account is verified.",
+        ),
+        "reject": ConsoleAction(
+            "Reject",
+            "review_paper",
+            lambda officer, paper, note: services.review_paper_verification(officer, paper, approve=False, note=note),
+            "Paper verification rejected: the account may try again.",
+        ),
+    }
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/scan/",
+                self.admin_site.admin_view(self.scan_view),
+                name="accounts_paperverification_scan",
+            ),
+            *super().get_urls(),
+        ]
+
+    def scan_view(self, request, object_id):
+        """The uploaded scan, only through this view: the file has no public URL."""
+        paper = self.get_object(request, unquote(object_id))
+        if paper is None or not paper.scan_name:
+            raise Http404
+        try:
+            scan = open_upload(paper.scan_name)
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        suffix = paper.scan_name.rsplit(".", 1)[-1]
+        return FileResponse(scan, content_type=paper.scan_content_type, filename=f"paper-{paper.pk}.{suffix}")
+
+    def _scan_url(self, paper):
+        return reverse("admin:accounts_paperverification_scan", args=[paper.pk], current_app=self.admin_site.name)
+
+    @admin.display(description="Applicant")
+    def applicant_link(self, paper):
+        return admin_link(paper.user, paper.user.full_name)
+
+    @admin.display(description="Email")
+    def applicant_email(self, paper):
+        return paper.user.email
+
+    @admin.display(description="Details")
+    def applicant_details(self, paper):
+        user = paper.user
+        return format_html(
+            "{} &lt;{}&gt;, country {}, account role {}, identity {}, account opened {}",
+            user.full_name,
+            user.email,
+            user.country,
+            user.get_role_display() or "none",
+            user.get_identity_state_display(),
+            user.date_joined.strftime("%Y-%m-%d"),
+        )
+
+    @admin.display(description="Scan")
+    def scan_link(self, paper):
+        if not paper.scan_name:
+            return "none"
+        return format_html('<a href="{}">open</a>', self._scan_url(paper))
+
+    @admin.display(description="Uploaded scan")
+    def scan_panel(self, paper):
+        if not paper.scan_name:
+            return "No scan was uploaded."
+        url = self._scan_url(paper)
+        if paper.scan_content_type.startswith("image/"):
+            return format_html('<a href="{0}"><img src="{0}" alt="notarized form scan" class="console-scan"></a>', url)
+        return format_html('<a href="{}">Open the scan ({})</a>', url, paper.scan_content_type)
+
+    @admin.display(description="Applicant's audit trail")
+    def applicant_audit_trail(self, paper):
+        return audit_table(audit.trail(paper.user).order_by("seq"))

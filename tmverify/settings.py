@@ -217,3 +217,13 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.AccountBackend"]
 # sign-in for the window, whatever the password.
 SIGNIN_MAX_FAILURES = 10
 SIGNIN_LOCK_WINDOW = timedelta(minutes=15)
+
+# R23 fraud signals on the review console: a row is listed when its count reaches the
+# threshold.
+SIGNAL_OWNERS_PER_ACCOUNT = 20  # distinct applicants one account filed for
+SIGNAL_ACCOUNTS_PER_BAR_NUMBER = 2  # accounts giving one bar jurisdiction and number
+SIGNAL_FILINGS_PER_BAR_NUMBER = 50  # filings whose attorney of record gives one bar number
+SIGNAL_SIGNATURES_BY_OTHERS = 1  # an account's filings flagged signature_entered_by_other
+SIGNAL_STAFF_PER_ATTORNEY = 10  # support staff one attorney sponsors at once
+SIGNAL_MAIL_DROP_FILINGS = 3  # an account's filings flagged mail_drop_domicile
+SIGNAL_ACCOUNTS_PER_DOCUMENT = 2  # accounts presenting one identity document
