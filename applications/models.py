@@ -212,6 +212,8 @@ class Signature(models.Model):
     method = models.CharField(max_length=10, choices=SignatureMethod.choices)
     upload_name = models.CharField(max_length=100, blank=True)
     upload_content_type = models.CharField(max_length=50, blank=True)
+    # R15: the signer confirmed the uploaded pen-and-ink page shows the declaration text.
+    upload_shows_declaration = models.BooleanField(default=False)
     declaration_accepted = models.BooleanField(default=False)
     # Set when the filing changed after signing; the signature no longer counts.
     superseded_at = models.DateTimeField(null=True, blank=True)

@@ -279,7 +279,18 @@ _LINK_INVALID = reason(
 )
 
 
-def _record_signature(application, signer, *, text, title, method, entered_by, declaration_accepted, upload=("", "")):
+def _record_signature(
+    application,
+    signer,
+    *,
+    text,
+    title,
+    method,
+    entered_by,
+    declaration_accepted,
+    upload=("", ""),
+    upload_shows_declaration=False,
+):
     signature = Signature.objects.create(
         application=application,
         signer=signer,
@@ -290,6 +301,7 @@ def _record_signature(application, signer, *, text, title, method, entered_by, d
         declaration_accepted=declaration_accepted,
         upload_name=upload[0],
         upload_content_type=upload[1],
+        upload_shows_declaration=upload_shows_declaration,
     )
     before = application.state
     application.sign()
@@ -362,13 +374,18 @@ def sign_application(
     signer: User | None = None,
     declaration_accepted: bool = True,
     upload=None,
+    upload_shows_declaration: bool = False,
 ) -> Signature:
-    """Sign in the form (or upload a pen-and-ink page), as the signer personally (R12-R15)."""
+    """Sign in the form (or upload a pen-and-ink page), as the signer personally (R12-R15).
+
+    An upload is checked (type by content, size) before anything else and stored only once
+    the signing is allowed; the signer must confirm the page shows the declaration (R15).
+    """
     stored = ("", "")
     if upload is not None:
-        from tmverify.uploads import store_upload
+        from tmverify.uploads import validate_upload
 
-        stored = store_upload(upload)
+        validate_upload(upload)
     flagged = False
     with audit.refusals_recorded("filing.sign", application, actor):
         try:
@@ -382,12 +399,21 @@ def sign_application(
                 format_reasons = [] if upload is not None else rules.signature_format_reasons(signature, title)
                 if upload is not None and not title.strip():
                     format_reasons = [reason("signature_format", "Give your title beside the pen-and-ink signature.")]
+                if upload is not None and not upload_shows_declaration:
+                    # R15: a pen-and-ink page counts only when it shows the declaration text
+                    format_reasons.append(
+                        reason("signature_format", "Confirm that the uploaded page shows the declaration text.")
+                    )
                 refuse_if(
                     rules.state_reasons(application)
                     or acting_reasons(actor) + rules.signatory_reasons(actor, application) + format_reasons
                 )
                 if not declaration_accepted:
                     raise Refused(reason("signature_format", "Accept the declaration before you sign."))
+                if upload is not None:
+                    from tmverify.uploads import store_upload
+
+                    stored = store_upload(upload)
                 return _record_signature(
                     application,
                     actor,
@@ -397,6 +423,7 @@ def sign_application(
                     entered_by=actor,
                     declaration_accepted=True,
                     upload=stored,
+                    upload_shows_declaration=upload is not None and upload_shows_declaration,
                 )
         except Refused:
             if flagged:
