@@ -1,7 +1,8 @@
 """Deadlines that fall due with time: safe to run at any interval, any number of times.
 
 - Fraud holds older than FRAUD_HOLD_AUTO_REJECT are rejected (R6).
-- Signing links past their 30 days are marked revoked (they are refused anyway).
+- Signing links past their 30 days are marked revoked (they are refused anyway), as of
+  the moment they expired, so the record does not depend on when the job ran.
 - Finished lockouts (R5) are cleared.
 """
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
 from accounts.models import IdentityState, User
 from applications.models import SignatureLink
@@ -47,6 +49,6 @@ def process_deadlines() -> DeadlineRun:
     with transaction.atomic():
         run.links_expired = SignatureLink.objects.filter(
             expires_at__lte=now, used_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=now)
+        ).update(revoked_at=F("expires_at"))
         run.lockouts_lifted = User.objects.filter(idv_locked_until__lte=now).update(idv_locked_until=None)
     return run
