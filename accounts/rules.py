@@ -10,9 +10,9 @@ from .models import ATTORNEY_ROLES, IdentityState, Role, Sponsorship, User
 
 # R1: words that make a name read as a company or a shared desk.
 _NOT_A_PERSON = re.compile(
-    r"(\b(llc|l\.l\.c|inc|incorporated|ltd|limited|corp|corporation|company|co\.|gmbh|plc|llp|"
+    r"(\b(llc|l\.l\.c|inc|incorporated|ltd|limited|corp|corporation|company|gmbh|plc|llp|"
     r"pty|admin|administrator|support|desk|team|office|department|dept|group|services|paralegals|"
-    r"trademarks|holdings)\b|公司|有限)",
+    r"trademarks|holdings)\b|\bco\.(?!\w)|公司|有限)",
     re.IGNORECASE,
 )
 
