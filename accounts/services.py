@@ -146,12 +146,13 @@ def _record_failure(user: User, method: str) -> None:
     """R5: the Nth failure within the window (since the last lock) locks for the window."""
     now = clock.now()
     VerificationAttempt.objects.create(user=user, at=now, method=method, outcome=VerificationAttempt.Outcome.FAIL)
-    since = now - settings.IDV_ATTEMPT_WINDOW
-    if user.idv_locked_until and user.idv_locked_until > since:
-        since = user.idv_locked_until
     failures = VerificationAttempt.objects.filter(
-        user=user, outcome=VerificationAttempt.Outcome.FAIL, at__gt=since
-    ).count()
+        user=user, outcome=VerificationAttempt.Outcome.FAIL, at__gt=now - settings.IDV_ATTEMPT_WINDOW
+    )
+    if user.idv_locked_until:
+        # attempts are refused until the lock ends, so one made at that instant counts
+        failures = failures.filter(at__gte=user.idv_locked_until)
+    failures = failures.count()
     if failures >= settings.IDV_MAX_ATTEMPTS:
         user.idv_locked_until = now + settings.IDV_ATTEMPT_WINDOW
         user.save(update_fields=["idv_locked_until"])
