@@ -24,7 +24,13 @@ def refusal(action) -> list[str]:
 # --- R1: one account is one natural person ----------------------------------------------
 @pytest.mark.parametrize(
     ("first", "last"),
-    [("Admin", "Support"), ("Acme Trading", "LLC"), ("Shenzhen Sunwave", "Co., Ltd."), ("Acme", "Co."), ("Trademark", "Team")],
+    [
+        ("Admin", "Support"),
+        ("Acme Trading", "LLC"),
+        ("Shenzhen Sunwave", "Co., Ltd."),
+        ("Acme", "Co."),
+        ("Trademark", "Team"),
+    ],
 )
 def test_a_company_or_shared_desk_name_cannot_be_verified(first, last):
     desk = accounts.register_user(email="desk@example.test", first_name=first, last_name=last, role="owner")
@@ -86,9 +92,9 @@ def test_verification_is_one_time():
 def test_verified_name_and_role_are_locked_against_self_service():
     owner = person("olga", verified=True)
 
-    assert refusal(lambda: accounts.update_profile(owner, first_name="Other", last_name="Name", role="us_attorney")) == [
-        "invalid_state"
-    ]
+    assert refusal(
+        lambda: accounts.update_profile(owner, first_name="Other", last_name="Name", role="us_attorney")
+    ) == ["invalid_state"]
     owner.refresh_from_db()
     assert (owner.first_name, owner.last_name, owner.role) == ("Olga", "Tester", "owner")
 
