@@ -86,9 +86,18 @@ def update_profile(user: User, *, first_name: str, last_name: str, role: str = "
 
 
 def add_bar_admission(
-    attorney: User, *, jurisdiction: str, number: str = "", admitted: date | None, good_standing: bool = True
+    attorney: User, *, jurisdiction: str, number: str = "", admitted: date | str | None, good_standing: bool = True
 ) -> BarAdmission:
-    """Record an attorney's bar admission (R16)."""
+    """Record an attorney's bar admission (R16); raises ValidationError on bad input."""
+    if isinstance(admitted, str):
+        try:
+            admitted = date.fromisoformat(admitted.strip())
+        except ValueError:
+            raise ValidationError(
+                f"The admission date {admitted!r} is not a date (YYYY-MM-DD).", code="admitted"
+            ) from None
+    elif admitted is not None and not isinstance(admitted, date):
+        raise ValidationError("The admission date must be a date.", code="admitted")
     if attorney.role not in ATTORNEY_ROLES:
         raise ValidationError("Only attorneys have bar admissions.", code="role")
     if not jurisdiction.strip():

@@ -8,14 +8,21 @@ from django.db import transaction
 from accounts import services
 from accounts.models import PatentIdentity, Role, User
 from accounts.office import make_office_staff
-from tmverify import clock
+from tmverify import clock, policy
 
 PASSWORD = "demo-password-2026"
 
 PEOPLE = [
     # (email, first, last, role, country, what they show)
     ("dana@demo.example", "Dana", "Kim", Role.US_ATTORNEY, "US", "verified US attorney with bar information"),
-    ("pat@demo.example", "Pat", "Lee", Role.SUPPORT_STAFF, "US", "Dana's paralegal, verified and sponsored"),
+    (
+        "pat@demo.example",
+        "Pat",
+        "Lee",
+        Role.SUPPORT_STAFF,
+        "US",
+        "Dana's paralegal, sponsored (verified once R11 opens)",
+    ),
     ("li@demo.example", "Li", "Wei", Role.OWNER, "CN", "Chinese seller, unverified owner"),
     ("ada@demo.example", "Ada", "Lovelace", "", "US", "inventor verified on the patent side, no role yet"),
     ("erin@demo.example", "Erin", "Ross", "", "US", "office examiner (reviews paper forms)"),
@@ -47,6 +54,8 @@ class Command(BaseCommand):
         dana, pat = people["dana"], people["pat"]
         services.add_bar_admission(dana, jurisdiction="NY", number="4455667", admitted=date(2015, 1, 10))
         for person, document in ((dana, "D1000001"), (pat, "D1000002")):
+            if clock.today() < policy.current().opening_date(person.role):
+                continue  # R11: staff self-verification is not open yet on this date
             services.verify_with_simulated_provider(
                 person,
                 method="online",

@@ -1,0 +1,77 @@
+"""`load_demo` gives the demo people once, however often it runs; production settings pass
+`check --deploy` and refuse to start without their secrets."""
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import BarAdmission, PatentIdentity, Sponsorship, User
+from tmverify import clock
+from tmverify.models import AuditEvent
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("today", "pat_state"), [(date(2023, 6, 1), "unverified"), (date(2024, 2, 1), "verified")])
+def test_load_demo_creates_the_demo_people_once(capsys, today, pat_state):
+    clock.set_today(today)  # before and after support staff can verify (R11)
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    counts = [m.objects.count() for m in (User, BarAdmission, Sponsorship, PatentIdentity, AuditEvent)]
+
+    call_command("load_demo")
+    second = capsys.readouterr().out
+
+    assert [m.objects.count() for m in (User, BarAdmission, Sponsorship, PatentIdentity, AuditEvent)] == counts
+    assert "created demo people" in first and "created demo people" not in second
+    people = {u.email.split("@")[0]: u for u in User.objects.all()}
+    assert set(people) == {"dana", "pat", "li", "ada", "erin", "sam"}
+    assert (people["dana"].identity_state, people["dana"].role) == ("verified", "us_attorney")
+    assert BarAdmission.objects.get(attorney=people["dana"]).is_complete
+    assert Sponsorship.objects.get(attorney=people["dana"], staff=people["pat"]).state == "active"
+    assert people["pat"].identity_state == pat_state
+    assert (people["li"].identity_state, people["li"].role, people["li"].country) == ("unverified", "owner", "CN")
+    assert (people["ada"].identity_method, people["ada"].role) == ("patent", "")
+    assert people["erin"].is_office_staff() and not people["erin"].is_supervisor()
+    assert people["sam"].is_supervisor()
+    for email in ("dana@demo.example", "li@demo.example", "sam@demo.example"):
+        assert email in second  # logins printed every time
+
+
+def _manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def _production_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TMVERIFY_"))}
+    env.update(extra)
+    return env
+
+
+def test_check_deploy_passes_with_production_settings():
+    keys = _manage("generate_keys", env=_production_env())
+    assert keys.returncode == 0, keys.stderr
+    env = _production_env(DJANGO_DEBUG="False", DJANGO_ALLOWED_HOSTS="tmverify.example")
+    for line in keys.stdout.splitlines():
+        name, _, value = line.removeprefix("export ").partition("=")
+        env[name] = value.strip("'")
+    assert {"DJANGO_SECRET_KEY", "TMVERIFY_EVIDENCE_KEYS", "TMVERIFY_OFFICE_SIGNING_KEY"} <= set(env)
+
+    check = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "no issues" in check.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = _manage("check", env=_production_env(DJANGO_DEBUG="False", DJANGO_ALLOWED_HOSTS="tmverify.example"))
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
