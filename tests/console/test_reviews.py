@@ -176,13 +176,13 @@ def test_suspending_an_account_ends_its_session_at_once(client, office):
 
     li_browser = Client()
     li_browser.force_login(office["li"])
-    assert li_browser.get("/").wsgi_request.user.is_authenticated
+    assert li_browser.get("/console/login/").wsgi_request.user.is_authenticated
     client.force_login(office["sam"])
     act(client, "accounts/user", office["li"], "suspend", "filing mill")
     office["li"].refresh_from_db()
     assert office["li"].identity_state == "suspended"
     # the next request of the open session is anonymous, and the login refuses it too
-    assert not li_browser.get("/").wsgi_request.user.is_authenticated
+    assert not li_browser.get("/console/login/").wsgi_request.user.is_authenticated
     office["li"].set_password("correct horse battery")
     User.objects.filter(pk=office["li"].pk).update(password=office["li"].password)
     assert not Client().login(username="li@example.test", password="correct horse battery")
