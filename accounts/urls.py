@@ -1,9 +1,27 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("signup/", views.signup, name="signup"),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keepalive/", views.keepalive, name="keepalive"),
+    path("identity/", views.identity, name="identity"),
+    path("identity/start/", views.start_verification, name="start_verification"),
+    path("identity/callback/", views.verification_callback, name="verification_callback"),
+    path("identity/paper/", views.paper_verification, name="paper"),
+    path("identity/role/", views.choose_role, name="choose_role"),
+    path("bar/", views.bar_admissions, name="bar"),
+    path("sponsorships/", views.sponsorships, name="sponsorships"),
+    path("sponsorships/sponsor/", views.sponsor, name="sponsor"),
+    path("sponsorships/request/", views.request_sponsorship, name="request_sponsorship"),
+    path(
+        "sponsorships/<int:pk>/approve/", views.decide_sponsorship, {"decision": "approve"}, name="approve_sponsorship"
+    ),
+    path("sponsorships/<int:pk>/deny/", views.decide_sponsorship, {"decision": "deny"}, name="deny_sponsorship"),
+    path("sponsorships/<int:pk>/end/", views.decide_sponsorship, {"decision": "end"}, name="end_sponsorship"),
 ]

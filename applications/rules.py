@@ -174,8 +174,10 @@ def submission_reasons(user: User, application: Application, on: date | None = N
 
 
 # --- fees (R20) -----------------------------------------------------------------------
-def missing_information(application: Application) -> list[str]:
-    """R20: required information whose absence costs a surcharge under the new fees."""
+def missing_information(application) -> list[str]:
+    """R20: required information whose absence costs a surcharge under the new fees.
+
+    Takes a saved `Application` or unsaved `FilingData` (same attribute names)."""
     applicant = application.applicant
     missing = []
     if applicant is None or not applicant.entity:
@@ -196,6 +198,14 @@ def fee_lines(application: Application, on: date | None = None) -> list[policy.F
     on = on or clock.today()
     goods = [(g.nice_class, g.text, g.id_manual) for g in application.goods.all() if g.nice_class]
     return policy.fee_lines(goods, on, bool(missing_information(application)))
+
+
+def quote_fee_lines(data, on: date | None = None) -> list[policy.FeeLine]:
+    """R20 for contents not saved yet (a form's `FilingData`): the same lines a saved
+    draft with these contents would show."""
+    on = on or clock.today()
+    goods = [(g.nice_class, g.text, g.id_manual) for g in data.goods if g.nice_class]
+    return policy.fee_lines(goods, on, bool(missing_information(data)))
 
 
 def fee_for(application: Application, on: date | None = None) -> int:

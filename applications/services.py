@@ -279,6 +279,14 @@ _LINK_INVALID = reason(
 )
 
 
+def open_link(token: str) -> SignatureLink:
+    """The usable link behind `token` (to show what is signed); refused when not valid."""
+    link = find_link(token)
+    if link is None or not link.is_usable():
+        raise Refused(_LINK_INVALID)
+    return link
+
+
 def _record_signature(
     application,
     signer,

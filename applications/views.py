@@ -1,5 +1,376 @@
-from django.http import HttpResponse
+"""Pages for filers: dashboard, the application form, signing, submission, receipts,
+representation, and the public signing page behind an emailed link.
+
+Each view: scope the filing to the user (others' filings are 404), a form, one service
+call, messages, redirect. The rules live in applications/rules.py and the services.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import ATTORNEY_ROLES, Role, Sponsorship
+from accounts.web import add_validation_error, show_refusal
+from tmverify.reasons import Refused
+
+from . import id_manual, rules, services
+from .access import sponsoring_attorney_ids, visible_filings
+from .forms import (
+    ApplicationForm,
+    AttorneyForm,
+    GoodsFormSet,
+    LinkSignForm,
+    SignerForm,
+    SignForm,
+    UploadSignForm,
+    application_initial,
+    filing_data,
+    goods_initial,
+)
+from .models import FilingState, Signature
+from .receipts import receipt_document
 
 
+def _filings(user):
+    return (
+        visible_filings(user)
+        .select_related("applicant", "attorney", "created_by")
+        .prefetch_related(
+            "goods",
+            "flags",
+            "attorney__bar_admissions",
+            Prefetch("signatures", queryset=Signature.objects.select_related("signer")),
+        )
+    )
+
+
+def _filing(request, pk):
+    """The user's filing, or 404: what is not yours is not found."""
+    return get_object_or_404(_filings(request.user), pk=pk)
+
+
+# --- dashboard ------------------------------------------------------------------------------
+@login_required
+def dashboard(request):
+    user = request.user
+    rows = []
+    for application in _filings(user):
+        rows.append(
+            {
+                "application": application,
+                "fee": rules.fee_for(application),
+                "blocked": services.can_submit(user, application) if application.is_open else [],
+            }
+        )
+    sponsorships = Sponsorship.objects.filter(staff=user) | Sponsorship.objects.filter(attorney=user)
+    context = {
+        "rows": rows,
+        "waiting_requests": sponsorships.filter(attorney=user, state=Sponsorship.State.REQUESTED).count(),
+        "active_sponsorships": sponsorships.filter(state=Sponsorship.State.ACTIVE).select_related("attorney", "staff"),
+    }
+    return render(request, "applications/dashboard.html", context)
+
+
+# --- the application form -------------------------------------------------------------------
+def _default_attorney_email(user) -> str:
+    if user.role in ATTORNEY_ROLES:
+        return user.email
+    if user.role == Role.SUPPORT_STAFF:
+        ids = sponsoring_attorney_ids(user)
+        sponsorship = Sponsorship.objects.filter(staff=user, attorney_id__in=ids).select_related("attorney").first()
+        return sponsorship.attorney.email if sponsorship else ""
+    return ""
+
+
+def _quote(form, goods):
+    """The fee for the form's current entries, or None while the form has errors."""
+    if not (form.is_valid() and goods.is_valid()):
+        return None
+    return rules.quote_fee_lines(filing_data(form, goods))
+
+
+def _render_form(request, form, goods, application=None, quote=None, status=200):
+    context = {
+        "form": form,
+        "goods": goods,
+        "application": application,
+        "quote": quote,
+        "quote_total": sum(line.amount for line in quote) if quote is not None else None,
+    }
+    return render(request, "applications/form.html", context, status=status)
+
+
+@login_required
+def new_application(request):
+    user = request.user
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, user=user)
+        goods = GoodsFormSet(request.POST, prefix="goods")
+        if request.POST.get("action") == "quote" or not (form.is_valid() and goods.is_valid()):
+            return _render_form(request, form, goods, quote=_quote(form, goods), status=200 if form.is_valid() else 400)
+        try:
+            application = services.create_application(user, filing_data(form, goods), attorney=form.attorney)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        except Refused as refused:
+            show_refusal(request, refused)
+        else:
+            messages.success(request, _("The draft is saved. The checklist shows what is still needed."))
+            return redirect("applications:detail", pk=application.pk)
+        return _render_form(request, form, goods, status=400)
+    initial = {"attorney_email": _default_attorney_email(user)}
+    if user.role == Role.OWNER:
+        initial.update(applicant_is_me=True, name=user.full_name, email=user.email, country=user.country)
+    form = ApplicationForm(user=user, initial=initial)
+    return _render_form(request, form, GoodsFormSet(prefix="goods"))
+
+
+@login_required
+def edit_application(request, pk):
+    application = _filing(request, pk)
+    if not application.is_open:
+        messages.error(request, _("This filing can no longer be changed."))
+        return redirect("applications:detail", pk=pk)
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, user=request.user, with_attorney=False)
+        goods = GoodsFormSet(request.POST, prefix="goods")
+        if request.POST.get("action") == "quote" or not (form.is_valid() and goods.is_valid()):
+            return _render_form(
+                request, form, goods, application, quote=_quote(form, goods), status=200 if form.is_valid() else 400
+            )
+        try:
+            services.update_application(request.user, application, filing_data(form, goods))
+        except ValidationError as error:
+            add_validation_error(form, error)
+        except Refused as refused:
+            show_refusal(request, refused)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("applications:detail", pk=pk)
+        return _render_form(request, form, goods, application, status=400)
+    form = ApplicationForm(user=request.user, with_attorney=False, initial=application_initial(application))
+    goods = GoodsFormSet(prefix="goods", initial=goods_initial(application))
+    return _render_form(request, form, goods, application)
+
+
+@require_POST
+@login_required
+def fee_quote(request):
+    """The fee for the form as it is now, as an HTML fragment (the fee script asks)."""
+    form = ApplicationForm(request.POST, user=request.user, with_attorney=False)
+    goods = GoodsFormSet(request.POST, prefix="goods")
+    quote = _quote(form, goods)
+    total = sum(line.amount for line in quote) if quote is not None else None
+    return render(request, "applications/_fee.html", {"quote": quote, "quote_total": total})
+
+
+# --- one filing -----------------------------------------------------------------------------
+def _detail(request, application, status=200, **forms):
+    user = request.user
+    context = {
+        "application": application,
+        "fee": rules.fee_for(application),
+        "fee_lines": rules.fee_lines(application, application.filing_date),
+        "blocked": services.can_submit(user, application) if application.is_open else [],
+        "signatures": rules.valid_signatures(application),
+        "may_sign": application.is_open and rules.is_authorized_signatory(user, application),
+        "sign_form": forms.get("sign_form") or SignForm(initial={"signature": f"/{user.full_name}/"}),
+        "upload_form": forms.get("upload_form") or UploadSignForm(),
+        "signer_form": forms.get("signer_form") or SignerForm(),
+        "attorney_form": forms.get("attorney_form") or AttorneyForm(),
+        "flags": sorted(flag.code for flag in application.flags.all()),
+    }
+    return render(request, "applications/detail.html", context, status=status)
+
+
+@login_required
+def detail(request, pk):
+    return _detail(request, _filing(request, pk))
+
+
+def _after(request, application, refused: Refused | None, done: str, anchor: str = ""):
+    if refused is not None:
+        show_refusal(request, refused)
+    else:
+        messages.success(request, done)
+    return redirect(reverse("applications:detail", args=[application.pk]) + anchor)
+
+
+@require_POST
+@login_required
+def sign(request, pk):
+    application = _filing(request, pk)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, application, status=400, sign_form=form)
+    try:
+        services.sign_application(
+            request.user,
+            application,
+            signature=form.cleaned_data["signature"],
+            title=form.cleaned_data["title"],
+            declaration_accepted=form.cleaned_data["declaration"],
+        )
+    except Refused as refused:
+        return _after(request, application, refused, "", "#sign")
+    return _after(request, application, None, _("Signed. You can now submit the filing."))
+
+
+@require_POST
+@login_required
+def sign_upload(request, pk):
+    application = _filing(request, pk)
+    form = UploadSignForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail(request, application, status=400, upload_form=form)
+    try:
+        services.sign_application(
+            request.user,
+            application,
+            signature="",
+            title=form.cleaned_data["title"],
+            declaration_accepted=form.cleaned_data["declaration"],
+            upload=form.cleaned_data["page"],
+            upload_shows_declaration=form.cleaned_data["shows_declaration"],
+        )
+    except ValidationError as error:
+        add_validation_error(form, error, "page")
+        return _detail(request, application, status=400, upload_form=form)
+    except Refused as refused:
+        return _after(request, application, refused, "", "#sign")
+    return _after(request, application, None, _("The pen-and-ink signature is recorded."))
+
+
+@require_POST
+@login_required
+def request_signature(request, pk):
+    application = _filing(request, pk)
+    form = SignerForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, application, status=400, signer_form=form)
+    try:
+        services.request_signature(request.user, application, form.person)
+    except Refused as refused:
+        return _after(request, application, refused, "", "#request")
+    done = _("A signing link was emailed to %(name)s.") % {"name": form.person.full_name}
+    return _after(request, application, None, done)
+
+
+@require_POST
+@login_required
+def withdraw(request, pk):
+    application = _filing(request, pk)
+    try:
+        services.withdraw_representation(request.user, application)
+    except Refused as refused:
+        return _after(request, application, refused, "")
+    messages.success(request, _("You no longer represent the applicant in this filing."))
+    if _filings(request.user).filter(pk=pk).exists():
+        return redirect("applications:detail", pk=pk)
+    return redirect("applications:dashboard")
+
+
+@require_POST
+@login_required
+def appoint(request, pk):
+    application = _filing(request, pk)
+    form = AttorneyForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, application, status=400, attorney_form=form)
+    try:
+        services.appoint_attorney(request.user, application, form.person)
+    except Refused as refused:
+        return _after(request, application, refused, "")
+    return _after(
+        request, application, None, _("%(name)s is now the attorney of record.") % {"name": form.person.full_name}
+    )
+
+
+@login_required
+def submit(request, pk):
+    application = _filing(request, pk)
+    if application.state == FilingState.SUBMITTED:
+        return redirect("applications:receipt", pk=pk)
+    if request.method == "POST":
+        try:
+            services.submit_filing(request.user, application)
+        except Refused as refused:
+            show_refusal(request, refused)
+            return redirect("applications:submit", pk=pk)
+        messages.success(request, _("Submitted. Keep the signed receipt."))
+        return redirect("applications:receipt", pk=pk)
+    context = {
+        "application": application,
+        "fee": rules.fee_for(application),
+        "fee_lines": rules.fee_lines(application),
+        "blocked": services.can_submit(request.user, application) if application.is_open else [],
+    }
+    return render(request, "applications/submit.html", context)
+
+
+def _submitted(request, pk):
+    application = _filing(request, pk)
+    receipt = getattr(application, "receipt", None)
+    if receipt is None:
+        raise Http404("This filing has no receipt yet.")
+    return application, receipt
+
+
+@login_required
+def receipt(request, pk):
+    application, stored = _submitted(request, pk)
+    return render(request, "applications/receipt.html", {"application": application, "receipt": stored})
+
+
+@login_required
+def receipt_download(request, pk):
+    application, stored = _submitted(request, pk)
+    body = json.dumps(receipt_document(stored), indent=2, ensure_ascii=False, sort_keys=True)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{application.serial_number}.json"'
+    return response
+
+
+# --- the public signing page (R8, R9) ---------------------------------------------------------
 def sign_by_link(request, token):
-    return HttpResponse("The signing page is not built yet.", status=501)
+    """No login: the link is the credential. It shows what is signed and takes the signature."""
+    try:
+        link = services.open_link(token)
+    except Refused as refused:
+        return render(request, "applications/sign_link_invalid.html", {"reasons": refused.reasons}, status=404)
+    application = link.application
+    form = LinkSignForm(request.POST or None, signer_name=link.signer.full_name)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_by_link(
+                token,
+                signature=form.cleaned_data["signature"],
+                title=form.cleaned_data["title"],
+                declaration_accepted=form.cleaned_data["declaration"],
+            )
+        except Refused as refused:
+            show_refusal(request, refused)
+        else:
+            return render(request, "applications/sign_link_done.html", {"application": application})
+    context = {"link": link, "application": application, "form": form}
+    return render(request, "applications/sign_link.html", context, status=400 if form.errors else 200)
+
+
+# --- the ID Manual ---------------------------------------------------------------------------
+def id_manual_search(request):
+    query = request.GET.get("q", "")[:100]
+    try:
+        nice_class = int(request.GET.get("class") or 0) or None
+    except ValueError:
+        nice_class = None
+    results = id_manual.search(query, nice_class) if (query or nice_class) else []
+    context = {"query": query, "nice_class": nice_class, "classes": id_manual.classes(), "results": results}
+    return render(request, "applications/id_manual.html", context)

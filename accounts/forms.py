@@ -1,0 +1,123 @@
+"""Forms for accounts, identity verification and sponsorships. They validate and
+normalise input; the services in accounts/services.py change state."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .countries import COUNTRIES
+from .models import Method, Role
+
+ROLE_CHOICES = [
+    (Role.OWNER, _("Owner: I file for myself or my company")),
+    (Role.US_ATTORNEY, _("US attorney")),
+    (Role.CA_ATTORNEY, _("Canadian attorney")),
+    (Role.SUPPORT_STAFF, _("Attorney support staff (paralegal)")),
+]
+METHOD_CHOICES = [
+    (Method.ONLINE, _("Online: government photo ID and a selfie (fastest)")),
+    (Method.VIDEO, _("Video call with an agent (for people without a US ID)")),
+    (Method.PAPER, _("Notarized paper form, reviewed by the office (takes longer)")),
+]
+COUNTRY_CHOICES = [("", _("Choose a country"))] + COUNTRIES
+
+
+class SignUpForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("Legal first name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Legal last name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    country = forms.ChoiceField(
+        label=_("Country where you live"), choices=COUNTRY_CHOICES, initial="US", help_text=_("Where you reside.")
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters; not a common password and not only digits."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif password1:
+            probe = _PasswordProbe(
+                cleaned.get("email", ""), cleaned.get("first_name", ""), cleaned.get("last_name", "")
+            )
+            try:
+                password_validation.validate_password(password1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class _PasswordProbe:
+    """What the similarity validator compares a new password with, before the account exists."""
+
+    def __init__(self, email, first_name, last_name):
+        self.email, self.first_name, self.last_name = email, first_name, last_name
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        "invalid_login": _("The email or password is wrong, or sign-in is paused after too many failures. Try again."),
+        "inactive": _("This account cannot sign in."),
+    }
+
+
+class StartVerificationForm(forms.Form):
+    role = forms.ChoiceField(label=_("Your trademark role"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
+    method = forms.ChoiceField(label=_("How you verify"), choices=METHOD_CHOICES, widget=forms.RadioSelect)
+
+
+class ChooseRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Your trademark role"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
+
+
+class PaperVerificationForm(forms.Form):
+    role = forms.ChoiceField(label=_("Your trademark role"), choices=ROLE_CHOICES)
+    document_country = forms.ChoiceField(label=_("Country that issued your ID document"), choices=COUNTRY_CHOICES)
+    document_number = forms.CharField(
+        label=_("ID document number"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    scan = forms.FileField(
+        label=_("Scan of the signed and notarized form"),
+        help_text=_("PDF, PNG or JPEG, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
+
+    def clean_document_number(self):
+        return self.cleaned_data["document_number"].strip()
+
+
+class BarAdmissionForm(forms.Form):
+    jurisdiction = forms.CharField(
+        label=_("Bar jurisdiction"), max_length=64, help_text=_("The US state or territory, e.g. NY; or the province.")
+    )
+    number = forms.CharField(
+        label=_("Bar number"), max_length=32, required=False, help_text=_("Leave empty if your bar issues none.")
+    )
+    admitted = forms.DateField(label=_("Date of admission"), widget=forms.DateInput(attrs={"type": "date"}))
+    good_standing = forms.BooleanField(label=_("I am an active member in good standing"), required=False)
+
+
+class PersonByEmailForm(forms.Form):
+    email = forms.EmailField(label=_("Their email"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()

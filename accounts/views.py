@@ -1,0 +1,252 @@
+"""Pages for people: sign up, sign in, identity verification, bar admissions and
+sponsorships. Each view: access, form, one service call, messages, redirect."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tmverify.reasons import Refused
+
+from . import services
+from .forms import (
+    BarAdmissionForm,
+    ChooseRoleForm,
+    PaperVerificationForm,
+    PersonByEmailForm,
+    SignInForm,
+    SignUpForm,
+    StartVerificationForm,
+)
+from .models import Method, Role, Sponsorship, User
+from .provider import get_provider
+from .web import add_validation_error, show_refusal
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("applications:dashboard")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.register_user(
+                email=data["email"],
+                first_name=data["first_name"].strip(),
+                last_name=data["last_name"].strip(),
+                password=data["password1"],
+                country=data["country"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error, "email" if error.code == "email" else None)
+        else:
+            login(request, user, backend="accounts.backends.AccountBackend")
+            messages.success(request, _("Your account is ready. Next, verify your identity."))
+            return redirect("accounts:identity")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@require_POST
+@login_required
+def keepalive(request):
+    """Any request renews the idle session; this one only answers."""
+    if request.headers.get("Sec-Fetch-Mode") == "cors" or request.headers.get("Sec-Fetch-Dest") == "empty":
+        return HttpResponse(status=204)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("applications:dashboard")
+    return redirect(target)
+
+
+# --- identity ---------------------------------------------------------------------------
+@login_required
+def identity(request):
+    user = request.user
+    context = {
+        "start_form": StartVerificationForm(initial={"role": user.role or None}),
+        "role_form": ChooseRoleForm(),
+        "paper": services.pending_paper_for(user),
+    }
+    return render(request, "accounts/identity.html", context)
+
+
+@require_POST
+@login_required
+def start_verification(request):
+    form = StartVerificationForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "accounts/identity.html", {"start_form": form, "role_form": ChooseRoleForm()}, status=400
+        )
+    role, method = form.cleaned_data["role"], form.cleaned_data["method"]
+    if method == Method.PAPER:
+        return redirect(reverse("accounts:paper") + f"?role={role}")
+    try:
+        verification = services.start_verification(request.user, method=method, role=role)
+    except Refused as refused:
+        show_refusal(request, refused)
+        return redirect("accounts:identity")
+    return redirect(get_provider().start_url(verification.nonce))
+
+
+@require_POST
+@login_required
+def verification_callback(request):
+    """The provider's signed result comes back here (posted, never in the URL)."""
+    try:
+        services.complete_verification(request.user, request.POST.get("result", ""))
+    except Refused as refused:
+        show_refusal(request, refused)
+    else:
+        messages.success(request, _("Your identity is verified. You can now file."))
+    return redirect("accounts:identity")
+
+
+@login_required
+def paper_verification(request):
+    role = request.GET.get("role") or request.POST.get("role") or request.user.role
+    role = role if role in Role.values else ""
+    form = PaperVerificationForm(request.POST or None, request.FILES or None, initial={"role": role})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.file_paper_verification(
+                request.user,
+                role=data["role"],
+                document_country=data["document_country"],
+                document_number=data["document_number"],
+                scan=data["scan"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error, "scan")
+        except Refused as refused:
+            show_refusal(request, refused)
+            return redirect("accounts:identity")
+        else:
+            messages.success(request, _("Your notarized form is filed and pending review by the office."))
+            return redirect("accounts:identity")
+    role_label = dict(Role.choices).get(role, "")
+    return render(request, "accounts/paper.html", {"form": form, "role": role, "role_label": role_label})
+
+
+@require_POST
+@login_required
+def choose_role(request):
+    form = ChooseRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the roles."))
+        return redirect("accounts:identity")
+    try:
+        services.choose_role(request.user, form.cleaned_data["role"])
+    except Refused as refused:
+        show_refusal(request, refused)
+    else:
+        messages.success(request, _("Your role is saved."))
+    return redirect("accounts:identity")
+
+
+# --- bar admissions (R16) -------------------------------------------------------------------
+@login_required
+def bar_admissions(request):
+    form = BarAdmissionForm(request.POST or None, initial={"good_standing": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_bar_admission(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error, "admitted" if error.code == "admitted" else None)
+        else:
+            messages.success(request, _("Your bar admission is saved."))
+            return redirect("accounts:bar")
+    admissions = request.user.bar_admissions.order_by("jurisdiction")
+    return render(request, "accounts/bar.html", {"form": form, "admissions": admissions})
+
+
+# --- sponsorships (R10) ---------------------------------------------------------------------
+def _mine(user):
+    return Sponsorship.objects.filter(Q(attorney=user) | Q(staff=user)).select_related("attorney", "staff")
+
+
+@login_required
+def sponsorships(request, sponsor_form=None, request_form=None, status=200):
+    mine = _mine(request.user).order_by("-created_at", "-pk")
+    context = {
+        "given": [s for s in mine if s.attorney_id == request.user.pk],
+        "received": [s for s in mine if s.staff_id == request.user.pk],
+        "sponsor_form": sponsor_form or PersonByEmailForm(prefix="sponsor"),
+        "request_form": request_form or PersonByEmailForm(prefix="request"),
+    }
+    return render(request, "accounts/sponsorships.html", context, status=status)
+
+
+def _other_party(form):
+    user = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+    if user is None:
+        form.add_error("email", _("No account uses this email. Ask them to create an account first."))
+    return user
+
+
+@require_POST
+@login_required
+def sponsor(request):
+    form = PersonByEmailForm(request.POST, prefix="sponsor")
+    staff = _other_party(form) if form.is_valid() else None
+    if staff is None:
+        return sponsorships(request, sponsor_form=form, status=400)
+    try:
+        services.sponsor_staff(request.user, staff)
+    except Refused as refused:
+        show_refusal(request, refused)
+    else:
+        messages.success(request, _("You now sponsor %(name)s.") % {"name": staff.full_name})
+    return redirect("accounts:sponsorships")
+
+
+@require_POST
+@login_required
+def request_sponsorship(request):
+    form = PersonByEmailForm(request.POST, prefix="request")
+    attorney = _other_party(form) if form.is_valid() else None
+    if attorney is None:
+        return sponsorships(request, request_form=form, status=400)
+    try:
+        services.request_sponsorship(request.user, attorney)
+    except Refused as refused:
+        show_refusal(request, refused)
+    else:
+        messages.success(request, _("Your request was sent to %(name)s.") % {"name": attorney.full_name})
+    return redirect("accounts:sponsorships")
+
+
+_DECISIONS = {
+    "approve": (services.approve_sponsorship, _("The sponsorship is active.")),
+    "deny": (services.deny_sponsorship, _("The request is denied.")),
+    "end": (services.end_sponsorship, _("The sponsorship has ended.")),
+}
+
+
+@require_POST
+@login_required
+def decide_sponsorship(request, pk, decision):
+    sponsorship = get_object_or_404(_mine(request.user), pk=pk)
+    service, done = _DECISIONS[decision]
+    try:
+        service(request.user, sponsorship)
+    except Refused as refused:
+        show_refusal(request, refused)
+    else:
+        messages.success(request, done)
+    return redirect("accounts:sponsorships")

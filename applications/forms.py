@@ -1,0 +1,269 @@
+"""Forms for filings. They validate and normalise input into the services' data
+(`FilingData`); the services in applications/services.py change state."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.countries import COUNTRIES
+from accounts.models import User
+
+from . import id_manual
+from .models import Basis, EntityType
+from .services import ApplicantData, FilingData, GoodsData
+
+COUNTRY_CHOICES = [("", _("Choose a country"))] + COUNTRIES
+ENTITY_CHOICES = [("", _("Choose the type"))] + [(value, _(text)) for value, text in EntityType.choices]
+BASIS_CHOICES = [(value, _(text)) for value, text in Basis.choices]
+
+
+class ApplicationForm(forms.Form):
+    """One page: applicant and domicile, attorney, mark, basis. Goods are a formset."""
+
+    applicant_is_me = forms.BooleanField(
+        label=_("I am the applicant, filing in my own name as an individual"), required=False
+    )
+    name = forms.CharField(
+        label=_("Applicant's name"),
+        max_length=200,
+        required=False,
+        help_text=_("The owner of the mark: a person or a company, e.g. Shenzhen Sunwave Co., Ltd."),
+    )
+    entity = forms.ChoiceField(label=_("Entity type"), choices=ENTITY_CHOICES, required=False)
+    citizenship = forms.CharField(
+        label=_("Citizenship or place of organisation"),
+        max_length=64,
+        required=False,
+        help_text=_("Country of citizenship for a person; state or country of organisation for a company."),
+    )
+    email = forms.EmailField(label=_("Applicant's email"), required=False)
+    street = forms.CharField(
+        label=_("Domicile: street address"),
+        max_length=200,
+        required=False,
+        help_text=_("Where the applicant really lives or has its principal place of business; not a P.O. box."),
+    )
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    region = forms.CharField(label=_("State, province or region"), max_length=100, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES, required=False)
+    mailing_address = forms.CharField(
+        label=_("Mailing address, if different"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    attorney_email = forms.EmailField(
+        label=_("Attorney of record: account email"),
+        required=False,
+        help_text=_("Leave empty if no attorney represents the applicant."),
+    )
+    mark = forms.CharField(
+        label=_("The mark"), max_length=200, required=False, help_text=_("The words of the mark, e.g. SUNWAVE.")
+    )
+    basis = forms.ChoiceField(label=_("Filing basis"), choices=BASIS_CHOICES, required=False, widget=forms.RadioSelect)
+    first_use = forms.DateField(
+        label=_("Date of first use in commerce (basis 1(a))"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    specimen = forms.BooleanField(
+        label=_("A specimen showing the mark in use is attached (basis 1(a))"), required=False
+    )
+
+    def __init__(self, *args, user: User, with_attorney: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not with_attorney:
+            del self.fields["attorney_email"]
+
+    def clean_attorney_email(self):
+        email = self.cleaned_data.get("attorney_email", "").strip().lower()
+        if not email:
+            self.attorney = None
+            return ""
+        self.attorney = User.objects.filter(email__iexact=email).first()
+        if self.attorney is None:
+            raise ValidationError(_("No account uses this email."))
+        return email
+
+    def applicant_data(self) -> ApplicantData:
+        data = self.cleaned_data
+        applicant = ApplicantData(
+            name=data["name"],
+            entity=data["entity"],
+            citizenship=data["citizenship"].strip(),
+            email=data["email"],
+            street=data["street"],
+            city=data["city"],
+            region=data["region"],
+            postal_code=data["postal_code"],
+            country=data["country"],
+            mailing_address=data["mailing_address"],
+        )
+        if data["applicant_is_me"]:
+            applicant.user = self.user
+            applicant.name = applicant.name or self.user.full_name
+            applicant.email = applicant.email or self.user.email
+            applicant.entity = "individual"
+        return applicant
+
+
+class GoodsForm(forms.Form):
+    entry = forms.ChoiceField(label=_("Pick from the ID Manual"), required=False)
+    nice_class = forms.IntegerField(label=_("Class"), required=False, min_value=1, max_value=45)
+    text = forms.CharField(
+        label=_("Or describe in your own words"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Free-form text costs more than an ID Manual entry."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].choices = [("", _("(none)"))] + id_manual.grouped_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        entry_id, text, nice_class = (
+            cleaned.get("entry"),
+            (cleaned.get("text") or "").strip(),
+            cleaned.get("nice_class"),
+        )
+        if entry_id and text:
+            raise ValidationError(_("Pick an ID Manual entry or write your own words, not both."))
+        if text and nice_class is None:
+            self.add_error("nice_class", _("Give the class of this good or service (1 to 45)."))
+        return cleaned
+
+    def goods_data(self) -> GoodsData | None:
+        data = self.cleaned_data
+        if data.get("entry"):
+            entry = id_manual.by_id()[data["entry"]]
+            return GoodsData(entry["class"], entry["text"], True)
+        text = (data.get("text") or "").strip()
+        if not text:
+            return None
+        # typed words that are exactly an ID Manual entry count as one
+        return GoodsData(data["nice_class"], text, id_manual.find(data["nice_class"], text) is not None)
+
+
+class BaseGoodsFormSet(forms.BaseFormSet):
+    def goods_data(self) -> list[GoodsData]:
+        return [g for g in (form.goods_data() for form in self.forms if form.is_valid()) if g is not None]
+
+
+GoodsFormSet = forms.formset_factory(GoodsForm, formset=BaseGoodsFormSet, extra=3, max_num=50, absolute_max=60)
+
+
+def goods_initial(application) -> list[dict]:
+    rows = []
+    for goods in application.goods.all():
+        entry = id_manual.find(goods.nice_class, goods.text) if goods.id_manual else None
+        if entry is not None:
+            rows.append({"entry": entry["id"]})
+        else:
+            rows.append({"nice_class": goods.nice_class, "text": goods.text})
+    return rows
+
+
+def application_initial(application) -> dict:
+    applicant = application.applicant
+    initial = {
+        "mark": application.mark,
+        "basis": application.basis,
+        "first_use": application.first_use,
+        "specimen": application.specimen,
+    }
+    if applicant is not None:
+        initial.update(
+            applicant_is_me=applicant.user_id is not None,
+            name=applicant.name,
+            entity=applicant.entity,
+            citizenship=applicant.citizenship,
+            email=applicant.email,
+            street=applicant.domicile_street,
+            city=applicant.domicile_city,
+            region=applicant.domicile_region,
+            postal_code=applicant.domicile_postal_code,
+            country=applicant.domicile_country,
+            mailing_address=applicant.mailing_address,
+        )
+    return initial
+
+
+def filing_data(form: ApplicationForm, goods: BaseGoodsFormSet) -> FilingData:
+    data = form.cleaned_data
+    return FilingData(
+        applicant=form.applicant_data(),
+        mark=data["mark"],
+        basis=data["basis"],
+        goods=goods.goods_data(),
+        first_use=data["first_use"],
+        specimen=data["specimen"],
+    )
+
+
+class SignForm(forms.Form):
+    signature = forms.CharField(
+        label=_("Electronic signature"),
+        max_length=200,
+        help_text=_("Any text between two forward slashes, e.g. /Li Wei/."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    title = forms.CharField(
+        label=_("Your title or position"), max_length=100, help_text=_("e.g. CEO, Owner, Attorney of record.")
+    )
+    declaration = forms.BooleanField(
+        label=_("I have read the declaration and I sign it, knowing the warning under 18 U.S.C. 1001"), required=True
+    )
+
+
+class LinkSignForm(SignForm):
+    name = forms.CharField(label=_("Your first and last name"), max_length=200)
+    field_order = ["signature", "name", "title", "declaration"]
+
+    def __init__(self, *args, signer_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signer_name = signer_name
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if name.casefold() != " ".join(self.signer_name.split()).casefold():
+            raise ValidationError(_("Type your name as the request names you: %(name)s.") % {"name": self.signer_name})
+        return name
+
+
+class UploadSignForm(forms.Form):
+    page = forms.FileField(
+        label=_("Scan of the signed page"),
+        help_text=_("PDF, PNG or JPEG, at most 5 MB. The page must show the declaration text."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
+    title = forms.CharField(label=_("Your title or position"), max_length=100)
+    shows_declaration = forms.BooleanField(label=_("The page I upload shows the full declaration text"), required=True)
+    declaration = forms.BooleanField(
+        label=_("I have read the declaration and I sign it, knowing the warning under 18 U.S.C. 1001"), required=True
+    )
+
+
+class SignerForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Signer's email"),
+        help_text=_("The owner or attorney who must sign. They need an account, but not a verified one."),
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        self.person = User.objects.filter(email__iexact=email).first()
+        if self.person is None:
+            raise ValidationError(_("No account uses this email. Ask the signer to create an account first."))
+        return email
+
+
+class AttorneyForm(forms.Form):
+    email = forms.EmailField(label=_("New attorney's account email"))
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        self.person = User.objects.filter(email__iexact=email).first()
+        if self.person is None:
+            raise ValidationError(_("No account uses this email."))
+        return email
