@@ -76,7 +76,8 @@ def test_console_login_page_is_titled_as_the_review_console(client, db):
 
 def test_unknown_objects_and_transitions_are_not_found(client, office):
     client.force_login(office["sam"])
-    assert client.get("/console/accounts/user/999999/transition/suspend/").status_code in (302, 404)
+    assert client.get("/console/accounts/user/999999/transition/suspend/").status_code == 404
+    assert client.get("/console/accounts/paperverification/abc/scan/").status_code == 404
     assert client.get(f"/console/accounts/user/{office['hank'].pk}/transition/verify_with_provider/").status_code == 404
     assert client.get("/console/signals/no_such_signal/").status_code == 404
     assert client.post("/console/signals/many_owners/act/", {"account": "abc", "note": "x"}).status_code == 302
