@@ -17,7 +17,8 @@ from tmverify.reasons import Reason, reason
 from .access import can_access
 from .models import Application, Basis, FilingState, SignatureLink
 
-SIGNATURE_PATTERN = re.compile(r"^/[^/]*\S[^/]*/$")
+# R12: text between exactly two forward slashes, not only spaces
+SIGNATURE_PATTERN = re.compile(r"^/[^/]*[^/\s][^/]*/$")
 
 # R18: a domicile that is presumed not to be where the applicant really is.
 _MAIL_DROP = re.compile(
