@@ -102,13 +102,18 @@ def test_a_sanction_order_must_name_its_reason(office):
     assert office["filing"].state == "submitted"
 
 
-def test_sweeping_an_account_suspends_it_and_its_pending_filings_with_one_event_each(office):
+def test_sweeping_an_account_suspends_it_and_its_pending_filings_with_one_event_each(
+    office, django_capture_on_commit_callbacks
+):
     dana, sam = office["dana"], office["sam"]
     second = submitted_filing(dana, company("Moonbay Ltd"), mark="MOONBAY")
     withdrawn = filings.create_application(dana, filings.FilingData(mark="GONE"), attorney=dana)
     sanctions.terminate_filing(sam, withdrawn, note="earlier order")
     before = AuditEvent.objects.count()
-    sweep = sanctions.suspend_account_and_filings(sam, dana, note="bar number shared with two accounts")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep = sanctions.suspend_account_and_filings(sam, dana, note="bar number shared with two accounts")
+    assert len(mail.outbox) == 2  # one order per filing, to its applicant and attorney
     assert sweep.account_suspended
     assert sorted(sweep.filings_suspended) == sorted([office["filing"].pk, second.pk])
     dana.refresh_from_db()
