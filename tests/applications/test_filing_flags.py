@@ -1,0 +1,92 @@
+"""Flags (SCENARIOS.md): raised on a filing, kept once raised, never blocking."""
+
+from datetime import date
+
+import pytest
+
+from accounts import services as accounts
+from applications import services as filings
+from tests.factories import dana, draft, filing_data, person, signed_by_attorney, sunwave
+from tmverify import audit, clock
+
+pytestmark = pytest.mark.django_db
+
+
+def flags(filing) -> set[str]:
+    return set(filing.flags.values_list("code", flat=True))
+
+
+@pytest.mark.parametrize(
+    "street",
+    [
+        "PO Box 1234",
+        "P.O. Box 77",
+        "Post Office Box 9",
+        "c/o Acme Registered Services, 1 Main St",
+        "Care of Jane Doe, 5 Elm St",
+        "123 Main St PMB 456",
+        "100 Registered Agent Way Suite 1",
+        "Virtual Office, 20 Tower Rd",
+        "8 Main Street, Private Mailbox 3",
+    ],
+)
+def test_a_mail_drop_domicile_is_flagged_but_does_not_block(street):
+    attorney = dana()
+    filing = signed_by_attorney(attorney, applicant=sunwave(street=street))
+
+    assert flags(filing) == {"mail_drop_domicile"}
+    assert filings.submit_filing(attorney, filing).state == "submitted"
+
+
+@pytest.mark.parametrize("street", ["8 Keji Rd", "5 Boxwood Lane", "12 Coffee Plaza", "1 Pobrezje St"])
+def test_an_ordinary_street_is_not_flagged(street):
+    assert flags(draft(dana(), applicant=sunwave(street=street))) == set()
+
+
+def test_a_flag_is_kept_once_raised_even_after_the_address_is_corrected():
+    attorney = dana()
+    filing = draft(attorney, applicant=sunwave(street="PO Box 1"))
+    filings.update_application(attorney, filing, filing_data(applicant=sunwave(street="8 Keji Rd")))
+    assert flags(filing) == {"mail_drop_domicile"}
+    assert audit.trail(filing).filter(action="filing.flag_raised").count() == 1
+
+
+def test_an_attorney_whose_bar_number_stands_on_another_account_is_flagged():
+    attorney = dana()  # NY 4455667
+    impostor = person("ivan", role="us_attorney", verified=True)
+    accounts.add_bar_admission(impostor, jurisdiction="ny", number="4455667", admitted=date(2016, 1, 1))
+
+    assert flags(signed_by_attorney(attorney)) == {"shared_attorney_credentials"}
+    assert flags(signed_by_attorney(impostor)) == {"shared_attorney_credentials"}
+
+
+def test_the_same_number_in_another_jurisdiction_is_not_shared_credentials():
+    attorney = dana()
+    other = person("ann", role="us_attorney", verified=True)
+    accounts.add_bar_admission(other, jurisdiction="CA", number="4455667", admitted=date(2016, 1, 1))
+    assert flags(signed_by_attorney(attorney)) == set()
+
+
+def test_submitting_for_more_than_20_distinct_applicants_in_30_days_flags_the_filer():
+    attorney = dana()
+    submitted = []
+    for n in range(21):
+        filing = signed_by_attorney(attorney, applicant=sunwave(name=f"Owner {n} Ltd", email=f"o{n}@example.test"))
+        submitted.append(filings.submit_filing(attorney, filing))
+
+    assert all("high_volume_filer" not in flags(f) for f in submitted[:20])
+    assert "high_volume_filer" in flags(submitted[20])
+
+
+def test_repeat_applicants_and_filings_older_than_30_days_do_not_count_toward_high_volume():
+    attorney = dana()
+    clock.set_today(date(2023, 4, 1))
+    for n in range(10):  # more than 30 days before the rest
+        filing = signed_by_attorney(attorney, applicant=sunwave(name=f"Old Owner {n}", email=f"x{n}@example.test"))
+        filings.submit_filing(attorney, filing)
+    clock.set_today(date(2023, 6, 1))
+    last = None
+    for n in range(22):  # 11 distinct applicants, each twice
+        filing = signed_by_attorney(attorney, applicant=sunwave(name=f"Owner {n % 11}", email=f"o{n}@example.test"))
+        last = filings.submit_filing(attorney, filing)
+    assert "high_volume_filer" not in flags(last)
