@@ -97,6 +97,10 @@ def _quote(form, goods):
     return rules.quote_fee_lines(filing_data(form, goods))
 
 
+def _form_status(form, goods) -> int:
+    return 200 if form.is_valid() and goods.is_valid() else 400
+
+
 def _render_form(request, form, goods, application=None, quote=None, status=200):
     context = {
         "form": form,
@@ -115,7 +119,7 @@ def new_application(request):
         form = ApplicationForm(request.POST, user=user)
         goods = GoodsFormSet(request.POST, prefix="goods")
         if request.POST.get("action") == "quote" or not (form.is_valid() and goods.is_valid()):
-            return _render_form(request, form, goods, quote=_quote(form, goods), status=200 if form.is_valid() else 400)
+            return _render_form(request, form, goods, quote=_quote(form, goods), status=_form_status(form, goods))
         try:
             application = services.create_application(user, filing_data(form, goods), attorney=form.attorney)
         except ValidationError as error:
@@ -143,9 +147,8 @@ def edit_application(request, pk):
         form = ApplicationForm(request.POST, user=request.user, with_attorney=False)
         goods = GoodsFormSet(request.POST, prefix="goods")
         if request.POST.get("action") == "quote" or not (form.is_valid() and goods.is_valid()):
-            return _render_form(
-                request, form, goods, application, quote=_quote(form, goods), status=200 if form.is_valid() else 400
-            )
+            quote = _quote(form, goods)
+            return _render_form(request, form, goods, application, quote=quote, status=_form_status(form, goods))
         try:
             services.update_application(request.user, application, filing_data(form, goods))
         except ValidationError as error:
