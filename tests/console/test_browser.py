@@ -3,6 +3,7 @@ oldest pending form, sees the scan and approves it with a reason."""
 
 import os
 import re
+from contextlib import contextmanager
 
 import pytest
 from console_people import officer, person, scan
@@ -17,26 +18,31 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page(monkeypatch):
+def playwright_api():
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="the playwright package is not installed (pip install playwright)"
     )
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    # Playwright's sync API keeps an event loop in this thread; the test's own database
-    # calls are plain synchronous code, so Django's async guard does not apply to them
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    return sync_api
+
+
+@contextmanager
+def chromium_page(sync_api):
+    """A page in Debian's Chromium. Touch the database only outside this block: Playwright
+    runs the block in a greenlet of its own, where Django would open a second connection."""
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         try:
-            tab = browser.new_page()
-            tab.set_default_timeout(15_000)
-            yield tab
+            page = browser.new_page()
+            page.set_default_timeout(15_000)
+            yield page
         finally:
             browser.close()
 
 
-def test_an_examiner_approves_a_paper_form_in_the_browser(live_server, page):
+def test_an_examiner_approves_a_paper_form_in_the_browser(live_server, playwright_api):
+    expect = playwright_api.expect
     erin = officer("erin", "examiner")  # examiner
     erin.set_password("examiner-password-1")
     erin.save(update_fields=["password"])
@@ -44,28 +50,30 @@ def test_an_examiner_approves_a_paper_form_in_the_browser(live_server, page):
     paper = accounts.file_paper_verification(
         paula, role="owner", document_country="US", document_number="P-1", scan=scan()
     )
+    change_url = f"/console/accounts/paperverification/{paper.pk}/change/"
+    scan_url = f"/console/accounts/paperverification/{paper.pk}/scan/"
 
-    expect = pytest.importorskip("playwright.sync_api").expect
-    page.goto(f"{live_server.url}/console/")
-    expect(page).to_have_url(re.compile(r"/console/login/\?next=/console/$"))
-    page.fill("#id_username", "erin@example.test")
-    page.fill("#id_password", "examiner-password-1")
-    page.click("input[type=submit]")
-    page.click("text=Paper verifications pending review")
-    expect(page.locator("#result_list")).to_contain_text("paula@example.test")
-    page.click(f"a[href$='/console/accounts/paperverification/{paper.pk}/change/']")
+    with chromium_page(playwright_api) as page:
+        page.goto(f"{live_server.url}/console/")
+        expect(page).to_have_url(re.compile(r"/console/login/\?next=/console/$"))
+        page.fill("#id_username", "erin@example.test")
+        page.fill("#id_password", "examiner-password-1")
+        page.click("input[type=submit]")
+        page.click("text=Paper verifications pending review")
+        expect(page.locator("#result_list")).to_contain_text("paula@example.test")
+        page.click(f"a[href$='{change_url}']")
 
-    # the scan is shown through the console's own view and really loads
-    image = page.locator("img.console-scan")
-    expect(image).to_have_attribute("src", f"/console/accounts/paperverification/{paper.pk}/scan/")
-    scan_response = page.request.get(f"{live_server.url}/console/accounts/paperverification/{paper.pk}/scan/")
-    assert scan_response.status == 200 and scan_response.headers["content-type"] == "image/png"
+        # the scan is shown through the console's own view and really loads
+        expect(page.locator("img.console-scan")).to_have_attribute("src", scan_url)
+        scan_response = page.request.get(f"{live_server.url}{scan_url}")
+        assert scan_response.status == 200
+        assert scan_response.headers["content-type"] == "image/png"
 
-    page.click("a.console-action:has-text('Approve')")
-    expect(page.locator("h1")).to_contain_text("Approve")
-    page.fill("textarea[name=note]", "Notary seal and ID match")
-    page.click("input[type=submit][value=Approve]")
-    expect(page.locator(".messagelist")).to_contain_text("Paper verification approved")
+        page.click("a.console-action:has-text('Approve')")
+        expect(page.locator("h1")).to_contain_text("Approve")
+        page.fill("textarea[name=note]", "Notary seal and ID match")
+        page.click("input[type=submit][value=Approve]")
+        expect(page.locator(".messagelist")).to_contain_text("Paper verification approved")
 
     paper.refresh_from_db()
     assert (paper.state, paper.reviewed_by_id, paper.review_reason) == ("approved", erin.pk, "Notary seal and ID match")
