@@ -254,3 +254,20 @@ def test_two_simultaneous_approvals_of_one_paper_form_have_one_winner():
     olga.refresh_from_db()
     assert (olga.identity_state, olga.identity_method) == ("verified", "paper")
     assert audit.verify_chain().ok
+
+
+# --- who is office staff -----------------------------------------------------------------
+def test_office_staff_are_the_examiner_and_supervisor_groups_with_their_declared_permissions():
+    from accounts.office import OFFICE_GROUPS, make_office_staff
+
+    erin, sam, olga = examiner(), supervisor(), person("olga", verified=True)
+
+    assert erin.groups.get().name == "examiner" and sam.groups.get().name == "supervisor"
+    assert erin.has_perm("accounts.review_paper") and not erin.has_perm("accounts.review_fraud")
+    assert all(sam.has_perm(f"accounts.{p}") for p in OFFICE_GROUPS["supervisor"])
+    assert (erin.is_office_staff(), erin.is_supervisor(), sam.is_supervisor()) == (True, False, True)
+    assert not olga.is_office_staff()
+    with pytest.raises(ValueError, match="unknown office group 'janitor'"):
+        make_office_staff(olga, "janitor")
+    olga.refresh_from_db()
+    assert not olga.is_staff
