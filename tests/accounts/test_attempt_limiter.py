@@ -66,8 +66,7 @@ def test_a_locked_attempt_never_reaches_the_provider(provider_calls):
         verify(li, passed=True)
 
     assert refused.value.codes == ["verification_locked"]
-    assert provider_calls == provider_calls[:5]  # nothing new reached the provider
-    assert len(provider_calls) == 5
+    assert len(provider_calls) == 5  # nothing new reached the provider
     assert VerificationRequest.objects.count() == requests_before
     assert VerificationAttempt.objects.filter(user=li).count() == 5
     assert audit.trail(li).filter(action="identity.start.refused", reasons=["verification_locked"]).exists()
