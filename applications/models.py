@@ -239,7 +239,7 @@ class SignatureLink(models.Model):
 
     def is_usable(self, now=None) -> bool:
         now = now or clock.now()
-        return self.used_at is None and self.revoked_at is None and now < self.expires_at
+        return self.used_at is None and self.revoked_at is None and now <= self.expires_at
 
 
 class SerialCounter(models.Model):

@@ -1,6 +1,6 @@
 """Deadlines that fall due with time: safe to run at any interval, any number of times.
 
-- Fraud holds older than FRAUD_HOLD_AUTO_REJECT are rejected (R6).
+- Fraud holds older than FRAUD_HOLD_AUTO_REJECT are rejected (R6); "older" is strict, as for links.
 - Signing links past their 30 days are marked revoked (they are refused anyway), as of
   the moment they expired, so the record does not depend on when the job ran.
 - Finished lockouts (R5) are cleared.
@@ -28,13 +28,13 @@ def process_deadlines() -> DeadlineRun:
     now = clock.now()
     run = DeadlineRun()
     cutoff = now - settings.FRAUD_HOLD_AUTO_REJECT
-    for pk in User.objects.filter(identity_state=IdentityState.FRAUD_HOLD, held_at__lte=cutoff).values_list(
+    for pk in User.objects.filter(identity_state=IdentityState.FRAUD_HOLD, held_at__lt=cutoff).values_list(
         "pk", flat=True
     ):
         with transaction.atomic():
             user = User.objects.select_for_update().get(pk=pk)
             # re-check under the lock: a supervisor may have decided meanwhile
-            if user.identity_state != IdentityState.FRAUD_HOLD or not user.held_at or user.held_at > cutoff:
+            if user.identity_state != IdentityState.FRAUD_HOLD or not user.held_at or user.held_at >= cutoff:
                 continue
             user.reject_for_fraud()
             user.save()
@@ -48,7 +48,7 @@ def process_deadlines() -> DeadlineRun:
             run.holds_rejected += 1
     with transaction.atomic():
         run.links_expired = SignatureLink.objects.filter(
-            expires_at__lte=now, used_at__isnull=True, revoked_at__isnull=True
+            expires_at__lt=now, used_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=F("expires_at"))
         run.lockouts_lifted = User.objects.filter(idv_locked_until__lte=now).update(idv_locked_until=None)
     return run

@@ -80,15 +80,16 @@ def test_nothing_falls_due_before_its_time(due):
     assert state(due)[2] is not None  # still locked
     run = run_at(start + timedelta(hours=6, minutes=1))
     assert run.lockouts_lifted == 1
-    run = run_at(start + timedelta(days=30) - timedelta(seconds=1))
+    # exactly 30 days old is not yet "older than 30 days"
+    run = run_at(start + timedelta(days=30))
     assert (run.holds_rejected, run.links_expired) == (0, 0)
     assert state(due)[0] == "fraud_hold"
     link = SignatureLink.objects.get(pk=due["link"].pk)
     assert link.is_usable()
-    run = run_at(start + timedelta(days=30))
+    run = run_at(start + timedelta(days=30, seconds=1))
     assert (run.holds_rejected, run.links_expired, run.lockouts_lifted) == (1, 1, 0)
     assert state(due)[0] == "rejected"
-    run = run_at(start + timedelta(days=30))
+    run = run_at(start + timedelta(days=30, seconds=1))
     assert (run.holds_rejected, run.links_expired, run.lockouts_lifted) == (0, 0, 0)
 
 
