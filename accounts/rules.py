@@ -8,11 +8,12 @@ from tmverify.reasons import Reason, reason
 
 from .models import ATTORNEY_ROLES, IdentityState, Role, Sponsorship, User
 
-# R1: words that make a name read as a company or a shared desk.
+# R1: words that make a name read as a company or a shared desk. A word counts only when
+# it stands alone: "Mary Office-Smith" is a person, "Office Admin" is not.
 _NOT_A_PERSON = re.compile(
-    r"(\b(llc|l\.l\.c|inc|incorporated|ltd|limited|corp|corporation|company|gmbh|plc|llp|"
+    r"((?<![\w-])(llc|l\.l\.c|inc|incorporated|ltd|limited|corp|corporation|company|gmbh|plc|llp|"
     r"pty|admin|administrator|support|desk|team|office|department|dept|group|services|paralegals|"
-    r"trademarks|holdings)\b|\bco\.(?!\w)|公司|有限)",
+    r"trademarks|holdings)(?![\w-])|(?<![\w-])co\.(?!\w)|公司|有限)",
     re.IGNORECASE,
 )
 
