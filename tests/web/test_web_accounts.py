@@ -350,3 +350,21 @@ def test_someone_elses_sponsorship_is_not_found(as_user, pat, mallory):
         assert as_user(mallory).post(f"/accounts/sponsorships/{sponsorship.pk}/{action}/").status_code == 404
     sponsorship.refresh_from_db()
     assert sponsorship.state == "active"
+
+
+# --- language -------------------------------------------------------------------------------------
+def test_the_language_switcher_shows_the_pages_in_chinese(client, li):
+    client.force_login(li)
+    response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/accounts/identity/"})
+    assert response["Location"] == "/accounts/identity/"
+    page = client.get("/accounts/identity/").content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "核验您的身份" in page and "退出登录" in page
+
+
+def test_refusal_reasons_are_shown_in_chinese_with_their_code(client, li):
+    client.force_login(li)
+    client.post("/i18n/setlang/", {"language": "zh-hans"})
+    response = client.post("/filings/new/", {"goods-TOTAL_FORMS": "0", "goods-INITIAL_FORMS": "0"}, follow=True)
+    page = response.content.decode()
+    assert "进行此操作前，请先核验您的身份" in page and "[identity_unverified]" in page
