@@ -244,12 +244,12 @@ class VerificationRequest(models.Model):
 
 
 class VerificationAttempt(models.Model):
-    """One answer of the provider (or a locked attempt that never reached it), for R5."""
+    """One answer of the provider, for R5. A locked attempt never reaches the provider;
+    it leaves only its audited refusal."""
 
     class Outcome(models.TextChoices):
         PASS = "pass"
         FAIL = "fail"
-        LOCKED = "locked"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_attempts")
     at = models.DateTimeField()

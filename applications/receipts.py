@@ -65,6 +65,9 @@ def build_payload(application: Application) -> dict:
                 "title": s.title,
                 "date": s.signed_on.isoformat(),
                 "method": s.method,
+                **(
+                    {"page_shows_declaration": s.upload_shows_declaration} if s.method == SignatureMethod.UPLOAD else {}
+                ),
                 "identity": _verification_of(s.signer, via_link=s.method == SignatureMethod.LINK),
             }
             for s in valid_signatures(application)

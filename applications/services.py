@@ -488,6 +488,19 @@ def submit_filing(actor: User, application: Application) -> Application:
     return application
 
 
+def withdraw_filing(actor: User, application: Application) -> Application:
+    """Abandon an unsubmitted filing; outstanding signing links lapse with it."""
+    with audit.refusals_recorded("filing.withdraw", application, actor), transaction.atomic():
+        application, actor = _locked(application), _fresh(actor)
+        refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
+        before = application.state
+        application.signature_links.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=clock.now())
+        application.withdraw()
+        application.save()
+        audit.record("filing.withdrawn", application, actor=actor, from_state=before, to_state=application.state)
+    return application
+
+
 # --- representation (R8, R16) -----------------------------------------------------------
 def withdraw_representation(actor: User, application: Application) -> Application:
     """The attorney of record withdraws; from now on the owner must verify to act (R8)."""
