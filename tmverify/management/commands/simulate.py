@@ -1,0 +1,119 @@
+"""`manage.py simulate`: scenario files (SCENARIOS.md) or a generated population.
+
+Always on a throw-away SQLite database; the project's own database is never opened.
+Exit 0: every scenario passed; 1: some failed; 2: a file is not valid (or bad options).
+"""
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tmverify.simulation import report
+from tmverify.simulation.database import throwaway_database
+from tmverify.simulation.parser import ScenarioError, load_file
+from tmverify.simulation.runner import run_scenario
+
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+
+
+class Command(BaseCommand):
+    help = "Run scenario files (SCENARIOS.md) or a generated population on a throw-away database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="*", metavar="FILE", help="scenario files (JSON)")
+        parser.add_argument("--json", metavar="REPORT", help="also write a machine-readable report here")
+        parser.add_argument("--population", type=int, metavar="N", help="generate and run N people instead")
+        parser.add_argument("--seed", type=int, default=1, help="population seed (same seed, same result)")
+        parser.add_argument("--date", metavar="YYYY-MM-DD", help="the population's date (default 2024-06-01)")
+        parser.add_argument("--report", metavar="FILE.html", help="population: write an HTML report here")
+
+    def handle(self, *args, **options):
+        if options["population"] is not None:
+            if options["files"] or options["json"]:
+                raise CommandError("--population runs a generated population; give no scenario files", returncode=2)
+            return self.population(options)
+        if options["report"]:
+            raise CommandError("--report goes with --population", returncode=EXIT_INVALID)
+        if not options["files"]:
+            raise CommandError("give scenario files to run, or --population N", returncode=EXIT_INVALID)
+        return self.scenarios(options["files"], options["json"])
+
+    # --- scenario files ------------------------------------------------------------------
+    def scenarios(self, files, json_path):
+        scenarios, invalid = [], []
+        for path in files:
+            try:
+                scenarios.extend(load_file(path))
+            except ScenarioError as exc:
+                invalid.append(str(exc))
+        for problem in invalid:
+            self.stderr.write(f"invalid: {problem}")
+        results = []
+        if scenarios:
+            with throwaway_database():
+                for scenario in scenarios:
+                    result = run_scenario(scenario)
+                    results.append(result)
+                    for line in report.scenario_lines(result):
+                        self.stdout.write(line)
+        passed = sum(1 for r in results if r.passed)
+        failed = len(results) - passed
+        if invalid:
+            self.stderr.write(f"{len(invalid)} file(s) not valid; none of their scenarios ran")
+        self.stdout.write(f"{passed} passed, {failed} failed")
+        if json_path:
+            document = {
+                "version": 1,
+                "passed": passed,
+                "failed": failed,
+                "invalid": invalid,
+                "scenarios": [r.as_dict() for r in results],
+            }
+            Path(json_path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        if invalid:
+            sys.exit(EXIT_INVALID)
+        if failed:
+            sys.exit(EXIT_FAILED)
+
+    # --- populations ------------------------------------------------------------------
+    def population(self, options):
+        from tmverify.simulation.population import DEFAULT_DATE, run_population
+
+        size = options["population"]
+        if size < 1:
+            raise CommandError("--population needs a number of people, 1 or more", returncode=EXIT_INVALID)
+        on = DEFAULT_DATE
+        if options["date"]:
+            try:
+                on = date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError(f"--date {options['date']!r} is not a date (YYYY-MM-DD)", returncode=2) from None
+        started = time.monotonic()
+        with throwaway_database():
+            summary = run_population(size, seed=options["seed"], on=on, progress=self._progress(size, started))
+        self.stderr.write("")
+        for line in report.population_lines(summary):
+            self.stdout.write(line)
+        self.stdout.write(f"done in {time.monotonic() - started:.1f} s")
+        if options["report"]:
+            Path(options["report"]).write_text(report.population_html(summary), encoding="utf-8")
+            self.stdout.write(f"HTML report: {options['report']}")
+
+    def _progress(self, size, started):
+        tty = self.stderr.isatty()
+        last = {"tenth": -1}
+
+        def show(done):
+            tenth = done * 10 // size
+            if tty:
+                self.stderr.write(f"\r{done:,}/{size:,} people ({done * 100 // size}%)", ending="")
+            elif tenth != last["tenth"]:
+                last["tenth"] = tenth
+                self.stderr.write(f"{done:,}/{size:,} people, {time.monotonic() - started:.0f} s")
+
+        return show

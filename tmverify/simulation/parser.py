@@ -1,0 +1,445 @@
+"""Scenario files (SCENARIOS.md, version 1) validated into plain step objects.
+
+Everything that can be checked without running is checked here, so that a file with a
+mistake runs nothing: bad JSON, unknown keys and steps, unknown actors and filings, bad
+dates, a clock moved backwards, unknown roles, methods, decisions, codes and flags.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from applications.models import Basis, EntityType, FilingState
+from tmverify.policy import PROFILES
+from tmverify.reasons import CODES, FLAGS
+
+DEFAULT_DATE = date(2023, 6, 1)
+FILER_ROLES = ("owner", "us_attorney", "ca_attorney", "support_staff")
+OFFICE_ROLES = ("examiner", "supervisor")
+ATTORNEY_ROLES = ("us_attorney", "ca_attorney")
+IDENTITY_STATES = ("unverified", "pending_review", "verified", "locked", "fraud_hold", "rejected", "suspended")
+IDENTITY_METHODS = ("online", "video", "paper", "patent")
+SPONSORSHIP_STATES = ("requested", "active", "denied", "ended")
+
+
+class ScenarioError(Exception):
+    """The file is not a valid scenario file; the message says where and what."""
+
+
+@dataclass
+class Actor:
+    id: str
+    name: str
+    email: str
+    role: str  # "" when none chosen yet
+    country: str
+    document: str
+    bar: dict | None = None
+    patent_verified: bool = False
+    patent_role: str = ""
+
+    @property
+    def first_name(self) -> str:
+        return self.name.strip().split(" ", 1)[0]
+
+    @property
+    def last_name(self) -> str:
+        parts = self.name.strip().split(" ", 1)
+        return parts[1].strip() if len(parts) > 1 else ""
+
+
+@dataclass
+class Step:
+    number: int
+    kind: str  # "do" or "check"
+    name: str  # the action or the check
+    args: dict
+    expect: list[str] | None = None  # None: expected to succeed
+
+    def describe(self) -> str:
+        who = self.args.get("actor")
+        parts = [self.name if self.kind == "do" else f"check {self.name}"]
+        if who and self.kind == "do":
+            parts.insert(0, who)
+        for key in ("method", "result", "filing", "ref", "subject", "signer", "staff", "attorney", "decision"):
+            value = self.args.get(key)
+            if isinstance(value, str) and value and not (key == "attorney" and self.name == "create_application"):
+                parts.append(f"{key}={value}")
+        if self.name == "set_date":
+            parts.append(self.args["date"].isoformat())
+        if self.name == "advance":
+            parts.append(f"{self.args['days']} day(s)")
+        if self.kind == "check" and self.args.get("actor") and self.name in ("identity", "can_submit"):
+            parts.append(f"actor={self.args['actor']}")
+        return " ".join(parts)
+
+
+@dataclass
+class Scenario:
+    name: str
+    file: str
+    index: int  # position in the file, from 1
+    policy: str
+    start: date
+    actors: dict[str, Actor]
+    steps: list[Step] = field(default_factory=list)
+
+
+# --- the step table: allowed keys and how each is checked --------------------------------
+# kinds of value: "actor", "filing", "ref", "date", "role", "filer_role", "str", "bool",
+# "int", "days", ("one_of", values), "applicant", "goods", "codes", "flags"
+_ACTIONS = {
+    "set_date": ({"date": "date"}, {}),
+    "advance": ({"days": "days"}, {}),
+    "verify": (
+        {"actor": "actor", "method": ("one_of", ("online", "video", "paper"))},
+        {"result": ("one_of", ("pass", "fail")), "role": "filer_role", "document": "str"},
+    ),
+    "review_paper": ({"actor": "actor", "subject": "actor", "decision": ("one_of", ("approve", "reject"))}, {}),
+    "choose_role": ({"actor": "actor", "role": "filer_role"}, {}),
+    "fraud_review": ({"actor": "actor", "subject": "actor", "decision": ("one_of", ("pass", "reject"))}, {}),
+    "suspend_account": ({"actor": "actor", "subject": "actor"}, {}),
+    "reinstate_account": ({"actor": "actor", "subject": "actor"}, {}),
+    "sponsor": ({"actor": "actor", "staff": "actor"}, {}),
+    "request_sponsorship": ({"actor": "actor", "attorney": "actor"}, {}),
+    "approve_sponsorship": ({"actor": "actor", "staff": "actor"}, {}),
+    "deny_sponsorship": ({"actor": "actor", "staff": "actor"}, {}),
+    "end_sponsorship": ({"actor": "actor"}, {"staff": "actor", "attorney": "actor"}),
+    "create_application": (
+        {"actor": "actor", "ref": "ref"},
+        {
+            "applicant": "applicant",
+            "mark": "str",
+            "basis": ("one_of", tuple(Basis.values)),
+            "goods": "goods",
+            "attorney": "actor",
+            "first_use": "date",
+            "specimen": "bool",
+        },
+    ),
+    "request_signature": ({"actor": "actor", "filing": "filing", "signer": "actor"}, {}),
+    "sign_by_link": ({"actor": "actor", "filing": "filing", "signature": "str", "title": "str"}, {}),
+    "sign": ({"actor": "actor", "filing": "filing", "signature": "str", "title": "str"}, {"signer": "actor"}),
+    "submit": ({"actor": "actor", "filing": "filing"}, {}),
+    "withdraw_representation": ({"actor": "actor", "filing": "filing"}, {}),
+    "appoint_attorney": ({"actor": "actor", "filing": "filing", "attorney": "actor"}, {}),
+}
+_TIME_STEPS = {"set_date", "advance"}
+
+_CHECKS = {
+    "identity": (
+        {"actor": "actor"},
+        {
+            "state": ("one_of", IDENTITY_STATES),
+            "method": ("one_of", IDENTITY_METHODS),
+            "role": "filer_role_or_none",
+        },
+    ),
+    "filing": (
+        {"filing": "filing"},
+        {"state": ("one_of", tuple(FilingState.values)), "serial": "bool", "fee": "int", "flags": "flags"},
+    ),
+    "can_submit": ({"filing": "filing", "actor": "actor"}, {"blocked": "codes", "ok": "bool"}),
+    "sponsorship": ({"attorney": "actor", "staff": "actor", "state": ("one_of", SPONSORSHIP_STATES)}, {}),
+}
+
+_ACTOR_KEYS = {"name", "email", "role", "country", "document", "bar", "patent_verified", "patent_role"}
+_BAR_KEYS = {"jurisdiction", "number", "admitted", "good_standing"}
+_APPLICANT_KEYS = {"name", "entity", "citizenship", "email", "domicile"}
+_DOMICILE_KEYS = {"street", "city", "region", "postal_code", "country"}
+_GOODS_KEYS = {"class", "text", "id_manual"}
+_TOP_KEYS = {"name", "policy", "date", "actors", "steps"}
+
+
+def _quote(values) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def _parse_date(value, what: str) -> date:
+    if not isinstance(value, str):
+        raise ScenarioError(f"{what} must be a date written YYYY-MM-DD, not {json.dumps(value)}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ScenarioError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _country(value, what: str) -> str:
+    if not isinstance(value, str) or len(value) != 2 or not value.isalpha():
+        raise ScenarioError(f"{what} must be a two-letter ISO country code, not {json.dumps(value)}")
+    return value.upper()
+
+
+def _unknown_keys(given: dict, allowed, what: str) -> None:
+    unknown = sorted(set(given) - set(allowed))
+    if unknown:
+        raise ScenarioError(f"unknown key(s) {_quote(unknown)} in {what} (allowed: {_quote(sorted(allowed))})")
+
+
+def _parse_actor(actor_id: str, raw, used_emails: set) -> Actor:
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"actor {actor_id!r} must be an object")
+    _unknown_keys(raw, _ACTOR_KEYS, f"actor {actor_id!r}")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ScenarioError(f"actor {actor_id!r} needs a name")
+    role = raw.get("role") or ""
+    if role not in FILER_ROLES + OFFICE_ROLES:
+        raise ScenarioError(f"actor {actor_id!r}: unknown role {role!r} (use {_quote(FILER_ROLES + OFFICE_ROLES)})")
+    email = raw.get("email", f"{actor_id}@example.test")
+    if not isinstance(email, str) or "@" not in email:
+        raise ScenarioError(f"actor {actor_id!r}: email {json.dumps(email)} is not an email address")
+    if email.lower() in used_emails:
+        raise ScenarioError(f"actor {actor_id!r}: email {email} is already another actor's")
+    used_emails.add(email.lower())
+    country = _country(raw.get("country", "US"), f"actor {actor_id!r}: country")
+    document = raw.get("document", f"SIM-{actor_id.upper()}-001")
+    if not isinstance(document, str) or not document.strip():
+        raise ScenarioError(f"actor {actor_id!r}: document must be a non-empty string")
+    bar = None
+    if "bar" in raw:
+        bar = raw["bar"]
+        if role not in ATTORNEY_ROLES:
+            raise ScenarioError(f"actor {actor_id!r}: only attorneys (us_attorney, ca_attorney) have bar information")
+        if not isinstance(bar, dict):
+            raise ScenarioError(f"actor {actor_id!r}: bar must be an object")
+        _unknown_keys(bar, _BAR_KEYS, f"actor {actor_id!r} bar")
+        jurisdiction = bar.get("jurisdiction")
+        if not isinstance(jurisdiction, str) or not jurisdiction.strip():
+            raise ScenarioError(f"actor {actor_id!r}: bar needs a jurisdiction")
+        number = bar.get("number", "")
+        if not isinstance(number, str):
+            raise ScenarioError(f"actor {actor_id!r}: bar number must be a string")
+        admitted = _parse_date(bar["admitted"], f"actor {actor_id!r}: bar admitted") if "admitted" in bar else None
+        standing = bar.get("good_standing", True)
+        if not isinstance(standing, bool):
+            raise ScenarioError(f"actor {actor_id!r}: bar good_standing must be true or false")
+        bar = {"jurisdiction": jurisdiction, "number": number, "admitted": admitted, "good_standing": standing}
+    patent_verified = raw.get("patent_verified", False)
+    if not isinstance(patent_verified, bool):
+        raise ScenarioError(f"actor {actor_id!r}: patent_verified must be true or false")
+    patent_role = raw.get("patent_role") or ""
+    if "patent_role" in raw and not patent_verified:
+        raise ScenarioError(f"actor {actor_id!r}: patent_role goes with patent_verified: true")
+    if patent_role and patent_role not in FILER_ROLES:
+        raise ScenarioError(f"actor {actor_id!r}: unknown patent_role {patent_role!r} (use {_quote(FILER_ROLES)})")
+    return Actor(actor_id, name.strip(), email, role, country, document, bar, patent_verified, patent_role)
+
+
+def _parse_applicant(value, actors) -> object:
+    if isinstance(value, str):
+        if value not in actors:
+            raise ScenarioError(f"unknown actor {value!r} as applicant")
+        return value
+    if not isinstance(value, dict):
+        raise ScenarioError("applicant must be an actor id or an object")
+    _unknown_keys(value, _APPLICANT_KEYS, "applicant")
+    applicant = {}
+    for key in ("name", "entity", "citizenship", "email"):
+        text = value.get(key, "")
+        if not isinstance(text, str):
+            raise ScenarioError(f"applicant {key} must be a string")
+        applicant[key] = text
+    if applicant["entity"] and applicant["entity"] not in EntityType.values:
+        raise ScenarioError(f"applicant entity {applicant['entity']!r} is unknown (use {_quote(EntityType.values)})")
+    domicile = value.get("domicile")
+    applicant["domicile"] = None
+    if domicile is not None:
+        if not isinstance(domicile, dict):
+            raise ScenarioError("applicant domicile must be an object")
+        _unknown_keys(domicile, _DOMICILE_KEYS, "applicant domicile")
+        for key, text in domicile.items():
+            if not isinstance(text, str):
+                raise ScenarioError(f"applicant domicile {key} must be a string")
+        if domicile.get("country"):
+            _country(domicile["country"], "applicant domicile country")
+        applicant["domicile"] = dict(domicile)
+    return applicant
+
+
+def _parse_goods(value) -> list[dict]:
+    if not isinstance(value, list):
+        raise ScenarioError("goods must be a list of {class, text, id_manual}")
+    goods = []
+    for n, entry in enumerate(value, start=1):
+        if not isinstance(entry, dict):
+            raise ScenarioError(f"goods entry {n} must be an object")
+        _unknown_keys(entry, _GOODS_KEYS, f"goods entry {n}")
+        nice_class = entry.get("class")
+        if nice_class is not None and (
+            not isinstance(nice_class, int) or isinstance(nice_class, bool) or not 1 <= nice_class <= 45
+        ):
+            raise ScenarioError(f"goods entry {n}: class must be a Nice class from 1 to 45, not {nice_class!r}")
+        text = entry.get("text", "")
+        if not isinstance(text, str):
+            raise ScenarioError(f"goods entry {n}: text must be a string")
+        id_manual = entry.get("id_manual", False)
+        if not isinstance(id_manual, bool):
+            raise ScenarioError(f"goods entry {n}: id_manual must be true or false")
+        goods.append({"class": nice_class, "text": text, "id_manual": id_manual})
+    return goods
+
+
+def _check_value(key: str, kind, value, actors: dict, refs: set):
+    if isinstance(kind, tuple):
+        allowed = kind[1]
+        if value not in allowed:
+            raise ScenarioError(f"{key} {json.dumps(value)} is not one of {_quote(allowed)}")
+        return value
+    if kind == "actor":
+        if not isinstance(value, str) or value not in actors:
+            raise ScenarioError(f"unknown actor {json.dumps(value)} in {key}")
+        return value
+    if kind == "filing":
+        if not isinstance(value, str) or value not in refs:
+            raise ScenarioError(f"unknown filing {json.dumps(value)} (no create_application step before names it)")
+        return value
+    if kind == "ref":
+        if not isinstance(value, str) or not value:
+            raise ScenarioError("ref must be a non-empty string naming the filing")
+        return value
+    if kind == "date":
+        return _parse_date(value, key)
+    if kind in ("filer_role", "filer_role_or_none"):
+        if kind == "filer_role_or_none" and value in (None, ""):
+            return ""
+        if value not in FILER_ROLES:
+            raise ScenarioError(f"{key} {json.dumps(value)} is not a trademark role ({_quote(FILER_ROLES)})")
+        return value
+    if kind == "str":
+        if not isinstance(value, str):
+            raise ScenarioError(f"{key} must be a string")
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ScenarioError(f"{key} must be true or false")
+        return value
+    if kind in ("int", "days"):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ScenarioError(f"{key} must be a whole number, zero or more (the clock never goes backwards)")
+        return value
+    if kind == "applicant":
+        return _parse_applicant(value, actors)
+    if kind == "goods":
+        return _parse_goods(value)
+    if kind in ("codes", "flags"):
+        known = CODES if kind == "codes" else FLAGS
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ScenarioError(f"{key} must be a list of {'reason codes' if kind == 'codes' else 'flags'}")
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            raise ScenarioError(f"unknown {'reason code' if kind == 'codes' else 'flag'}(s) {_quote(unknown)}")
+        return list(value)
+    raise AssertionError(f"no check for {kind}")  # pragma: no cover - a table mistake
+
+
+def _parse_step(number: int, raw, actors: dict, refs: set) -> Step:
+    if not isinstance(raw, dict):
+        raise ScenarioError("a step must be an object with 'do' or 'check'")
+    if ("do" in raw) == ("check" in raw):
+        raise ScenarioError("a step needs exactly one of 'do' (an action) or 'check'")
+    kind = "do" if "do" in raw else "check"
+    name = raw[kind]
+    table = _ACTIONS if kind == "do" else _CHECKS
+    if name not in table:
+        raise ScenarioError(f"unknown {'step' if kind == 'do' else 'check'} {json.dumps(name)} (use {_quote(table)})")
+    required, optional = table[name]
+    allowed = {kind, *required, *optional}
+    if kind == "do" and name not in _TIME_STEPS:
+        allowed.add("expect")
+    _unknown_keys(raw, allowed, f"{kind} {name!r}")
+    missing = [key for key in required if key not in raw]
+    if missing:
+        raise ScenarioError(f"{name} needs {_quote(missing)}")
+    args = {}
+    for key, value in raw.items():
+        if key in (kind, "expect"):
+            continue
+        args[key] = _check_value(key, {**required, **optional}[key], value, actors, refs)
+    expect = None
+    if "expect" in raw:
+        value = raw["expect"]
+        if value != "ok":
+            expect = _check_value("expect", "codes", value, actors, refs)
+            if not expect:
+                raise ScenarioError('expect must be "ok" or a non-empty list of reason codes')
+    if name == "end_sponsorship" and ("staff" in args) == ("attorney" in args):
+        raise ScenarioError("end_sponsorship needs exactly one of staff (for the attorney) or attorney (for staff)")
+    if name == "verify" and args["method"] == "paper" and "result" in args:
+        raise ScenarioError("result applies to online and video verification; paper waits for review_paper")
+    if name == "can_submit" and ("blocked" in args) == ("ok" in args):
+        raise ScenarioError('can_submit needs either "blocked" (a list of codes) or "ok": true')
+    if name == "can_submit" and args.get("ok") is False:
+        raise ScenarioError('can_submit: write "ok": true, or "blocked" with the expected codes')
+    return Step(number, kind, name, args, expect)
+
+
+def parse_scenario(raw, file: str, index: int) -> Scenario:
+    """One scenario object into a `Scenario`; raises ScenarioError naming what is wrong."""
+    where = f"{file}: scenario {index}"
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: a scenario must be an object")
+    name = raw.get("name")
+    if isinstance(name, str) and name.strip():
+        where = f"{where} ({name})"
+    try:
+        _unknown_keys(raw, _TOP_KEYS, "the scenario")
+        if not isinstance(name, str) or not name.strip():
+            raise ScenarioError("a scenario needs a name")
+        policy_name = raw.get("policy", "enacted")
+        if policy_name not in PROFILES:
+            raise ScenarioError(f"unknown policy {json.dumps(policy_name)} (use {_quote(PROFILES)})")
+        start = _parse_date(raw["date"], "date") if "date" in raw else DEFAULT_DATE
+        raw_actors = raw.get("actors", {})
+        if not isinstance(raw_actors, dict):
+            raise ScenarioError("actors must be an object of actor id -> actor")
+        used_emails: set = set()
+        actors = {actor_id: _parse_actor(actor_id, value, used_emails) for actor_id, value in raw_actors.items()}
+        for actor in actors.values():
+            if actor.bar and actor.bar["admitted"] and actor.bar["admitted"] > start:
+                raise ScenarioError(f"actor {actor.id!r}: bar admitted {actor.bar['admitted']} is after the start date")
+        raw_steps = raw.get("steps", [])
+        if not isinstance(raw_steps, list):
+            raise ScenarioError("steps must be a list")
+    except ScenarioError as exc:
+        raise ScenarioError(f"{where}: {exc}") from None
+    scenario = Scenario(name.strip(), file, index, policy_name, start, actors)
+    refs: set = set()
+    today = start
+    for number, raw_step in enumerate(raw_steps, start=1):
+        try:
+            step = _parse_step(number, raw_step, actors, refs)
+            if step.name == "set_date":
+                if step.args["date"] < today:
+                    raise ScenarioError(
+                        f"set_date {step.args['date']} moves the clock backwards (it is {today} by then)"
+                    )
+                today = step.args["date"]
+            elif step.name == "advance":
+                today += timedelta(days=step.args["days"])
+            elif step.name == "create_application":
+                refs.add(step.args["ref"])
+        except ScenarioError as exc:
+            raise ScenarioError(f"{where}, step {number}: {exc}") from None
+        scenario.steps.append(step)
+    return scenario
+
+
+def load_file(path: str | Path) -> list[Scenario]:
+    """Every scenario of one file, or ScenarioError for the first thing wrong in it."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: is not UTF-8 text") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    items = data if isinstance(data, list) else [data]
+    if not items:
+        raise ScenarioError(f"{path}: holds no scenario")
+    return [parse_scenario(item, str(path), index) for index, item in enumerate(items, start=1)]
