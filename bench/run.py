@@ -48,6 +48,10 @@ def collect(quick: bool) -> dict:
     results["gate"] = [
         _run("gate", "--filings", str(n), "--runs", runs, "--calls", "20" if quick else "300") for n in sizes
     ]
+    page_sizes = [200, 2000] if quick else [1000, 100_000]
+    results["pages"] = [
+        _run("pages", "--filings", str(n), "--runs", runs, "--requests", "3" if quick else "20") for n in page_sizes
+    ]
     if not quick:
         results["http"] = [
             _run("http", "--database", db, "--runs", runs, "--duration", "10") for db in ("sqlite", "postgres")
@@ -89,7 +93,25 @@ def render(results: dict, command: str) -> str:
             ratio = e["submit"]["rps"]["median"] / e["flip"]["rps"]["median"]
             lines.append(f"- {http['database']}: (c)/(b) throughput = {ratio:.0%} (goal ≥ 50%).")
         lines.append("")
+    small, large = results["pages"]
     lines += [
+        "## 2. Pages",
+        "",
+        "In-process Django test client, signed in; requests per second over repeated GETs.",
+        "",
+        f"| page | queries at {small['filings']:,} | queries at {large['filings']:,} | req/s at {small['filings']:,} "
+        f"| req/s at {large['filings']:,} | ratio |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, at_small in small["pages"].items():
+        at_large = large["pages"][name]
+        ratio = at_large["rps"]["median"] / at_small["rps"]["median"]
+        lines.append(
+            f"| {name} | {at_small['queries']} | {at_large['queries']} | {_fmt(at_small['rps'])} | "
+            f"{_fmt(at_large['rps'])} | {ratio:.0%} |"
+        )
+    lines += [
+        "",
         "## 3. The gate",
         "",
         "`applications.rules.submission_reasons` for one signed, valid filing.",
