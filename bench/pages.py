@@ -39,6 +39,14 @@ def _office(filings: int):
     return owner, examiner, mine[0]
 
 
+def _recorder(queries: list):
+    def record(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    return record
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--filings", type=int, default=1000)
@@ -68,12 +76,7 @@ def main(argv=None):
     report = {"bench": "pages", "filings": args.filings, "pages": {}}
     for name, (client, url) in pages.items():
         queries = []
-
-        def count(execute, sql, params, many, context):
-            queries.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(count):
+        with connection.execute_wrapper(_recorder(queries)):
             response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
