@@ -10,6 +10,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -58,11 +59,16 @@ def _filing(request, pk):
 
 
 # --- dashboard ------------------------------------------------------------------------------
+# one page of filings at a time: an attorney with thousands of clients still gets a quick page
+DASHBOARD_PAGE_SIZE = 25
+
+
 @login_required
 def dashboard(request):
     user = request.user
     rows = []
-    for application in _filings(user):
+    page = Paginator(_filings(user), DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    for application in page.object_list:
         rows.append(
             {
                 "application": application,
@@ -73,6 +79,7 @@ def dashboard(request):
     sponsorships = Sponsorship.objects.filter(staff=user) | Sponsorship.objects.filter(attorney=user)
     context = {
         "rows": rows,
+        "page": page,
         "waiting_requests": sponsorships.filter(attorney=user, state=Sponsorship.State.REQUESTED).count(),
         "active_sponsorships": sponsorships.filter(state=Sponsorship.State.ACTIVE).select_related("attorney", "staff"),
     }

@@ -70,6 +70,21 @@ def test_dashboard_shows_nothing_of_other_peoples_filings(as_user, dana, mallory
     assert "SUNWAVE" not in page
 
 
+def test_dashboard_shows_filings_a_page_at_a_time(as_user, dana):
+    from applications.views import DASHBOARD_PAGE_SIZE
+
+    for n in range(DASHBOARD_PAGE_SIZE + 2):
+        factories.draft(dana, mark=f"MARK{n:02d}")
+    client = as_user(dana)
+    first = client.get("/filings/").content.decode()
+    second = client.get("/filings/?page=2").content.decode()
+    assert first.count('class="card"') == DASHBOARD_PAGE_SIZE
+    assert second.count('class="card"') == 2
+    assert "MARK00" in second and "MARK00" not in first  # newest first
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    assert client.get("/filings/?page=junk").status_code == 200
+
+
 # --- the application form -------------------------------------------------------------------
 def test_attorney_creates_a_filing_for_a_chinese_company(as_user, dana):
     response = as_user(dana).post("/filings/new/", form_data())
