@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from accounts import services as accounts
 from accounts.office import make_office_staff
@@ -52,3 +53,85 @@ def world():
     paper = accounts.file_paper_verification(paper_person, role="owner", document_country="US", document_number="P-1")
     requested = accounts.request_sponsorship(pat, dana)
     return locals()
+
+
+# --- the ten personas of the access matrix (issue 7) ----------------------------------------
+# Column order of every table in tests/security: who each one is is said beside them.
+PERSONAS = [
+    "anon",  # not signed in
+    "uown",  # Uma: owner, signed up, not verified, has started an online check
+    "vown",  # Olivia: verified US owner with her own submitted filing
+    "other",  # Mallory: another verified owner, must see nothing of Olivia's or Dana's
+    "link",  # Li: Chinese seller represented by Dana; an account, never verified, signs by link only
+    "atty",  # Dana: verified US attorney of record for Li's company (Sunwave)
+    "staff",  # Pat: Dana's sponsored paralegal
+    "ustaff",  # Uri: support staff whose request to Dana is still waiting (not sponsored)
+    "exam",  # Erin: office examiner
+    "super",  # Sam: office supervisor
+]
+
+
+@pytest.fixture
+def personas(db):
+    """The people of the access matrix and the objects they own, by name."""
+    from tests import factories
+
+    uma = factories.person("uma")
+    olivia = factories.person("olivia", first_name="Olivia", last_name="Reyes", verified=True)
+    mallory = factories.mallory()
+    li = factories.li()
+    dana = factories.dana()
+    pat = factories.pat(attorney=dana)
+    uri = factories.person("uri", role="support_staff", first_name="Uri", last_name="Cole")
+    erin = factories.examiner()
+    sam = factories.supervisor()
+
+    nonce = accounts.start_verification(uma, method="online", role="owner").nonce
+    own = factories.filing_data(
+        applicant=ApplicantData(
+            name="Olivia Reyes",
+            entity="individual",
+            citizenship="US",
+            email="olivia@example.test",
+            street="12 Elm St",
+            city="Austin",
+            region="TX",
+            postal_code="78701",
+            country="US",
+            user=olivia,
+        )
+    )
+    olivias = filings.create_application(olivia, own)
+    filings.sign_application(olivia, olivias, signature="/Olivia Reyes/", title="Owner")
+    olivias = filings.submit_filing(olivia, olivias)
+    sunwave = factories.draft(dana)  # Li's company, Dana of record, visible to Pat
+    token = filings.request_signature(dana, sunwave, li).token
+    waiting = accounts.request_sponsorship(uri, dana)
+    active = accounts.find_sponsorship(dana, pat)
+    paula = factories.person("paula", first_name="Paula", last_name="Paper")
+    paper = accounts.file_paper_verification(
+        paula, role="owner", document_country="US", document_number="P-1", scan=factories.upload()
+    )
+    users = {
+        "uown": uma,
+        "vown": olivia,
+        "other": mallory,
+        "link": li,
+        "atty": dana,
+        "staff": pat,
+        "ustaff": uri,
+        "exam": erin,
+        "super": sam,
+    }
+    objects = {
+        "nonce": nonce,
+        "olivias": olivias.pk,
+        "sunwave": sunwave.pk,
+        "token": token,
+        "waiting": waiting.pk,
+        "active": active.pk,
+        "paper": paper.pk,
+        "mallory": mallory.pk,
+        "user_type": ContentType.objects.get_for_model(mallory).pk,
+    }
+    return {"users": users, "objects": objects}
