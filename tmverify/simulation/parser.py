@@ -185,7 +185,7 @@ def _parse_actor(actor_id: str, raw, used_emails: set) -> Actor:
     if not isinstance(name, str) or not name.strip():
         raise ScenarioError(f"actor {actor_id!r} needs a name")
     role = raw.get("role") or ""
-    if role not in FILER_ROLES + OFFICE_ROLES:
+    if role and role not in FILER_ROLES + OFFICE_ROLES:
         raise ScenarioError(f"actor {actor_id!r}: unknown role {role!r} (use {_quote(FILER_ROLES + OFFICE_ROLES)})")
     email = raw.get("email", f"{actor_id}@example.test")
     if not isinstance(email, str) or "@" not in email:

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from tmverify.simulation import report
 from tmverify.simulation.database import throwaway_database
@@ -33,6 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--report", metavar="FILE.html", help="population: write an HTML report here")
 
     def handle(self, *args, **options):
+        # no mail leaves a simulation, and no query log grows with it
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", DEBUG=False):
+            return self._handle(options)
+
+    def _handle(self, options):
         if options["population"] is not None:
             if options["files"] or options["json"]:
                 raise CommandError("--population runs a generated population; give no scenario files", returncode=2)

@@ -1,0 +1,118 @@
+"""`manage.py simulate` as a person runs it: output, exit status, the JSON report, and the
+project's own database never touched (the command uses a throw-away one)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "tests" / "scenarios" / "contract_example.json"
+
+
+def simulate(tmp_path, *args):
+    """Run the command with the project database pointed at a file that must stay absent."""
+    project_db = tmp_path / "project.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{project_db}", "TMVERIFY_TODAY": ""}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "simulate", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert not project_db.exists(), "simulate opened the project's own database"
+    return done
+
+
+def failing_scenario(tmp_path):
+    path = tmp_path / "failing.json"
+    path.write_text(
+        json.dumps(
+            {
+                "name": "an unverified owner expected to file after the mandatory date",
+                "actors": {"ann": {"name": "Ann Baker", "role": "owner"}},
+                "steps": [
+                    {"check": "identity", "actor": "ann", "state": "unverified"},
+                    {"actor": "ann", "do": "create_application", "ref": "A1", "applicant": "ann"},
+                ],
+            }
+        )
+    )
+    return path
+
+
+def test_passing_scenarios_print_step_and_scenario_lines_and_exit_0(tmp_path):
+    done = simulate(tmp_path, EXAMPLE)
+
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0, done.stderr
+    assert lines[0] == "  ok    step 1: dana verify method=online result=pass"
+    assert sum(1 for line in lines if line.startswith("  ok ")) == 6
+    assert lines[-2] == f"PASS  represented Chinese seller signs by link without verifying ({EXAMPLE})"
+    assert lines[-1] == "1 passed, 0 failed"
+
+
+def test_a_failing_scenario_shows_expected_and_actual_exits_1_and_writes_the_json_report(tmp_path):
+    report = tmp_path / "report.json"
+
+    done = simulate(tmp_path, EXAMPLE, failing_scenario(tmp_path), "--json", report)
+
+    assert done.returncode == 1
+    assert (
+        "  FAIL  step 2: ann create_application ref=A1: expected ok, got refused [identity_unverified]" in done.stdout
+    )
+    assert "FAIL  an unverified owner expected to file after the mandatory date" in done.stdout
+    assert done.stdout.splitlines()[-1] == "1 passed, 1 failed"
+    document = json.loads(report.read_text())
+    assert (document["passed"], document["failed"]) == (1, 1)
+    assert [s["passed"] for s in document["scenarios"]] == [True, False]
+    assert document["scenarios"][1]["steps"][1]["actual"].startswith("refused [identity_unverified]")
+
+
+def test_an_invalid_file_exits_2_naming_file_and_step_runs_none_of_it_and_shows_no_traceback(tmp_path):
+    broken = tmp_path / "broken.json"
+    good = {"name": "would pass", "actors": {"a": {"name": "Ann Baker", "role": "owner"}}, "steps": []}
+    bad = {
+        "name": "typo",
+        "actors": {},
+        "steps": [{"do": "advance", "days": 1}, {"do": "set_dat", "date": "2024-01-01"}],
+    }
+    broken.write_text(json.dumps([good, bad]))
+
+    done = simulate(tmp_path, broken, EXAMPLE)
+
+    assert done.returncode == 2
+    assert f'{broken}: scenario 2 (typo), step 2: unknown step "set_dat"' in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "would pass" not in done.stdout  # nothing of the broken file ran
+    assert done.stdout.splitlines()[-1] == "1 passed, 0 failed"
+
+
+def test_bad_json_exits_2_without_a_traceback(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"name": "x", "steps": [')
+
+    done = simulate(tmp_path, broken)
+
+    assert done.returncode == 2
+    assert f"{broken}: not valid JSON" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_small_population_prints_its_summary_and_writes_an_html_report_without_javascript(tmp_path):
+    report = tmp_path / "population.html"
+
+    done = simulate(tmp_path, "--population", 120, "--seed", 3, "--report", report)
+
+    assert done.returncode == 0, done.stderr
+    assert "population of 120 people, seed 3" in done.stdout
+    assert "blocked filings by reason code:" in done.stdout
+    assert "fees collected: $" in done.stdout
+    assert "120/120 people" in done.stderr  # progress goes to the terminal, not the summary
+    html = report.read_text()
+    assert html.count("<svg") >= 5
+    assert "<table>" in html
+    assert "<script" not in html.lower()
