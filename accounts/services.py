@@ -389,8 +389,22 @@ def reopen_rejected_identity(supervisor: User, subject: User, *, note: str = "")
 
 
 def suspend_account(supervisor: User, subject: User, *, note: str = "") -> User:
-    """R23: no login, no filing, until reinstated. Sessions end at the next request."""
-    return _office_transition("account.suspended", supervisor, subject, "suspend_account", "suspend", note)
+    """R23: no login, no filing, until reinstated. Every open session of the account is
+    deleted, so a copied session cookie does not come back with a reinstatement."""
+    subject = _office_transition("account.suspended", supervisor, subject, "suspend_account", "suspend", note)
+    _end_sessions(subject)
+    return subject
+
+
+def _end_sessions(user: User) -> None:
+    # sessions live 30 minutes, so the unexpired ones are few enough to read
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            session.delete()
 
 
 def reinstate_account(supervisor: User, subject: User, *, note: str = "") -> User:
