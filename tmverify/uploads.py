@@ -1,6 +1,7 @@
 """Private uploads (notarized scans, pen-and-ink signatures): type checked by content,
 size-limited, stored under a random name outside any public folder."""
 
+import re
 import secrets
 from pathlib import Path
 
@@ -15,6 +16,35 @@ _SIGNATURES = [
 ]
 
 
+# A polyglot starts as a PDF or an image but is also something a browser or reader would
+# run: refused whatever its header says. Browsers decide "is this HTML?" from the first
+# bytes only (the MIME sniffing window), so markup is looked for there; in a PDF, actions
+# that run code are looked for everywhere. Markers are long enough that image or stream
+# bytes match them by chance about never. (A PDF can still hide actions in compressed
+# object streams: this is a tripwire. The defence in depth is that scans are served only
+# to office staff, with the type found by content and nosniff.)
+_SNIFF_WINDOW = 1024
+_MARKUP = re.compile(rb"<\s*(?:script|html|body|svg|iframe|object|embed|!doctype)\b|javascript:", re.IGNORECASE)
+_PDF_ACTIONS = re.compile(rb"/(?:JavaScript|Launch|EmbeddedFile|RichMedia|XFA)(?![A-Za-z0-9])")
+
+
+def has_active_content(upload, content_type: str) -> bool:
+    """Markup in the sniffing window, or (for a PDF) code-running actions anywhere."""
+    upload.seek(0)
+    if _MARKUP.search(upload.read(_SNIFF_WINDOW)):
+        return True
+    if content_type != "application/pdf":
+        return False
+    upload.seek(0)
+    tail = b""
+    for chunk in upload.chunks():
+        window = tail + chunk  # overlap, so a marker split across chunks is still seen
+        if _PDF_ACTIONS.search(window):
+            return True
+        tail = window[-32:]
+    return False
+
+
 def sniff(head: bytes) -> tuple[str, str] | None:
     for magic, content_type, suffix in _SIGNATURES:
         if head.startswith(magic):
@@ -23,7 +53,8 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 
 def validate_upload(upload) -> tuple[str, str]:
-    """Raise ValidationError unless `upload` is a non-empty PDF, PNG or JPEG within the limit."""
+    """Raise ValidationError unless `upload` is a non-empty PDF, PNG or JPEG within the
+    limit, carrying no markup or PDF actions."""
     size = upload.size
     if not size:
         raise ValidationError("The file is empty.", code="empty")
@@ -36,6 +67,13 @@ def validate_upload(upload) -> tuple[str, str]:
     kind = sniff(head)
     if kind is None:
         raise ValidationError("Upload a PDF, PNG or JPEG file.", code="wrong_type")
+    active = has_active_content(upload, kind[0])
+    upload.seek(0)
+    if active:
+        raise ValidationError(
+            "The file carries web page code or PDF actions. Upload a plain scan (PDF, PNG or JPEG).",
+            code="active_content",
+        )
     return kind
 
 
