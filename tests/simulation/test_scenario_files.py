@@ -67,6 +67,9 @@ def test_bad_json_names_the_line(tmp_path):
         ({"actor": "dana", "do": "end_sponsorship"}, "exactly one of staff"),
         ({"actor": "dana"}, "exactly one of 'do'"),
         ({"actor": "dana", "do": "review_paper", "subject": "li"}, "review_paper needs decision"),
+        ({"do": "advance", "days": 10**9}, "at most 36525 days"),
+        ({"actor": "dana", "do": "create_application", "ref": "A1", "mark": "M" * 201}, "mark is longer than 200"),
+        ({"do": ["verify"], "actor": "dana"}, 'unknown step ["verify"]'),
     ],
 )
 def test_an_invalid_step_names_the_file_the_step_number_and_the_problem(tmp_path, step, says):
@@ -93,6 +96,7 @@ def test_the_backwards_clock_is_judged_against_the_days_advanced_before(tmp_path
         ({"actors": {"x": {"name": "X Y", "country": "USA"}}}, "two-letter ISO country code"),
         ({"actors": {"x": {"role": "owner"}}}, "needs a name"),
         ({"actors": {"x": {"name": "X Y", "shoe": 9}}}, "unknown key(s) shoe"),
+        ({"policy": ["enacted"]}, 'unknown policy ["enacted"]'),
     ],
 )
 def test_an_invalid_scenario_or_actor_is_named(tmp_path, top, says):
@@ -107,6 +111,10 @@ def test_one_bad_scenario_refuses_the_whole_file(tmp_path):
     message = refusal(tmp_path, document)
 
     assert "scenario 2 (broken), step 1" in message
+
+
+def test_json_nested_too_deeply_is_refused_as_not_valid(tmp_path):
+    assert "nested too deeply" in refusal(tmp_path, "[" * 100_000)
 
 
 def test_a_missing_file_is_named(tmp_path):

@@ -64,7 +64,7 @@ class Step:
             parts.insert(0, who)
         for key in ("method", "result", "filing", "ref", "subject", "signer", "staff", "attorney", "decision"):
             value = self.args.get(key)
-            if isinstance(value, str) and value and not (key == "attorney" and self.name == "create_application"):
+            if isinstance(value, str) and value:
                 parts.append(f"{key}={value}")
         if self.name == "set_date":
             parts.append(self.args["date"].isoformat())
@@ -150,6 +150,10 @@ _APPLICANT_KEYS = {"name", "entity", "citizenship", "email", "domicile"}
 _DOMICILE_KEYS = {"street", "city", "region", "postal_code", "country"}
 _GOODS_KEYS = {"class", "text", "id_manual"}
 _TOP_KEYS = {"name", "policy", "date", "actors", "steps"}
+_MAX_DAYS = 36525
+# the model columns' lengths: longer input is refused here rather than by the database
+_APPLICANT_LIMITS = {"name": 200, "entity": 30, "citizenship": 64, "email": 254}
+_DOMICILE_LIMITS = {"street": 200, "city": 100, "region": 100, "postal_code": 20, "country": 2}
 
 
 def _quote(values) -> str:
@@ -184,11 +188,13 @@ def _parse_actor(actor_id: str, raw, used_emails: set) -> Actor:
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ScenarioError(f"actor {actor_id!r} needs a name")
+    if any(len(part) > 100 for part in name.strip().split(" ", 1)):
+        raise ScenarioError(f"actor {actor_id!r}: a first or last name is longer than 100 characters")
     role = raw.get("role") or ""
     if role and role not in FILER_ROLES + OFFICE_ROLES:
         raise ScenarioError(f"actor {actor_id!r}: unknown role {role!r} (use {_quote(FILER_ROLES + OFFICE_ROLES)})")
     email = raw.get("email", f"{actor_id}@example.test")
-    if not isinstance(email, str) or "@" not in email:
+    if not isinstance(email, str) or "@" not in email or len(email) > 254:
         raise ScenarioError(f"actor {actor_id!r}: email {json.dumps(email)} is not an email address")
     if email.lower() in used_emails:
         raise ScenarioError(f"actor {actor_id!r}: email {email} is already another actor's")
@@ -209,8 +215,8 @@ def _parse_actor(actor_id: str, raw, used_emails: set) -> Actor:
         if not isinstance(jurisdiction, str) or not jurisdiction.strip():
             raise ScenarioError(f"actor {actor_id!r}: bar needs a jurisdiction")
         number = bar.get("number", "")
-        if not isinstance(number, str):
-            raise ScenarioError(f"actor {actor_id!r}: bar number must be a string")
+        if not isinstance(number, str) or len(number) > 32 or len(jurisdiction) > 64:
+            raise ScenarioError(f"actor {actor_id!r}: bar number and jurisdiction must be short strings")
         admitted = _parse_date(bar["admitted"], f"actor {actor_id!r}: bar admitted") if "admitted" in bar else None
         standing = bar.get("good_standing", True)
         if not isinstance(standing, bool):
@@ -240,6 +246,8 @@ def _parse_applicant(value, actors) -> object:
         text = value.get(key, "")
         if not isinstance(text, str):
             raise ScenarioError(f"applicant {key} must be a string")
+        if len(text) > _APPLICANT_LIMITS[key]:
+            raise ScenarioError(f"applicant {key} is longer than {_APPLICANT_LIMITS[key]} characters")
         applicant[key] = text
     if applicant["entity"] and applicant["entity"] not in EntityType.values:
         raise ScenarioError(f"applicant entity {applicant['entity']!r} is unknown (use {_quote(EntityType.values)})")
@@ -252,6 +260,8 @@ def _parse_applicant(value, actors) -> object:
         for key, text in domicile.items():
             if not isinstance(text, str):
                 raise ScenarioError(f"applicant domicile {key} must be a string")
+            if len(text) > _DOMICILE_LIMITS[key]:
+                raise ScenarioError(f"applicant domicile {key} is longer than {_DOMICILE_LIMITS[key]} characters")
         if domicile.get("country"):
             _country(domicile["country"], "applicant domicile country")
         applicant["domicile"] = dict(domicile)
@@ -310,6 +320,10 @@ def _check_value(key: str, kind, value, actors: dict, refs: set):
     if kind == "str":
         if not isinstance(value, str):
             raise ScenarioError(f"{key} must be a string")
+        # the columns these land in: a longer value is bad input, not a crash
+        limit = 100 if key == "title" else 200
+        if len(value) > limit:
+            raise ScenarioError(f"{key} is longer than {limit} characters")
         return value
     if kind == "bool":
         if not isinstance(value, bool):
@@ -318,6 +332,8 @@ def _check_value(key: str, kind, value, actors: dict, refs: set):
     if kind in ("int", "days"):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise ScenarioError(f"{key} must be a whole number, zero or more (the clock never goes backwards)")
+        if kind == "days" and value > _MAX_DAYS:
+            raise ScenarioError(f"{key} may move the clock at most {_MAX_DAYS} days at once")
         return value
     if kind == "applicant":
         return _parse_applicant(value, actors)
@@ -342,7 +358,7 @@ def _parse_step(number: int, raw, actors: dict, refs: set) -> Step:
     kind = "do" if "do" in raw else "check"
     name = raw[kind]
     table = _ACTIONS if kind == "do" else _CHECKS
-    if name not in table:
+    if not isinstance(name, str) or name not in table:
         raise ScenarioError(f"unknown {'step' if kind == 'do' else 'check'} {json.dumps(name)} (use {_quote(table)})")
     required, optional = table[name]
     allowed = {kind, *required, *optional}
@@ -388,7 +404,7 @@ def parse_scenario(raw, file: str, index: int) -> Scenario:
         if not isinstance(name, str) or not name.strip():
             raise ScenarioError("a scenario needs a name")
         policy_name = raw.get("policy", "enacted")
-        if policy_name not in PROFILES:
+        if not isinstance(policy_name, str) or policy_name not in PROFILES:
             raise ScenarioError(f"unknown policy {json.dumps(policy_name)} (use {_quote(PROFILES)})")
         start = _parse_date(raw["date"], "date") if "date" in raw else DEFAULT_DATE
         raw_actors = raw.get("actors", {})
@@ -439,6 +455,8 @@ def load_file(path: str | Path) -> list[Scenario]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ScenarioError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: not valid JSON: nested too deeply to be a scenario file") from None
     items = data if isinstance(data, list) else [data]
     if not items:
         raise ScenarioError(f"{path}: holds no scenario")

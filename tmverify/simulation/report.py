@@ -57,7 +57,7 @@ def population_lines(summary) -> list[str]:
     return lines
 
 
-def _bar_chart(title: str, counts: dict) -> str:
+def _bar_chart(title: str, counts: dict, chart_id: str) -> str:
     """A horizontal bar chart as inline SVG: readable without JavaScript or styles."""
     if not counts:
         return f"<p>{escape(title)}: none.</p>"
@@ -66,10 +66,10 @@ def _bar_chart(title: str, counts: dict) -> str:
     label_width, bar_width, row_height = 230, 420, 24
     height = row_height * len(rows) + 8
     parts = [
-        f'<svg role="img" aria-labelledby="t-{abs(hash(title))}" width="{label_width + bar_width + 90}" '
+        f'<svg role="img" aria-labelledby="{chart_id}" width="{label_width + bar_width + 90}" '
         f'height="{height}" viewBox="0 0 {label_width + bar_width + 90} {height}" '
         'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="13">',
-        f'<title id="t-{abs(hash(title))}">{escape(title)}</title>',
+        f'<title id="{chart_id}">{escape(title)}</title>',
     ]
     for i, (key, n) in enumerate(rows):
         y = 4 + i * row_height
@@ -125,9 +125,9 @@ def population_html(summary) -> str:
         f"<li>Units generated: {escape(', '.join(f'{n:,} {k}' for k, n in summary.units.items()))}</li>",
         "</ul>",
     ]
-    for title, counts, total, describe in sections:
+    for number, (title, counts, total, describe) in enumerate(sections, start=1):
         body.append(f"<section><h2>{escape(title)}</h2>")
-        body.append(_bar_chart(title, dict(list(counts.items())[:15])))
+        body.append(_bar_chart(title, dict(list(counts.items())[:15]), f"chart-{number}"))
         body.append(_html_table(title, counts, total, describe))
         body.append("</section>")
     style = (
