@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django_fsm import can_proceed
 
 from tmverify import audit, clock, crypto
@@ -169,11 +170,12 @@ def _record_failure(user: User, method: str) -> None:
 
 
 def _other_verified_account(user: User, fingerprint: str) -> User | None:
-    return (
-        User.objects.filter(document_fingerprint=fingerprint, identity_state=IdentityState.VERIFIED)
-        .exclude(pk=user.pk)
-        .first()
+    # R6/R23: a suspended account that was verified still holds its identity; otherwise a
+    # suspended filer could verify a fresh account with the same ID and carry on
+    verified = Q(identity_state=IdentityState.VERIFIED) | Q(
+        identity_state=IdentityState.SUSPENDED, state_before_suspension=IdentityState.VERIFIED
     )
+    return User.objects.filter(verified, document_fingerprint=fingerprint).exclude(pk=user.pk).first()
 
 
 def _settle_identity(user: User, *, method: str, role: str, country: str, ciphertext: str, fp: str, approve) -> bool:
