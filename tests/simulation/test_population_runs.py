@@ -86,3 +86,12 @@ def test_the_run_resets_the_clock_and_policy():
 
     assert policy.current().name == "enacted"
     assert clock.today() != date(2022, 9, 1)
+
+
+def test_a_population_before_verification_opened_files_without_verifying():
+    summary = run_population(60, seed=4, on=date(2016, 3, 1))
+
+    assert summary.refusals_by_reason["verification_not_available"] > 0
+    assert not set(summary.people_by_method) & {"online", "video", "paper"}
+    assert summary.filings_submitted > 0
+    assert "us_counsel_required" not in summary.blocked_by_reason  # R16 applies from 2019-08-03

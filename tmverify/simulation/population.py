@@ -114,6 +114,10 @@ class _Population:
         key = country if country in _FIRST else "*"
         return self.rng.choice(_FIRST[key]), self.rng.choice(_LAST[key])
 
+    def years_ago(self, years: int) -> date:
+        """A past date relative to the simulated day, so any --date gives valid input."""
+        return date(clock.today().year - years, 6, 1)
+
     def room(self) -> int:
         return self.size - self.people
 
@@ -127,7 +131,7 @@ class _Population:
         email = f"{first}.{last}.{self.serial}@{country.lower()}.example".replace(" ", "").lower()
         if patent_role is not None:
             PatentIdentity.objects.create(
-                email=email, first_name=first, last_name=last, role=patent_role, verified_on=date(2020, 3, 1)
+                email=email, first_name=first, last_name=last, role=patent_role, verified_on=self.years_ago(3)
             )
         return accounts.register_user(email=email, first_name=first, last_name=last, role=role, country=country)
 
@@ -221,7 +225,7 @@ class _Population:
         if applicant is not None and self.chance(0.03):
             applicant.street = ""  # R18: no domicile
         basis = self.rng.choice(["1a", "1b", "1b", "44e"])
-        first_use = date(2021, 5, 1) if basis == "1a" and self.chance(0.85) else None
+        first_use = self.years_ago(2) if basis == "1a" and self.chance(0.85) else None
         return FilingData(
             applicant=applicant,
             mark=self.rng.choice(_WORDS) + self.rng.choice(_WORDS),
@@ -309,7 +313,7 @@ class _Population:
                 lawyer,
                 jurisdiction=jurisdiction,
                 number=number,
-                admitted=date(2000 + self.rng.randrange(0, 20), 6, 1),
+                admitted=self.years_ago(self.rng.randrange(2, 25)),
                 good_standing=self.chance(0.98),
             )
             self.recent_bars.append((jurisdiction, number))
@@ -362,7 +366,7 @@ class _Population:
         self.units["filing mill"] += 1
         operator = self.person("us_attorney", "US")
         jurisdiction, number = self.rng.choice(self.recent_bars) if self.recent_bars else ("NY", "4455667")
-        accounts.add_bar_admission(operator, jurisdiction=jurisdiction, number=number, admitted=date(2012, 1, 9))
+        accounts.add_bar_admission(operator, jurisdiction=jurisdiction, number=number, admitted=self.years_ago(8))
         self.recent_bars.append((jurisdiction, number))
         self.verify(operator, always=True)
         operator = User.objects.get(pk=operator.pk)

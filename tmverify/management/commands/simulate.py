@@ -99,6 +99,8 @@ class Command(BaseCommand):
                 on = date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError(f"--date {options['date']!r} is not a date (YYYY-MM-DD)", returncode=2) from None
+            if not date(2000, 1, 1) <= on <= date(2999, 12, 31):
+                raise CommandError("--date must fall between 2000-01-01 and 2999-12-31", returncode=EXIT_INVALID)
         started = time.monotonic()
         with throwaway_database():
             summary = run_population(size, seed=options["seed"], on=on, progress=self._progress(size, started))
