@@ -44,11 +44,11 @@ def _fmt(s: dict, digits: int = 1) -> str:
 def collect(quick: bool) -> dict:
     runs = "2" if quick else "5"
     results = {"crypto": _run("crypto_ops", "--runs", runs, "--calls", "50" if quick else "2000")}
-    sizes = [200, 2000] if quick else [1000, 100_000]
+    sizes = [100, 400] if quick else [1000, 100_000]
     results["gate"] = [
         _run("gate", "--filings", str(n), "--runs", runs, "--calls", "20" if quick else "300") for n in sizes
     ]
-    page_sizes = [200, 2000] if quick else [1000, 100_000]
+    page_sizes = [100, 400] if quick else [1000, 100_000]
     results["pages"] = [
         _run("pages", "--filings", str(n), "--runs", runs, "--requests", "3" if quick else "20") for n in page_sizes
     ]
