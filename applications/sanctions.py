@@ -22,6 +22,7 @@ from tmverify import audit, clock
 from tmverify.reasons import Refused, reason, refuse_if
 
 from .models import SANCTIONABLE_STATES, Application, SanctionOrder
+from .services import lock_filing
 
 _MOVES = {
     SanctionOrder.Kind.SUSPENSION: ("filing.suspended", "suspend_for_review"),
@@ -42,14 +43,6 @@ def _officer(officer: User, *permissions: str) -> User:
     for permission in permissions:
         refuse_if(office_reasons(officer, permission))
     return officer
-
-
-def _locked(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("applicant", "attorney")
-        .get(pk=application.pk)
-    )
 
 
 def _issue(officer: User, application: Application, kind: str, why: str) -> SanctionOrder:
@@ -83,7 +76,7 @@ def _sanction(officer: User, application: Application, kind: str, why: str) -> A
     action, _ = _MOVES[kind]
     with audit.refusals_recorded(action, application, officer), transaction.atomic():
         officer = _officer(officer, "sanction_filing")
-        application = _locked(application)
+        application = lock_filing(application)
         _issue(officer, application, kind, why)
     return application
 
@@ -132,7 +125,7 @@ def suspend_account_and_filings(supervisor: User, account: User, *, note: str) -
             sweep.account_suspended = True
         # lock in a stable order so two supervisors sweeping overlapping accounts can't deadlock
         for pk in pending_filings_of(account).order_by("pk").values_list("pk", flat=True):
-            application = _locked(Application(pk=pk))
+            application = lock_filing(Application(pk=pk))
             if application.state in SANCTIONABLE_STATES:
                 _issue(supervisor, application, SanctionOrder.Kind.SUSPENSION, why)
                 sweep.filings_suspended.append(pk)

@@ -179,17 +179,17 @@ def _fresh(user: User | None) -> User | None:
     return None if user is None else User.objects.get(pk=user.pk)
 
 
-def _locked(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("applicant", "attorney", "created_by")
-        .prefetch_related(
+def lock_filing(application: Application, *, with_contents: bool = False) -> Application:
+    """The filing's row, locked until the transaction ends, with what the rules read;
+    `with_contents` also loads goods, signatures and bar admissions (the full gate)."""
+    query = Application.objects.select_for_update(of=("self",)).select_related("applicant", "attorney", "created_by")
+    if with_contents:
+        query = query.prefetch_related(
             "goods",
             Prefetch("signatures", queryset=Signature.objects.select_related("signer")),
             "attorney__bar_admissions",
         )
-        .get(pk=application.pk)
-    )
+    return query.get(pk=application.pk)
 
 
 def _supersede_signatures(application: Application) -> None:
@@ -205,7 +205,7 @@ def update_application(actor: User, application: Application, data: FilingData) 
     """Edit a draft; an edit after signing sends it back to draft for signing again."""
     _validate(data)
     with audit.refusals_recorded("filing.update", application, actor), transaction.atomic():
-        application, actor = _locked(application), _fresh(actor)
+        application, actor = lock_filing(application), _fresh(actor)
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         before = application.state
         _supersede_signatures(application)
@@ -226,7 +226,7 @@ def request_signature(actor: User, application: Application, signer: User) -> Si
     The returned link carries the raw token in `.token` (never stored, only hashed).
     """
     with audit.refusals_recorded("filing.request_signature", application, actor), transaction.atomic():
-        application, actor, signer = _locked(application), _fresh(actor), _fresh(signer)
+        application, actor, signer = lock_filing(application), _fresh(actor), _fresh(signer)
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         now = clock.now()
         application.signature_links.filter(signer=signer, used_at__isnull=True, revoked_at__isnull=True).update(
@@ -338,7 +338,7 @@ def sign_by_link(token: str, *, signature: str, title: str, declaration_accepted
         link = SignatureLink.objects.select_for_update().get(pk=link.pk)
         if not link.is_usable():
             raise Refused(_LINK_INVALID)
-        application = _locked(link.application)
+        application = lock_filing(link.application)
         signer = link.signer
         refuse_if(
             suspension_reasons(signer)
@@ -398,7 +398,7 @@ def sign_application(
     with audit.refusals_recorded("filing.sign", application, actor):
         try:
             with transaction.atomic():
-                application, actor, signer = _locked(application), _fresh(actor), _fresh(signer)
+                application, actor, signer = lock_filing(application), _fresh(actor), _fresh(signer)
                 refuse_if(rules.suspension_reasons(actor) or rules.access_reasons(actor, application))
                 not_personal = _personal_signature_reasons(actor, application, signer)
                 if not_personal:
@@ -465,7 +465,7 @@ def _is_high_volume(submitter: User) -> bool:
 def submit_filing(actor: User, application: Application) -> Application:
     """Submit when the gate is clear: filing date, serial, fixed fee, flags and a signed receipt."""
     with audit.refusals_recorded("filing.submit", application, actor), transaction.atomic():
-        application, actor = _locked(application), _fresh(actor)
+        application, actor = lock_filing(application, with_contents=True), _fresh(actor)
         refuse_if(rules.submission_reasons(actor, application))
         if application.state != FilingState.SIGNED:
             raise Refused(reason("signature_required"))
@@ -491,7 +491,7 @@ def submit_filing(actor: User, application: Application) -> Application:
 def withdraw_filing(actor: User, application: Application) -> Application:
     """Abandon an unsubmitted filing; outstanding signing links lapse with it."""
     with audit.refusals_recorded("filing.withdraw", application, actor), transaction.atomic():
-        application, actor = _locked(application), _fresh(actor)
+        application, actor = lock_filing(application), _fresh(actor)
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         before = application.state
         application.signature_links.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=clock.now())
@@ -505,7 +505,7 @@ def withdraw_filing(actor: User, application: Application) -> Application:
 def withdraw_representation(actor: User, application: Application) -> Application:
     """The attorney of record withdraws; from now on the owner must verify to act (R8)."""
     with audit.refusals_recorded("filing.withdraw_representation", application, actor), transaction.atomic():
-        application, actor = _locked(application), _fresh(actor)
+        application, actor = lock_filing(application), _fresh(actor)
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         if application.attorney_id != actor.pk:
             raise Refused(reason("role_not_permitted", "Only the attorney of record can withdraw the representation."))
@@ -522,7 +522,7 @@ def withdraw_representation(actor: User, application: Application) -> Applicatio
 def appoint_attorney(actor: User, application: Application, attorney: User) -> Application:
     """Name a new attorney of record; what was signed must be signed again."""
     with audit.refusals_recorded("filing.appoint_attorney", application, actor), transaction.atomic():
-        application, actor, attorney = _locked(application), _fresh(actor), _fresh(attorney)
+        application, actor, attorney = lock_filing(application), _fresh(actor), _fresh(attorney)
         refuse_if(
             rules.filer_reasons(actor, application)
             or rules.state_reasons(application)
