@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .countries import COUNTRIES
-from .models import Method, Role
+from .models import Method, Role, User
 
 ROLE_CHOICES = [
     (Role.OWNER, _("Owner: I file for myself or my company")),
@@ -53,21 +53,17 @@ class SignUpForm(forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords differ."))
         elif password1:
-            probe = _PasswordProbe(
-                cleaned.get("email", ""), cleaned.get("first_name", ""), cleaned.get("last_name", "")
+            # an unsaved account: what the similarity validator compares the password with
+            probe = User(
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
             )
             try:
                 password_validation.validate_password(password1, probe)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
-
-
-class _PasswordProbe:
-    """What the similarity validator compares a new password with, before the account exists."""
-
-    def __init__(self, email, first_name, last_name):
-        self.email, self.first_name, self.last_name = email, first_name, last_name
 
 
 class SignInForm(AuthenticationForm):
