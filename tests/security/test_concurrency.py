@@ -2,7 +2,6 @@
 nothing is half-written. Threads need a real server: these run on PostgreSQL."""
 
 import threading
-from datetime import date
 
 import pytest
 from django.conf import settings
@@ -12,7 +11,7 @@ from accounts import services as accounts
 from accounts.models import Sponsorship
 from applications import services as filings
 from applications.models import Signature
-from applications.services import ApplicantData, FilingData, GoodsData
+from tests import factories
 from tmverify import audit
 from tmverify.reasons import Refused
 
@@ -50,20 +49,9 @@ def race(count, action):
     return results, refusals
 
 
-def verified(key, role, country="US"):
-    user = accounts.register_user(
-        email=f"{key}@example.test", first_name=key.title(), last_name="Racer", role=role, country=country
-    )
-    return accounts.verify_with_simulated_provider(
-        user, method="online", role=role, document_country=country, document_number=f"DOC-{key}", passed=True
-    )
-
-
 def test_concurrent_approvals_of_one_sponsorship_request_have_one_winner():
-    dana = verified("dana", "us_attorney")  # US attorney
-    pat = accounts.register_user(
-        email="pat@example.test", first_name="Pat", last_name="Lee", role="support_staff"
-    )  # Dana's paralegal, asking (staff verify only from 2023-10-14)
+    dana = factories.dana()  # US attorney
+    pat = factories.pat()  # Dana's paralegal, asking (staff verify only from 2023-10-14)
     request = accounts.request_sponsorship(pat, dana)
 
     results, refusals = race(8, lambda: accounts.approve_sponsorship(dana, request))
@@ -76,29 +64,9 @@ def test_concurrent_approvals_of_one_sponsorship_request_have_one_winner():
 
 
 def test_concurrent_signing_through_one_link_records_one_signature():
-    dana = verified("dana", "us_attorney")
-    accounts.add_bar_admission(dana, jurisdiction="NY", number="1", admitted=date(2015, 1, 10))
-    li = accounts.register_user(
-        email="li@example.test", first_name="Li", last_name="Wei", role="owner", country="CN"
-    )  # Chinese seller, signs by link without verifying
-    filing = filings.create_application(
-        dana,
-        FilingData(
-            applicant=ApplicantData(
-                name="Sunwave Ltd",
-                entity="corporation",
-                citizenship="CN",
-                email="legal@sunwave.example",
-                street="8 Keji Rd",
-                city="Shenzhen",
-                country="CN",
-            ),
-            mark="SUNWAVE",
-            basis="1b",
-            goods=[GoodsData(9, "Portable solar chargers", True)],
-        ),
-        attorney=dana,
-    )
+    dana = factories.dana()  # US attorney of record
+    li = factories.li()  # Chinese seller, signs by link without verifying
+    filing = factories.draft(dana)
     token = filings.request_signature(dana, filing, li).token
 
     results, refusals = race(8, lambda: filings.sign_by_link(token, signature="/Li Wei/", title="CEO"))
