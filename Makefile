@@ -35,4 +35,5 @@ format: venv
 bench: venv
 	$(VENV)/bin/pip install --quiet gunicorn==27.0.1
 	command -v wrk >/dev/null || apt-get install -y wrk
+	test -x /usr/bin/time || apt-get install -y time
 	$(PY) -m bench.run

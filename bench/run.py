@@ -41,7 +41,7 @@ def _fmt(s: dict, digits: int = 1) -> str:
     return f"{s['median']:.{digits}f} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
 
 
-def collect(quick: bool) -> dict:
+def collect(quick: bool, population_sizes: list[int]) -> dict:
     runs = "2" if quick else "5"
     results = {"crypto": _run("crypto_ops", "--runs", runs, "--calls", "50" if quick else "2000")}
     sizes = [100, 400] if quick else [1000, 100_000]
@@ -52,6 +52,7 @@ def collect(quick: bool) -> dict:
     results["pages"] = [
         _run("pages", "--filings", str(n), "--runs", runs, "--requests", "3" if quick else "20") for n in page_sizes
     ]
+    results["population"] = [_run("population", "--size", str(n)) for n in population_sizes]
     if not quick:
         results["http"] = [
             _run("http", "--database", db, "--runs", runs, "--duration", "10") for db in ("sqlite", "postgres")
@@ -121,6 +122,19 @@ def render(results: dict, command: str) -> str:
     ]
     for gate in results["gate"]:
         lines.append(f"| {gate['filings']:,} | {gate['queries']} | {_fmt(gate['microseconds'], 0)} |")
+    lines += [
+        "",
+        "## 4. Population",
+        "",
+        "`manage.py simulate --population N --seed 1` on SQLite, under `/usr/bin/time -v`; one run per size.",
+        "",
+        "| people | wall time s | filers/s | peak memory MB |",
+        "| --- | --- | --- | --- |",
+    ]
+    for run in results["population"]:
+        lines.append(
+            f"| {run['size']:,} | {run['seconds']:.1f} | {run['filers_per_second']:.0f} | {run['peak_mb']:.0f} |"
+        )
     lines += ["", "## 5. Crypto, per operation", "", "| operation | µs |", "| --- | --- |"]
     for name, value in results["crypto"]["microseconds"].items():
         lines.append(f"| {name.replace('_', ' ')} | {_fmt(value)} |")
@@ -132,8 +146,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for the smoke test")
     parser.add_argument("--output", default=str(ROOT / "docs" / "BENCHMARKS.md"))
+    parser.add_argument(
+        "--population-sizes",
+        default="1000,10000",
+        help="comma-separated population sizes (add 100000 for the long run: about half an hour)",
+    )
     args = parser.parse_args(argv)
-    results = collect(args.quick)
+    sizes = [100] if args.quick else [int(n) for n in args.population_sizes.split(",")]
+    results = collect(args.quick, sizes)
     command = "make bench" if not args.quick else "python -m bench.run --quick"
     Path(args.output).write_text(render(results, command))
     print(f"wrote {args.output}", file=sys.stderr)

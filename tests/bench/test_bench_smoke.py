@@ -19,6 +19,7 @@ def test_quick_bench_writes_a_report_with_every_in_process_figure(tmp_path):
     report = output.read_text()
     assert "## 3. The gate" in report
     assert "| dashboard (50 filings) |" in report
+    assert "## 4. Population" in report
     assert "| 400 |" in report
     for operation in ("provider result verify", "receipt sign", "audit hash"):
         assert f"| {operation} |" in report
