@@ -139,6 +139,8 @@ def render(results: dict, command: str) -> str:
     for name, value in results["crypto"]["microseconds"].items():
         lines.append(f"| {name.replace('_', ' ')} | {_fmt(value)} |")
     lines.append("")
+    # the analysis is written by people; the figures above are the machine's
+    lines.append((ROOT / "bench" / "findings.md").read_text())
     return "\n".join(lines)
 
 
