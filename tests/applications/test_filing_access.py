@@ -135,3 +135,22 @@ def test_only_an_attorney_can_be_of_record(office):
     ]
     office["filing"].refresh_from_db()
     assert office["filing"].attorney == office["dana"]
+
+
+def test_the_query_and_the_single_filing_check_agree_for_everyone():
+    # `visible_to` (a query, for lists) and `can_access` (one loaded filing, for the
+    # gate) state the same rule twice for speed; they must never disagree.
+    attorney = dana()  # of record on the firm's filings
+    paralegal = pat(attorney)  # sponsored by Dana
+    seller = li(verified=True)  # individual applicant of her own filing
+    filings.create_application(seller, filing_data(applicant=ApplicantData.for_person(seller)))
+    draft(attorney, creator=paralegal)
+    draft(attorney)
+    people = [attorney, paralegal, seller, mallory(), examiner(), person("ursula")]
+    seen = 0
+    for user in people:
+        visible = set(access.visible_filings(user).values_list("pk", flat=True))
+        for filing in Application.objects.select_related("applicant"):
+            assert access.can_access(user, filing) == (filing.pk in visible), (user.email, filing.pk)
+            seen += filing.pk in visible
+    assert seen == 2 + 2 + 1 + 0 + 3 + 0  # Dana, Pat, Li, Mallory, the examiner, Ursula
