@@ -1,5 +1,6 @@
 """Shared helpers: a throw-away database per benchmark, timing, and JSON results."""
 
+import atexit
 import json
 import os
 import statistics
@@ -17,6 +18,8 @@ def setup_django(database_url: str | None = None) -> None:
     if database_url is None:
         handle, path = tempfile.mkstemp(prefix="tmverify-bench-", suffix=".sqlite3")
         os.close(handle)
+        for suffix in ("", "-wal", "-shm"):
+            atexit.register(Path(path + suffix).unlink, missing_ok=True)
         database_url = f"sqlite:///{path}"
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
