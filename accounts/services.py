@@ -583,7 +583,10 @@ def _decide_sponsorship(action: str, actor: User, sponsorship: Sponsorship, move
         if not can_proceed(transition):
             raise Refused(reason("invalid_state", f"This sponsorship is {sponsorship.state}."))
         before = sponsorship.state
-        transition(actor) if move == "end" else transition()
+        if move == "end":
+            transition(by=actor)  # ending records who ended it
+        else:
+            transition()
         sponsorship.save()
         audit.record(action, sponsorship, actor=actor, from_state=before, to_state=sponsorship.state)
     return sponsorship
