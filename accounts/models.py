@@ -1,16 +1,17 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from tmverify import clock
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    US_ATTORNEY = "us_attorney", "US attorney"
-    CA_ATTORNEY = "ca_attorney", "Canadian attorney"
-    SUPPORT_STAFF = "support_staff", "Attorney support staff"
+    OWNER = "owner", gettext_noop("Owner")
+    US_ATTORNEY = "us_attorney", gettext_noop("US attorney")
+    CA_ATTORNEY = "ca_attorney", gettext_noop("Canadian attorney")
+    SUPPORT_STAFF = "support_staff", gettext_noop("Attorney support staff")
 
 
 ATTORNEY_ROLES = {Role.US_ATTORNEY, Role.CA_ATTORNEY}
@@ -18,12 +19,12 @@ FILER_ROLES = {Role.OWNER, Role.US_ATTORNEY, Role.CA_ATTORNEY, Role.SUPPORT_STAF
 
 
 class IdentityState(models.TextChoices):
-    UNVERIFIED = "unverified", "Unverified"
-    PENDING_REVIEW = "pending_review", "Paper form pending review"
-    VERIFIED = "verified", "Verified"
-    FRAUD_HOLD = "fraud_hold", "On hold for fraud review"
-    REJECTED = "rejected", "Rejected"
-    SUSPENDED = "suspended", "Suspended"
+    UNVERIFIED = "unverified", gettext_noop("Unverified")
+    PENDING_REVIEW = "pending_review", gettext_noop("Paper form pending review")
+    VERIFIED = "verified", gettext_noop("Verified")
+    FRAUD_HOLD = "fraud_hold", gettext_noop("On hold for fraud review")
+    REJECTED = "rejected", gettext_noop("Rejected")
+    SUSPENDED = "suspended", gettext_noop("Suspended")
 
 
 # `locked` is not stored: it overlays `unverified` while the attempt limiter locks (R5).
@@ -31,10 +32,10 @@ LOCKED = "locked"
 
 
 class Method(models.TextChoices):
-    ONLINE = "online", "Online provider"
-    VIDEO = "video", "Video call with an agent"
-    PAPER = "paper", "Notarized paper form"
-    PATENT = "patent", "Carried over from the patent side"
+    ONLINE = "online", gettext_noop("Online provider")
+    VIDEO = "video", gettext_noop("Video call with an agent")
+    PAPER = "paper", gettext_noop("Notarized paper form")
+    PATENT = "patent", gettext_noop("Carried over from the patent side")
 
 
 PROVIDER_METHODS = {Method.ONLINE, Method.VIDEO}
@@ -274,9 +275,9 @@ class PaperVerification(ConcurrentTransitionMixin, models.Model):
     """A notarized paper verification form waiting for office review (R4)."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", gettext_noop("Pending review")
+        APPROVED = "approved", gettext_noop("Approved")
+        REJECTED = "rejected", gettext_noop("Rejected")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="paper_verifications")
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -327,10 +328,10 @@ class Sponsorship(ConcurrentTransitionMixin, models.Model):
     """A verified attorney sponsors a support-staff member (R10)."""
 
     class State(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        ACTIVE = "active", "Active"
-        DENIED = "denied", "Denied"
-        ENDED = "ended", "Ended"
+        REQUESTED = "requested", gettext_noop("Requested")
+        ACTIVE = "active", gettext_noop("Active")
+        DENIED = "denied", gettext_noop("Denied")
+        ENDED = "ended", gettext_noop("Ended")
 
     attorney = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sponsorships_given")
     staff = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sponsorships")

@@ -1,19 +1,20 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from tmverify import clock
 
 
 class FilingState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    AWAITING_SIGNATURE = "awaiting_signature", "Awaiting signature"
-    SIGNED = "signed", "Signed"
-    SUBMITTED = "submitted", "Submitted"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", gettext_noop("Draft")
+    AWAITING_SIGNATURE = "awaiting_signature", gettext_noop("Awaiting signature")
+    SIGNED = "signed", gettext_noop("Signed")
+    SUBMITTED = "submitted", gettext_noop("Submitted")
+    WITHDRAWN = "withdrawn", gettext_noop("Withdrawn")
     # R23: office sanctions (applications/sanctions.py)
-    SUSPENDED = "suspended", "Suspended pending administrative review"
-    TERMINATED = "terminated", "Terminated by sanction order"
+    SUSPENDED = "suspended", gettext_noop("Suspended pending administrative review")
+    TERMINATED = "terminated", gettext_noop("Terminated by sanction order")
 
 
 OPEN_STATES = [FilingState.DRAFT, FilingState.AWAITING_SIGNATURE, FilingState.SIGNED]
@@ -24,22 +25,22 @@ SANCTIONABLE_STATES = [s for s in FilingState.values if s not in _CLOSED_STATES]
 
 
 class Basis(models.TextChoices):
-    USE = "1a", "1(a) use in commerce"
-    INTENT = "1b", "1(b) intent to use"
-    FOREIGN_APPLICATION = "44d", "44(d) foreign application"
-    FOREIGN_REGISTRATION = "44e", "44(e) foreign registration"
+    USE = "1a", gettext_noop("1(a) use in commerce")
+    INTENT = "1b", gettext_noop("1(b) intent to use")
+    FOREIGN_APPLICATION = "44d", gettext_noop("44(d) foreign application")
+    FOREIGN_REGISTRATION = "44e", gettext_noop("44(e) foreign registration")
 
 
 class EntityType(models.TextChoices):
-    INDIVIDUAL = "individual", "Individual"
-    CORPORATION = "corporation", "Corporation"
-    LLC = "llc", "Limited liability company"
-    PARTNERSHIP = "partnership", "Partnership"
-    SOLE_PROPRIETORSHIP = "sole_proprietorship", "Sole proprietorship"
-    JOINT_VENTURE = "joint_venture", "Joint venture"
-    TRUST = "trust", "Trust"
-    ASSOCIATION = "association", "Association"
-    OTHER = "other", "Other"
+    INDIVIDUAL = "individual", gettext_noop("Individual")
+    CORPORATION = "corporation", gettext_noop("Corporation")
+    LLC = "llc", gettext_noop("Limited liability company")
+    PARTNERSHIP = "partnership", gettext_noop("Partnership")
+    SOLE_PROPRIETORSHIP = "sole_proprietorship", gettext_noop("Sole proprietorship")
+    JOINT_VENTURE = "joint_venture", gettext_noop("Joint venture")
+    TRUST = "trust", gettext_noop("Trust")
+    ASSOCIATION = "association", gettext_noop("Association")
+    OTHER = "other", gettext_noop("Other")
 
 
 class Applicant(models.Model):
@@ -196,9 +197,9 @@ class Flag(models.Model):
 
 
 class SignatureMethod(models.TextChoices):
-    FORM = "form", "Signed in the form"
-    LINK = "link", "Signed through the emailed link"
-    UPLOAD = "upload", "Pen-and-ink page uploaded"
+    FORM = "form", gettext_noop("Signed in the form")
+    LINK = "link", gettext_noop("Signed through the emailed link")
+    UPLOAD = "upload", gettext_noop("Pen-and-ink page uploaded")
 
 
 class Signature(models.Model):
@@ -262,9 +263,9 @@ class SanctionOrder(models.Model):
     """R23: the office's written order suspending, reinstating or terminating a filing."""
 
     class Kind(models.TextChoices):
-        SUSPENSION = "suspension", "Suspension pending administrative review"
-        REINSTATEMENT = "reinstatement", "Reinstatement after review"
-        TERMINATION = "termination", "Termination"
+        SUSPENSION = "suspension", gettext_noop("Suspension pending administrative review")
+        REINSTATEMENT = "reinstatement", gettext_noop("Reinstatement after review")
+        TERMINATION = "termination", gettext_noop("Termination")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="sanction_orders")
     kind = models.CharField(max_length=20, choices=Kind.choices)

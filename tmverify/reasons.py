@@ -6,38 +6,60 @@ the console and the simulator all show the same reasons.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 CODES = {
-    "identity_unverified": "Verify your identity before you do this.",
-    "role_required": "Choose your trademark role (owner, US attorney, Canadian attorney or support staff) first.",
-    "role_not_permitted": "Your role may not do this.",
-    "verification_not_available": "Identity verification is not open yet for this role.",
-    "verification_failed": "The identity provider could not confirm your identity. Check your document and try again.",
-    "already_verified": "Your identity is already verified; verification is one-time.",
-    "verification_locked": "Too many failed attempts. Try again after the lock ends.",
-    "duplicate_identity": "This document is already behind another verified account; the account is on hold for office review.",
-    "not_a_natural_person": "An account belongs to one natural person; use your own legal first and last name.",
-    "account_suspended": "This account is suspended by the office.",
-    "sponsorship_required": "Support staff need an active sponsorship from a verified attorney.",
-    "forbidden": "You have no access to this.",
-    "invalid_state": "This is not possible in the current state.",
-    "signature_format": "Enter the signature between two forward slashes, like /Li Wei/, and give your title.",
-    "signature_not_personal": "The named signer must enter their own signature.",
-    "signatory_not_authorized": "This person may not sign this filing.",
-    "signature_link_invalid": "This signing link is not valid (never sent, used, replaced or expired).",
-    "signature_required": "The filing needs a valid signature before it can be submitted.",
-    "filing_incomplete": "The filing-date minimum is missing.",
-    "us_counsel_required": "An applicant domiciled outside the US must be represented by a US-licensed attorney.",
-    "bar_info_required": "The attorney of record must give bar information.",
-    "attorney_email_conflict": "The attorney's email may not be the applicant's email.",
-    "domicile_required": "Give the applicant's domicile address.",
+    "identity_unverified": gettext_noop("Verify your identity before you do this."),
+    "role_required": gettext_noop(
+        "Choose your trademark role (owner, US attorney, Canadian attorney or support staff) first."
+    ),
+    "role_not_permitted": gettext_noop("Your role may not do this."),
+    "verification_not_available": gettext_noop("Identity verification is not open yet for this role."),
+    "verification_failed": gettext_noop(
+        "The identity provider could not confirm your identity. Check your document and try again."
+    ),
+    "already_verified": gettext_noop("Your identity is already verified; verification is one-time."),
+    "verification_locked": gettext_noop("Too many failed attempts. Try again after the lock ends."),
+    "duplicate_identity": gettext_noop(
+        "This document is already behind another verified account; the account is on hold for office review."
+    ),
+    "not_a_natural_person": gettext_noop(
+        "An account belongs to one natural person; use your own legal first and last name."
+    ),
+    "account_suspended": gettext_noop("This account is suspended by the office."),
+    "sponsorship_required": gettext_noop("Support staff need an active sponsorship from a verified attorney."),
+    "forbidden": gettext_noop("You have no access to this."),
+    "invalid_state": gettext_noop("This is not possible in the current state."),
+    "signature_format": gettext_noop(
+        "Enter the signature between two forward slashes, like /Li Wei/, and give your title."
+    ),
+    "signature_not_personal": gettext_noop("The named signer must enter their own signature."),
+    "signatory_not_authorized": gettext_noop("This person may not sign this filing."),
+    "signature_link_invalid": gettext_noop("This signing link is not valid (never sent, used, replaced or expired)."),
+    "signature_required": gettext_noop("The filing needs a valid signature before it can be submitted."),
+    "filing_incomplete": gettext_noop("The filing-date minimum is missing."),
+    "us_counsel_required": gettext_noop(
+        "An applicant domiciled outside the US must be represented by a US-licensed attorney."
+    ),
+    "bar_info_required": gettext_noop("The attorney of record must give bar information."),
+    "attorney_email_conflict": gettext_noop("The attorney's email may not be the applicant's email."),
+    "domicile_required": gettext_noop("Give the applicant's domicile address."),
 }
 
 FLAGS = {
-    "mail_drop_domicile": "The domicile looks like a post-office box, c/o, registered-agent or virtual office (R18).",
-    "insufficient_information": "Required information was missing at filing; a surcharge applies (R20).",
-    "high_volume_filer": "The submitting account filed for more than 20 unrelated applicants in 30 days (R23).",
-    "shared_attorney_credentials": "The attorney's bar jurisdiction and number also stand on another account (R23).",
-    "signature_entered_by_other": "Someone other than the signer tried to enter this filing's signature (R13).",
+    "mail_drop_domicile": gettext_noop(
+        "The domicile looks like a post-office box, c/o, registered-agent or virtual office (R18)."
+    ),
+    "insufficient_information": gettext_noop("Required information was missing at filing; a surcharge applies (R20)."),
+    "high_volume_filer": gettext_noop(
+        "The submitting account filed for more than 20 unrelated applicants in 30 days (R23)."
+    ),
+    "shared_attorney_credentials": gettext_noop(
+        "The attorney's bar jurisdiction and number also stand on another account (R23)."
+    ),
+    "signature_entered_by_other": gettext_noop(
+        "Someone other than the signer tried to enter this filing's signature (R13)."
+    ),
 }
 
 

@@ -10,40 +10,13 @@ from tmverify.reasons import CODES, FLAGS
 
 register = template.Library()
 
-# Static sentences the services and rules give as reasons or errors; listed so that
-# makemessages collects them and the pages can show them translated. Sentences built
+# The specific sentences the services and rules give as reasons or errors; listed so
+# that makemessages collects them and the pages can show them translated. Each code's
+# and flag's general sentence (tmverify/reasons.py) and the labels declared on the
+# models are marked where they are defined. Sentences built
 # at run time (names, dates) fall back to the translated sentence for their code,
 # with the English detail beside it.
 STATIC_SENTENCES = [
-    # every reason code's and flag's general sentence (tmverify/reasons.py)
-    gettext_noop("Verify your identity before you do this."),
-    gettext_noop("Choose your trademark role (owner, US attorney, Canadian attorney or support staff) first."),
-    gettext_noop("Your role may not do this."),
-    gettext_noop("Identity verification is not open yet for this role."),
-    gettext_noop("The identity provider could not confirm your identity. Check your document and try again."),
-    gettext_noop("Your identity is already verified; verification is one-time."),
-    gettext_noop("Too many failed attempts. Try again after the lock ends."),
-    gettext_noop("This document is already behind another verified account; the account is on hold for office review."),
-    gettext_noop("An account belongs to one natural person; use your own legal first and last name."),
-    gettext_noop("This account is suspended by the office."),
-    gettext_noop("Support staff need an active sponsorship from a verified attorney."),
-    gettext_noop("You have no access to this."),
-    gettext_noop("This is not possible in the current state."),
-    gettext_noop("Enter the signature between two forward slashes, like /Li Wei/, and give your title."),
-    gettext_noop("The named signer must enter their own signature."),
-    gettext_noop("This person may not sign this filing."),
-    gettext_noop("This signing link is not valid (never sent, used, replaced or expired)."),
-    gettext_noop("The filing needs a valid signature before it can be submitted."),
-    gettext_noop("The filing-date minimum is missing."),
-    gettext_noop("An applicant domiciled outside the US must be represented by a US-licensed attorney."),
-    gettext_noop("The attorney of record must give bar information."),
-    gettext_noop("The attorney's email may not be the applicant's email."),
-    gettext_noop("Give the applicant's domicile address."),
-    gettext_noop("The domicile looks like a post-office box, c/o, registered-agent or virtual office (R18)."),
-    gettext_noop("Required information was missing at filing; a surcharge applies (R20)."),
-    gettext_noop("The submitting account filed for more than 20 unrelated applicants in 30 days (R23)."),
-    gettext_noop("The attorney's bar jurisdiction and number also stand on another account (R23)."),
-    gettext_noop("Someone other than the signer tried to enter this filing's signature (R13)."),
     gettext_noop("This account is suspended by the office; it cannot act until reinstated."),
     gettext_noop("Your verified name and role are locked; ask the office to change them."),
     gettext_noop("Only a verified account with no role yet can choose one."),
@@ -77,45 +50,6 @@ STATIC_SENTENCES = [
     gettext_noop("The date of first use cannot be in the future."),
     gettext_noop("The file is empty."),
     gettext_noop("Upload a PDF, PNG or JPEG file."),
-    # state and role labels declared on the models
-    gettext_noop("Draft"),
-    gettext_noop("Awaiting signature"),
-    gettext_noop("Signed"),
-    gettext_noop("Submitted"),
-    gettext_noop("Withdrawn"),
-    gettext_noop("Suspended pending administrative review"),
-    gettext_noop("Terminated by sanction order"),
-    gettext_noop("Owner"),
-    gettext_noop("US attorney"),
-    gettext_noop("Canadian attorney"),
-    gettext_noop("Attorney support staff"),
-    gettext_noop("Unverified"),
-    gettext_noop("Paper form pending review"),
-    gettext_noop("Verified"),
-    gettext_noop("On hold for fraud review"),
-    gettext_noop("Rejected"),
-    gettext_noop("Suspended"),
-    gettext_noop("Online provider"),
-    gettext_noop("Video call with an agent"),
-    gettext_noop("Notarized paper form"),
-    gettext_noop("Carried over from the patent side"),
-    gettext_noop("Individual"),
-    gettext_noop("Corporation"),
-    gettext_noop("Limited liability company"),
-    gettext_noop("Partnership"),
-    gettext_noop("Sole proprietorship"),
-    gettext_noop("Joint venture"),
-    gettext_noop("Trust"),
-    gettext_noop("Association"),
-    gettext_noop("Other"),
-    gettext_noop("Requested"),
-    gettext_noop("Active"),
-    gettext_noop("Denied"),
-    gettext_noop("Ended"),
-    gettext_noop("1(a) use in commerce"),
-    gettext_noop("1(b) intent to use"),
-    gettext_noop("44(d) foreign application"),
-    gettext_noop("44(e) foreign registration"),
 ]
 
 # Where a person fixes each blocking reason.
