@@ -251,5 +251,3 @@ COUNTRIES = [
     ("ZW", "Zimbabwe"),
     ("AX", "Åland Islands"),
 ]
-
-COUNTRY_NAMES = dict(COUNTRIES)

@@ -6,8 +6,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,14 +38,6 @@ def setup_django(database_url: str | None = None) -> None:
 
 def summary(samples: list[float]) -> dict:
     return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "runs": len(samples)}
-
-
-@contextmanager
-def stopwatch():
-    box = {}
-    start = time.perf_counter()
-    yield box
-    box["seconds"] = time.perf_counter() - start
 
 
 def emit(result: dict) -> None:

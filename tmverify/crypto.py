@@ -68,10 +68,6 @@ def decrypt(token: str, *, context: str) -> str:
         raise DecryptionError("evidence could not be decrypted") from exc
 
 
-def key_id_of(token: str) -> str:
-    return token.partition("$")[0]
-
-
 # --- fingerprints ----------------------------------------------------------------------
 def normalise_document(country: str, number: str) -> str:
     return f"{country.strip().upper()}:{''.join(ch for ch in number.upper() if ch.isalnum())}"

@@ -114,26 +114,24 @@ def _bar_rows(groups) -> list[SignalRow]:
     ]
 
 
-def _accounts_per_bar_number(threshold: int) -> list[SignalRow]:
+def _per_bar_number(counted: str, threshold: int) -> list[SignalRow]:
+    """Bar numbers with at least `threshold` distinct `counted` (accounts, filings)."""
     groups = (
         _bar_numbers()
         .values("bar_j", "bar_n")
-        .annotate(n=Count("attorney", distinct=True))
+        .annotate(n=Count(counted, distinct=True))
         .filter(n__gte=threshold)
         .order_by("-n", "bar_j", "bar_n")
     )
     return _bar_rows(groups)
+
+
+def _accounts_per_bar_number(threshold: int) -> list[SignalRow]:
+    return _per_bar_number("attorney", threshold)
 
 
 def _filings_per_bar_number(threshold: int) -> list[SignalRow]:
-    groups = (
-        _bar_numbers()
-        .values("bar_j", "bar_n")
-        .annotate(n=Count("attorney__represented_filings", distinct=True))
-        .filter(n__gte=threshold)
-        .order_by("-n", "bar_j", "bar_n")
-    )
-    return _bar_rows(groups)
+    return _per_bar_number("attorney__represented_filings", threshold)
 
 
 def _staff_per_attorney(threshold: int) -> list[SignalRow]:
