@@ -328,13 +328,11 @@ def _record_signature(
 def sign_by_link(token: str, *, signature: str, title: str, declaration_accepted: bool = True) -> Signature:
     """R8/R9: sign through a valid link, no account verification needed."""
     link = find_link(token)
-    subject = link.application if link else None
-    with (
-        audit.refusals_recorded("filing.sign_by_link", subject or Application(pk=0), link.signer if link else None),
-        transaction.atomic(),
-    ):
-        if link is None:
-            raise Refused(_LINK_INVALID)
+    if link is None:
+        # a made-up token names no filing: refused, and not audited, so that anyone
+        # on the public signing page cannot fill the audit log
+        raise Refused(_LINK_INVALID)
+    with audit.refusals_recorded("filing.sign_by_link", link.application, link.signer), transaction.atomic():
         link = SignatureLink.objects.select_for_update().get(pk=link.pk)
         if not link.is_usable():
             raise Refused(_LINK_INVALID)
