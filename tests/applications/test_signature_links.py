@@ -210,3 +210,11 @@ def test_a_link_token_is_stored_only_as_its_hash(attorney, seller, filing):
         assert token not in stored
         assert hashlib.sha256(token.encode()).hexdigest() in stored
     assert not hasattr(SignatureLink.objects.first(), "token")
+
+
+def test_a_made_up_token_is_refused_and_leaves_no_audit_event():
+    from tmverify.models import AuditEvent
+
+    before = AuditEvent.objects.count()
+    assert link_refusal("not-a-token-anyone-was-sent") == ["signature_link_invalid"]
+    assert AuditEvent.objects.count() == before
