@@ -55,12 +55,10 @@ def identity_reasons(user: User, on: date | None = None) -> list[Reason]:
     return reasons
 
 
-def has_active_sponsorship(staff: User, attorney: User | None = None) -> bool:
-    """R10: staff act only while sponsored by an attorney who may act today."""
+def sponsoring_attorney_ids(staff: User) -> list[int]:
+    """R10: attorneys whose active sponsorship lets this staff member act (for them)."""
     sponsorships = Sponsorship.objects.filter(staff=staff, state=Sponsorship.State.ACTIVE).select_related("attorney")
-    if attorney is not None:
-        sponsorships = sponsorships.filter(attorney=attorney)
-    return any(is_sponsoring_attorney(s.attorney) for s in sponsorships)
+    return [s.attorney_id for s in sponsorships if is_sponsoring_attorney(s.attorney)]
 
 
 def is_sponsoring_attorney(attorney: User) -> bool:
@@ -72,7 +70,7 @@ def is_sponsoring_attorney(attorney: User) -> bool:
 
 
 def sponsorship_reasons(user: User) -> list[Reason]:
-    if user.role == Role.SUPPORT_STAFF and not has_active_sponsorship(user):
+    if user.role == Role.SUPPORT_STAFF and not sponsoring_attorney_ids(user):
         return [reason("sponsorship_required")]
     return []
 

@@ -2,16 +2,10 @@
 
 from django.db.models import Q
 
-from accounts.models import Role, Sponsorship, User
-from accounts.rules import is_sponsoring_attorney
+from accounts.models import Role, User
+from accounts.rules import sponsoring_attorney_ids
 
 from .models import Applicant, Application
-
-
-def sponsoring_attorney_ids(staff: User) -> list[int]:
-    """R10: attorneys whose active sponsorship lets this staff member act for them."""
-    sponsorships = Sponsorship.objects.filter(staff=staff, state=Sponsorship.State.ACTIVE).select_related("attorney")
-    return [s.attorney_id for s in sponsorships if is_sponsoring_attorney(s.attorney)]
 
 
 def visible_to(user: User) -> Q:

@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import ATTORNEY_ROLES, Role, Sponsorship
+from accounts.rules import sponsoring_attorney_ids
 from accounts.web import add_validation_error, show_refusal
 from tmverify.reasons import Refused
 
 from . import id_manual, rules, services
-from .access import sponsoring_attorney_ids, visible_filings
+from .access import visible_filings
 from .forms import (
     ApplicationForm,
     AttorneyForm,
