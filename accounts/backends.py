@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 
 from tmverify import audit, clock
 
@@ -29,7 +28,7 @@ class AccountBackend(ModelBackend):
             raise PermissionDenied("too many failed sign-ins")
         user = super().authenticate(request, username=email, password=password, **kwargs)
         if user is None:
-            with transaction.atomic():
+            with audit.atomic():
                 SignInFailure.objects.create(email=email, at=clock.now())
                 account = User.objects.filter(email=email).first()
                 if account is not None and sign_in_locked(email):

@@ -9,7 +9,6 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django_fsm import can_proceed
 
@@ -59,7 +58,7 @@ def register_user(
     _check_role(role, allow_blank=True)
     if len(country) != 2 or not country.isalpha():
         raise ValidationError("The country must be a two-letter ISO code.", code="country")
-    with transaction.atomic():
+    with audit.atomic():
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError("An account with this email already exists.", code="email")
         user = User.objects.create_user(
@@ -73,7 +72,7 @@ def register_user(
 def update_profile(user: User, *, first_name: str, last_name: str, role: str = "") -> User:
     """Self-service name and role changes; refused once verified, when they are locked (R3)."""
     _check_role(role, allow_blank=True)
-    with audit.refusals_recorded("account.update", user, user), transaction.atomic():
+    with audit.refusals_recorded("account.update", user, user), audit.atomic():
         user = _locked(user)
         refuse_if(rules.suspension_reasons(user))
         if user.identity_state != IdentityState.UNVERIFIED:
@@ -105,7 +104,7 @@ def add_bar_admission(
         raise ValidationError("Give the bar jurisdiction.", code="jurisdiction")
     if admitted is not None and admitted > clock.today():
         raise ValidationError("The admission date cannot be in the future.", code="admitted")
-    with transaction.atomic():
+    with audit.atomic():
         admission = BarAdmission.objects.create(
             attorney=attorney,
             jurisdiction=jurisdiction.strip(),
@@ -120,7 +119,7 @@ def add_bar_admission(
 def choose_role(user: User, role: str) -> User:
     """R7: a verified account with no role yet chooses one; afterwards it is locked (R3)."""
     _check_role(role)
-    with audit.refusals_recorded("account.choose_role", user, user), transaction.atomic():
+    with audit.refusals_recorded("account.choose_role", user, user), audit.atomic():
         user = _locked(user)
         refuse_if(rules.suspension_reasons(user))
         if not user.is_verified or user.role:
@@ -136,7 +135,7 @@ def start_verification(user: User, *, method: str, role: str) -> VerificationReq
     """Issue a one-time nonce for the provider; refused before anything reaches it."""
     if method not in PROVIDER_METHODS:
         raise ValidationError("Online and video verification go through the provider.", code="method")
-    with audit.refusals_recorded("identity.start", user, user), transaction.atomic():
+    with audit.refusals_recorded("identity.start", user, user), audit.atomic():
         user = _locked(user)
         refuse_if(rules.verification_reasons(user, role))
         now = clock.now()
@@ -216,7 +215,7 @@ def complete_verification(user: User, token: str, provider: SimulatedProvider | 
     provider = provider or get_provider()
     outcome: Refused | None = None
     with audit.refusals_recorded("identity.verify", user, user):
-        with transaction.atomic():
+        with audit.atomic():
             user = _locked(user)
             try:
                 result = provider.read_result(token)
@@ -284,7 +283,7 @@ def file_paper_verification(
         from tmverify.uploads import store_upload
 
         scan_name, scan_type = store_upload(scan)
-    with audit.refusals_recorded("identity.paper_filed", user, user), transaction.atomic():
+    with audit.refusals_recorded("identity.paper_filed", user, user), audit.atomic():
         user = _locked(user)
         # the attempt limiter (R5) is about provider attempts; paper is reviewed by people
         refuse_if([r for r in rules.verification_reasons(user, role) if r.code != "verification_locked"])
@@ -315,7 +314,7 @@ def review_paper_verification(
     """Office review of a paper form: approve (verified, or fraud hold on a duplicate) or reject."""
     outcome: Refused | None = None
     with audit.refusals_recorded("identity.paper_review", paper, reviewer):
-        with transaction.atomic():
+        with audit.atomic():
             reviewer = User.objects.get(pk=reviewer.pk)
             refuse_if(rules.office_reasons(reviewer, "review_paper"))
             # lock the form and its account so two reviewers can't both decide
@@ -361,7 +360,7 @@ def review_paper_verification(
 
 # --- office decisions on accounts (R3, R6, R23) ------------------------------------------
 def _office_transition(action: str, officer: User, subject: User, permission: str, move, note: str) -> User:
-    with audit.refusals_recorded(action, subject, officer), transaction.atomic():
+    with audit.refusals_recorded(action, subject, officer), audit.atomic():
         officer = User.objects.get(pk=officer.pk)
         refuse_if(rules.office_reasons(officer, permission))
         subject = _locked(subject)
@@ -418,7 +417,7 @@ def correct_verified_identity(
 ) -> User:
     """R3: changing a verified name or role is an office-staff action."""
     _check_role(role, allow_blank=True)
-    with audit.refusals_recorded("account.corrected", subject, officer), transaction.atomic():
+    with audit.refusals_recorded("account.corrected", subject, officer), audit.atomic():
         officer = User.objects.get(pk=officer.pk)
         refuse_if(rules.office_reasons(officer, "review_fraud"))
         subject = _locked(subject)
@@ -498,7 +497,7 @@ def import_patent_identities(text: str) -> PatentImport:
     if errors:
         raise ValidationError(errors)
     carried = 0
-    with transaction.atomic():
+    with audit.atomic():
         for email, row, role, verified_on in rows:
             PatentIdentity.objects.update_or_create(
                 email=email,
@@ -537,7 +536,7 @@ def _sponsorship_party_reasons(attorney: User, staff: User) -> list:
 
 def sponsor_staff(attorney: User, staff: User) -> Sponsorship:
     """The attorney sponsors a staff member; active at once."""
-    with audit.refusals_recorded("sponsorship.sponsor", staff, attorney), transaction.atomic():
+    with audit.refusals_recorded("sponsorship.sponsor", staff, attorney), audit.atomic():
         attorney, staff = _locked(attorney), User.objects.get(pk=staff.pk)
         refuse_if(rules.acting_reasons(attorney) or _sponsorship_party_reasons(attorney, staff))
         if _open_sponsorship(attorney, staff):
@@ -551,7 +550,7 @@ def sponsor_staff(attorney: User, staff: User) -> Sponsorship:
 
 def request_sponsorship(staff: User, attorney: User) -> Sponsorship:
     """Staff ask an attorney to sponsor them; the attorney approves or denies."""
-    with audit.refusals_recorded("sponsorship.request", attorney, staff), transaction.atomic():
+    with audit.refusals_recorded("sponsorship.request", attorney, staff), audit.atomic():
         staff, attorney = _locked(staff), User.objects.get(pk=attorney.pk)
         refuse_if(
             rules.suspension_reasons(staff)
@@ -571,7 +570,7 @@ def find_sponsorship(attorney: User, staff: User) -> Sponsorship | None:
 
 
 def _decide_sponsorship(action: str, actor: User, sponsorship: Sponsorship, move: str, parties) -> Sponsorship:
-    with audit.refusals_recorded(action, sponsorship, actor), transaction.atomic():
+    with audit.refusals_recorded(action, sponsorship, actor), audit.atomic():
         sponsorship = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
         actor = User.objects.get(pk=actor.pk)
         if actor.pk not in parties(sponsorship):

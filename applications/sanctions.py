@@ -74,7 +74,7 @@ def _issue(officer: User, application: Application, kind: str, why: str) -> Sanc
 def _sanction(officer: User, application: Application, kind: str, why: str) -> Application:
     why = _require_reason(why)
     action, _ = _MOVES[kind]
-    with audit.refusals_recorded(action, application, officer), transaction.atomic():
+    with audit.refusals_recorded(action, application, officer), audit.atomic():
         officer = _officer(officer, "sanction_filing")
         application = lock_filing(application)
         _issue(officer, application, kind, why)
@@ -115,7 +115,7 @@ def suspend_account_and_filings(supervisor: User, account: User, *, note: str) -
     and every pending filing of it, one audit event per object changed. All or nothing."""
     why = _require_reason(note)
     sweep = Sweep()
-    with audit.refusals_recorded("account.sanctioned", account, supervisor), transaction.atomic():
+    with audit.refusals_recorded("account.sanctioned", account, supervisor), audit.atomic():
         supervisor = _officer(supervisor, "suspend_account", "sanction_filing")
         if supervisor.pk == account.pk:
             raise Refused(reason("forbidden", "You cannot decide on your own account."))

@@ -18,7 +18,7 @@ from django.db.models.functions import Lower
 from accounts.models import ATTORNEY_ROLES, FILER_ROLES, User
 from accounts.rules import acting_reasons, suspension_reasons
 from tmverify import audit, clock
-from tmverify.db import lock_singleton
+from tmverify.db import increment_singleton
 from tmverify.reasons import Refused, reason, refuse_if
 
 from . import emails, rules
@@ -161,7 +161,7 @@ def _attorney_reasons(actor: User, attorney: User | None) -> list:
 def create_application(actor: User, data: FilingData, *, attorney: User | None = None) -> Application:
     """Open a draft. Owners, attorneys and sponsored staff may (R2, R10, R11)."""
     _validate(data)
-    with audit.refusals_recorded("filing.create", actor, actor), transaction.atomic():
+    with audit.refusals_recorded("filing.create", actor, actor), audit.atomic():
         actor, attorney = _fresh(actor), _fresh(attorney)
         reasons = acting_reasons(actor)
         if not reasons and actor.role not in FILER_ROLES:
@@ -174,9 +174,18 @@ def create_application(actor: User, data: FilingData, *, attorney: User | None =
     return application
 
 
-def _fresh(user: User | None) -> User | None:
-    """Rules judge accounts as they are in the database, never a caller's stale copy."""
-    return None if user is None else User.objects.get(pk=user.pk)
+def _fresh(user: User | None, application: Application | None = None) -> User | None:
+    """Rules judge accounts as they are in the database, never a caller's stale copy.
+
+    With a filing just read by `lock_filing`, its attorney or creator, read in the same
+    transaction, serves when it is the same account."""
+    if user is None:
+        return None
+    if application is not None:
+        for loaded in (application.attorney, application.created_by):
+            if loaded is not None and loaded.pk == user.pk:
+                return loaded
+    return User.objects.get(pk=user.pk)
 
 
 def lock_filing(application: Application, *, with_contents: bool = False) -> Application:
@@ -204,8 +213,9 @@ def _supersede_signatures(application: Application) -> None:
 def update_application(actor: User, application: Application, data: FilingData) -> Application:
     """Edit a draft; an edit after signing sends it back to draft for signing again."""
     _validate(data)
-    with audit.refusals_recorded("filing.update", application, actor), transaction.atomic():
-        application, actor = lock_filing(application), _fresh(actor)
+    with audit.refusals_recorded("filing.update", application, actor), audit.atomic():
+        application = lock_filing(application)
+        actor = _fresh(actor, application)
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         before = application.state
         _supersede_signatures(application)
@@ -225,8 +235,9 @@ def request_signature(actor: User, application: Application, signer: User) -> Si
 
     The returned link carries the raw token in `.token` (never stored, only hashed).
     """
-    with audit.refusals_recorded("filing.request_signature", application, actor), transaction.atomic():
-        application, actor, signer = lock_filing(application), _fresh(actor), _fresh(signer)
+    with audit.refusals_recorded("filing.request_signature", application, actor), audit.atomic():
+        application = lock_filing(application)
+        actor, signer = _fresh(actor, application), _fresh(signer, application)
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         now = clock.now()
         application.signature_links.filter(signer=signer, used_at__isnull=True, revoked_at__isnull=True).update(
@@ -332,7 +343,7 @@ def sign_by_link(token: str, *, signature: str, title: str, declaration_accepted
         # a made-up token names no filing: refused, and not audited, so that anyone
         # on the public signing page cannot fill the audit log
         raise Refused(_LINK_INVALID)
-    with audit.refusals_recorded("filing.sign_by_link", link.application, link.signer), transaction.atomic():
+    with audit.refusals_recorded("filing.sign_by_link", link.application, link.signer), audit.atomic():
         link = SignatureLink.objects.select_for_update().get(pk=link.pk)
         if not link.is_usable():
             raise Refused(_LINK_INVALID)
@@ -395,8 +406,9 @@ def sign_application(
     flagged = False
     with audit.refusals_recorded("filing.sign", application, actor):
         try:
-            with transaction.atomic():
-                application, actor, signer = lock_filing(application), _fresh(actor), _fresh(signer)
+            with audit.atomic():
+                application = lock_filing(application)
+                actor, signer = _fresh(actor, application), _fresh(signer, application)
                 refuse_if(rules.suspension_reasons(actor) or rules.access_reasons(actor, application))
                 not_personal = _personal_signature_reasons(actor, application, signer)
                 if not_personal:
@@ -434,7 +446,7 @@ def sign_application(
         except Refused:
             if flagged:
                 # R13: the refused attempt itself is kept as a flag on the filing
-                with transaction.atomic():
+                with audit.atomic():
                     _raise_flag(application, "signature_entered_by_other", f"attempted by account {actor.pk}")
             raise
 
@@ -446,10 +458,7 @@ def can_submit(actor: User, application: Application) -> list:
 
 
 def _next_serial() -> str:
-    counter = lock_singleton(SerialCounter)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{counter.last:08d}"
+    return f"{increment_singleton(SerialCounter, 'last'):08d}"
 
 
 def _is_high_volume(submitter: User) -> bool:
@@ -468,8 +477,9 @@ def _is_high_volume(submitter: User) -> bool:
 
 def submit_filing(actor: User, application: Application) -> Application:
     """Submit when the gate is clear: filing date, serial, fixed fee, flags and a signed receipt."""
-    with audit.refusals_recorded("filing.submit", application, actor), transaction.atomic():
-        application, actor = lock_filing(application, with_contents=True), _fresh(actor)
+    with audit.refusals_recorded("filing.submit", application, actor), audit.atomic():
+        application = lock_filing(application, with_contents=True)
+        actor = _fresh(actor, application)
         refuse_if(rules.submission_reasons(actor, application))
         if application.state != FilingState.SIGNED:
             raise Refused(reason("signature_required"))
@@ -494,8 +504,9 @@ def submit_filing(actor: User, application: Application) -> Application:
 
 def withdraw_filing(actor: User, application: Application) -> Application:
     """Abandon an unsubmitted filing; outstanding signing links lapse with it."""
-    with audit.refusals_recorded("filing.withdraw", application, actor), transaction.atomic():
-        application, actor = lock_filing(application), _fresh(actor)
+    with audit.refusals_recorded("filing.withdraw", application, actor), audit.atomic():
+        application = lock_filing(application)
+        actor = _fresh(actor, application)
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         before = application.state
         application.signature_links.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=clock.now())
@@ -508,8 +519,9 @@ def withdraw_filing(actor: User, application: Application) -> Application:
 # --- representation (R8, R16) -----------------------------------------------------------
 def withdraw_representation(actor: User, application: Application) -> Application:
     """The attorney of record withdraws; from now on the owner must verify to act (R8)."""
-    with audit.refusals_recorded("filing.withdraw_representation", application, actor), transaction.atomic():
-        application, actor = lock_filing(application), _fresh(actor)
+    with audit.refusals_recorded("filing.withdraw_representation", application, actor), audit.atomic():
+        application = lock_filing(application)
+        actor = _fresh(actor, application)
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         if application.attorney_id != actor.pk:
             raise Refused(reason("role_not_permitted", "Only the attorney of record can withdraw the representation."))
@@ -525,8 +537,9 @@ def withdraw_representation(actor: User, application: Application) -> Applicatio
 
 def appoint_attorney(actor: User, application: Application, attorney: User) -> Application:
     """Name a new attorney of record; what was signed must be signed again."""
-    with audit.refusals_recorded("filing.appoint_attorney", application, actor), transaction.atomic():
-        application, actor, attorney = lock_filing(application), _fresh(actor), _fresh(attorney)
+    with audit.refusals_recorded("filing.appoint_attorney", application, actor), audit.atomic():
+        application = lock_filing(application)
+        actor, attorney = _fresh(actor, application), _fresh(attorney, application)
         refuse_if(
             rules.filer_reasons(actor, application)
             or rules.state_reasons(application)

@@ -1,13 +1,17 @@
 """The audit log: every state change and refusal, hash-chained so tampering shows.
 
-`record()` must run inside the transaction of the change it describes; it locks the
-chain head so appends from concurrent transactions form one line.
+`record()` must run inside the transaction of the change it describes. Inside
+`audit.atomic()` the events wait in memory and are appended together just before the
+block commits: the chain head is locked once, for the shortest time, and a block that
+rolls back leaves no event. Elsewhere `record()` appends at once. Either way the head is
+locked, so appends from concurrent transactions form one line.
 """
 
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from tmverify import clock
 from tmverify.crypto import canonical_json, constant_time_equal, sha256_hex
@@ -39,6 +43,53 @@ def compute_hash(event: AuditEvent) -> str:
     return sha256_hex(canonical_json(_payload(event)))
 
 
+class _Pending(threading.local):
+    """Per thread: one list of waiting events for each open `atomic()` block, and the
+    savepoint depth at which that block records."""
+
+    def __init__(self):
+        self.blocks: list[list[AuditEvent]] = []
+        self.depths: list[int] = []
+
+
+_pending = _Pending()
+
+
+@contextmanager
+def atomic():
+    """`transaction.atomic()` whose audit events are appended in one go as it ends.
+
+    A nested block hands its events to the enclosing one; a block that raises drops its
+    own events with its changes."""
+    with transaction.atomic():
+        _pending.blocks.append([])
+        _pending.depths.append(len(connection.savepoint_ids))
+        try:
+            yield
+        except BaseException:
+            _pending.blocks.pop()
+            _pending.depths.pop()
+            raise
+        events = _pending.blocks.pop()
+        _pending.depths.pop()
+        if _pending.blocks:
+            _pending.blocks[-1].extend(events)
+        elif events:
+            _append(events)
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Link `events` to the chain, in order, under the head's lock."""
+    head = lock_singleton(AuditHead)
+    seq, previous = head.seq, head.last_hash
+    for event in events:
+        seq += 1
+        event.seq, event.prev_hash = seq, previous
+        event.hash = previous = compute_hash(event)
+    AuditEvent.objects.bulk_create(events)
+    AuditHead.objects.filter(pk=head.pk).update(seq=seq, last_hash=previous)
+
+
 def record(
     action: str,
     subject,
@@ -49,11 +100,11 @@ def record(
     reasons=(),
     data: dict | None = None,
 ) -> AuditEvent:
-    """Append one event; `subject` is a model instance (type and pk are taken from it)."""
-    head = lock_singleton(AuditHead)
+    """Append one event; `subject` is a model instance (type and pk are taken from it).
+
+    Inside `atomic()` the event gets its place in the chain when the block ends."""
     now = clock.now()
     event = AuditEvent(
-        seq=head.seq + 1,
         # milliseconds: what Django's JSON serializer keeps, so dumpdata/loaddata
         # round-trips the hashed content exactly
         at=now.replace(microsecond=now.microsecond // 1000 * 1000),
@@ -66,13 +117,14 @@ def record(
         to_state=to_state or "",
         reasons=[getattr(r, "code", r) for r in reasons],
         data=data or {},
-        prev_hash=head.last_hash,
     )
-    event.hash = compute_hash(event)
-    event.save()
-    head.seq = event.seq
-    head.last_hash = event.hash
-    head.save(update_fields=["seq", "last_hash"])
+    if not _pending.blocks:
+        _append([event])
+    elif _pending.depths[-1] != len(connection.savepoint_ids):
+        # a plain savepoint inside atomic() could roll back and leave the event behind
+        raise RuntimeError("audit.record() inside transaction.atomic() nested in audit.atomic(): use audit.atomic()")
+    else:
+        _pending.blocks[-1].append(event)
     return event
 
 
@@ -120,7 +172,7 @@ def refusals_recorded(action: str, subject, actor):
     try:
         yield
     except Refused as exc:
-        with transaction.atomic():
+        with atomic():
             record(
                 f"{action}.refused",
                 subject,

@@ -31,7 +31,7 @@ def process_deadlines() -> DeadlineRun:
     for pk in User.objects.filter(identity_state=IdentityState.FRAUD_HOLD, held_at__lt=cutoff).values_list(
         "pk", flat=True
     ):
-        with transaction.atomic():
+        with audit.atomic():
             user = User.objects.select_for_update().get(pk=pk)
             # re-check under the lock: a supervisor may have decided meanwhile
             if user.identity_state != IdentityState.FRAUD_HOLD or not user.held_at or user.held_at >= cutoff:

@@ -12,7 +12,6 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
 from django.db.models import Count, Sum
 
 from accounts import office
@@ -21,7 +20,7 @@ from accounts.models import LOCKED, IdentityState, PatentIdentity, User
 from applications import services as filings
 from applications.models import Application, FilingState, Flag
 from applications.services import ApplicantData, FilingData, GoodsData
-from tmverify import clock, policy
+from tmverify import audit, clock, policy
 from tmverify.reasons import Refused
 
 DEFAULT_DATE = date(2024, 6, 1)
@@ -409,11 +408,11 @@ class _Population:
 
     # --- the run ----------------------------------------------------------------------
     def run(self, progress=None) -> None:
-        with transaction.atomic():
+        with audit.atomic():
             self.examiner = self.office_person("examiner")
             self.supervisor = self.office_person("supervisor")
         while self.people < self.size:
-            with transaction.atomic():
+            with audit.atomic():
                 for _ in range(UNITS_PER_BATCH):
                     if self.people >= self.size:
                         break
