@@ -23,7 +23,7 @@ def _verification_of(user, *, via_link: bool = False) -> str:
     return "unverified"
 
 
-def build_payload(application: Application) -> dict:
+def build_payload(application: Application, flags) -> dict:
     applicant = application.applicant
     attorney = application.attorney
     return {
@@ -83,7 +83,7 @@ def build_payload(application: Application) -> dict:
             "role": application.submitted_by.role,
             "identity": _verification_of(application.submitted_by),
         },
-        "flags": sorted(application.flags.values_list("code", flat=True)),
+        "flags": sorted(flags),
     }
 
 
@@ -101,8 +101,9 @@ def sign_payload(payload: dict) -> tuple[str, dict[str, str]]:
     )
 
 
-def issue_receipt(application: Application) -> Receipt:
-    payload = build_payload(application)
+def issue_receipt(application: Application, flags) -> Receipt:
+    """Sign and keep the receipt of a filing just submitted with `flags` (codes)."""
+    payload = build_payload(application, flags)
     signature, field_signatures = sign_payload(payload)
     return Receipt.objects.create(
         application=application,

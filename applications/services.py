@@ -137,8 +137,12 @@ def _save_contents(application: Application, data: FilingData) -> None:
 
 def _raise_flag(application: Application, code: str, detail: str = "") -> None:
     """Flags are kept once raised; raising one again changes nothing."""
-    if Flag.objects.filter(application=application, code=code).exists():
-        return
+    if not Flag.objects.filter(application=application, code=code).exists():
+        _add_flag(application, code, detail)
+
+
+def _add_flag(application: Application, code: str, detail: str = "") -> None:
+    """Raise a flag the filing does not have yet."""
     # a concurrent raise of the same flag is absorbed by the unique constraint
     Flag.objects.bulk_create([Flag(application=application, code=code, detail=detail)], ignore_conflicts=True)
     audit.record("filing.flag_raised", application, data={"flag": code})
@@ -190,13 +194,15 @@ def _fresh(user: User | None, application: Application | None = None) -> User | 
 
 def lock_filing(application: Application, *, with_contents: bool = False) -> Application:
     """The filing's row, locked until the transaction ends, with what the rules read;
-    `with_contents` also loads goods, signatures and bar admissions (the full gate)."""
+    `with_contents` also loads goods, signatures, bar admissions and flags (the full gate
+    and the receipt)."""
     query = Application.objects.select_for_update(of=("self",)).select_related("applicant", "attorney", "created_by")
     if with_contents:
         query = query.prefetch_related(
             "goods",
             Prefetch("signatures", queryset=Signature.objects.select_related("signer")),
             "attorney__bar_admissions",
+            "flags",
         )
     return query.get(pk=application.pk)
 
@@ -487,9 +493,11 @@ def submit_filing(actor: User, application: Application) -> Application:
         before = application.state
         application.submit(by=actor, serial_number=_next_serial(), fee=fee)
         application.save()
-        _raise_standing_flags(application)
-        if _is_high_volume(actor):
-            _raise_flag(application, "high_volume_filer")
+        flags = {flag.code for flag in application.flags.all()}
+        for code in rules.standing_flags(application) + (["high_volume_filer"] if _is_high_volume(actor) else []):
+            if code not in flags:
+                _add_flag(application, code)
+                flags.add(code)
         audit.record(
             "filing.submitted",
             application,
@@ -498,7 +506,7 @@ def submit_filing(actor: User, application: Application) -> Application:
             to_state=application.state,
             data={"serial_number": application.serial_number, "fee": fee},
         )
-        issue_receipt(application)
+        issue_receipt(application, flags)
     return application
 
 

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from tmverify import clock
 from tmverify.crypto import canonical_json, constant_time_equal, sha256_hex
-from tmverify.db import lock_singleton
+from tmverify.db import lock_singleton, update_singleton
 from tmverify.models import AuditEvent, AuditHead
 from tmverify.reasons import Refused
 
@@ -87,7 +87,7 @@ def _append(events: list[AuditEvent]) -> None:
         event.seq, event.prev_hash = seq, previous
         event.hash = previous = compute_hash(event)
     AuditEvent.objects.bulk_create(events)
-    AuditHead.objects.filter(pk=head.pk).update(seq=seq, last_hash=previous)
+    update_singleton(AuditHead, seq=seq, last_hash=previous)
 
 
 def record(

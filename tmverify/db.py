@@ -1,15 +1,44 @@
-"""Small database helpers shared by the apps."""
+"""Small database helpers shared by the apps.
+
+The singleton rows (the audit-chain head, the serial counter) are locked by every
+submission while the other writers wait, so they are read and written with one short
+hand-built statement each instead of a query the ORM compiles anew on every call.
+"""
+
+import functools
 
 from django.db import IntegrityError, connection, transaction
+
+
+def _table_and_row(model) -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    return quote(model._meta.db_table), f"{quote(model._meta.pk.column)} = 1"
+
+
+@functools.cache
+def _select_sql(model, vendor: str) -> tuple[str, list[str]]:
+    fields = model._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table, row = _table_and_row(model)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return f"SELECT {columns} FROM {table} WHERE {row}{lock}", [f.attname for f in fields]
+
+
+def _locked_row(model):
+    sql, attnames = _select_sql(model, connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        values = cursor.fetchone()
+    return None if values is None else model.from_db(connection.alias, attnames, values)
 
 
 def lock_singleton(model):
     """Lock (SELECT ... FOR UPDATE) the one row of `model`, creating it on first use.
 
     Serialises writers that must form one line (the audit chain, serial numbers) without
-    a savepoint on the common path.
+    a savepoint on the common path. For rows of numbers and text (values are not converted).
     """
-    row = model.objects.select_for_update().filter(pk=1).first()
+    row = _locked_row(model)
     if row is not None:
         return row
     try:
@@ -17,22 +46,33 @@ def lock_singleton(model):
             return model.objects.create(pk=1)
     except IntegrityError:
         # another transaction created it first; wait for and lock the one it made
-        return model.objects.select_for_update().get(pk=1)
+        return _locked_row(model)
+
+
+def update_singleton(model, **values) -> None:
+    """Write `values` to the one row of `model`, locked earlier by `lock_singleton`."""
+    fields = [model._meta.get_field(name) for name in values]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    table, row = _table_and_row(model)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} WHERE {row}",
+            [f.get_db_prep_save(values[f.name], connection) for f in fields],
+        )
 
 
 def increment_singleton(model, field: str) -> int:
     """Add one to `field` of `model`'s one row and return the new value: one locking
     `UPDATE ... RETURNING` (SQLite 3.35+, PostgreSQL), the row held until the
     transaction ends."""
-    quote = connection.ops.quote_name
-    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
-    column = quote(model._meta.get_field(field).column)
-    sql = f"UPDATE {table} SET {column} = {column} + 1 WHERE {key} = 1 RETURNING {column}"
+    column = connection.ops.quote_name(model._meta.get_field(field).column)
+    table, row = _table_and_row(model)
+    sql = f"UPDATE {table} SET {column} = {column} + 1 WHERE {row} RETURNING {column}"
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        row = cursor.fetchone()
-        if row is None:
+        values = cursor.fetchone()
+        if values is None:
             lock_singleton(model)
             cursor.execute(sql)
-            row = cursor.fetchone()
-    return row[0]
+            values = cursor.fetchone()
+    return values[0]
