@@ -86,7 +86,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # the same SQLite, with writers queued in the kernel instead of SQLite's sleeping
+    # busy handler (tmverify/sqlite/base.py)
+    DATABASES["default"]["ENGINE"] = "tmverify.sqlite"
     # WAL lets readers go on while one writer commits; NORMAL syncs at checkpoints, which
     # in WAL mode still never corrupts the database (a power cut may lose the last commits).
     DATABASES["default"]["OPTIONS"] = {
