@@ -166,7 +166,8 @@ def create_application(actor: User, data: FilingData, *, attorney: User | None =
     """Open a draft. Owners, attorneys and sponsored staff may (R2, R10, R11)."""
     _validate(data)
     with audit.refusals_recorded("filing.create", actor, actor), audit.atomic():
-        actor, attorney = _fresh(actor), _fresh(attorney)
+        actor = _fresh(actor)
+        attorney = actor if attorney is not None and attorney.pk == actor.pk else _fresh(attorney)
         reasons = acting_reasons(actor)
         if not reasons and actor.role not in FILER_ROLES:
             reasons = [reason("role_required")]
@@ -350,10 +351,10 @@ def sign_by_link(token: str, *, signature: str, title: str, declaration_accepted
         # on the public signing page cannot fill the audit log
         raise Refused(_LINK_INVALID)
     with audit.refusals_recorded("filing.sign_by_link", link.application, link.signer), audit.atomic():
-        link = SignatureLink.objects.select_for_update().get(pk=link.pk)
+        link = SignatureLink.objects.select_for_update(of=("self",)).select_related("signer").get(pk=link.pk)
         if not link.is_usable():
             raise Refused(_LINK_INVALID)
-        application = lock_filing(link.application)
+        application = lock_filing(Application(pk=link.application_id))
         signer = link.signer
         refuse_if(
             suspension_reasons(signer)
