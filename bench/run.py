@@ -44,6 +44,7 @@ def _fmt(s: dict, digits: int = 1) -> str:
 def collect(quick: bool, population_sizes: list[int]) -> dict:
     runs = "2" if quick else "5"
     results = {"crypto": _run("crypto_ops", "--runs", runs, "--calls", "50" if quick else "2000")}
+    results["steps"] = _run("steps", "--runs", runs, "--submissions", "20" if quick else "300")
     sizes = [100, 400] if quick else [1000, 100_000]
     results["gate"] = [
         _run("gate", "--filings", str(n), "--runs", runs, "--calls", "20" if quick else "300") for n in sizes
@@ -58,6 +59,29 @@ def collect(quick: bool, population_sizes: list[int]) -> dict:
             _run("http", "--database", db, "--runs", runs, "--duration", "10") for db in ("sqlite", "postgres")
         ]
     return results
+
+
+def _render_steps(steps: dict) -> list[str]:
+    submit, flip = steps["submit_ms"]["median"], steps["flip_ms"]["median"]
+    lines = [
+        "## 1b. Where a submission's time goes",
+        "",
+        "In-process on SQLite (`python -m bench.steps`): one `submit_filing` of a signed, valid",
+        "filing by a busy attorney, each step timed by wrapping the function that does it.",
+        "",
+        f"- real submit: {_fmt(steps['submit_ms'], 2)} ms, {steps['statements']} SQL statements "
+        f"(with BEGIN and COMMIT);",
+        f"- row-locking flip: {_fmt(steps['flip_ms'], 2)} ms, {steps['flip_statements']} statements; "
+        f"in-process the flip is {submit / flip:.0f}x cheaper;",
+        f"- one ORM statement (`User.objects.only(...).get(pk=...)`): {_fmt(steps['orm_statement_ms'], 3)} ms; "
+        f"the same SELECT by hand: {_fmt(steps['raw_statement_ms'], 3)} ms.",
+        "",
+        "| step | ms | share |",
+        "| --- | --- | --- |",
+    ]
+    for label, value in steps["steps_ms"].items():
+        lines.append(f"| {label} | {_fmt(value, 2)} | {value['median'] / submit:.0%} |")
+    return [*lines, ""]
 
 
 def render(results: dict, command: str) -> str:
@@ -94,6 +118,7 @@ def render(results: dict, command: str) -> str:
             ratio = e["submit"]["rps"]["median"] / e["flip"]["rps"]["median"]
             lines.append(f"- {http['database']}: (c)/(b) throughput = {ratio:.0%} (goal ≥ 50%).")
         lines.append("")
+    lines += _render_steps(results["steps"])
     small, large = results["pages"]
     lines += [
         "## 2. Pages",

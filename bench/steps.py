@@ -1,0 +1,128 @@
+"""Where a submission's time goes, in-process on SQLite, beside the row-locking flip.
+
+Every step of `submit_filing` is timed by wrapping the function that does it; what no
+step covers (opening and committing the transaction, saving the filing, Django's own
+work between steps) is "the rest". One ORM statement and the same statement written by
+hand are timed too: the difference is the price of building queries.
+
+    python -m bench.steps --submissions 300
+"""
+
+import argparse
+import time
+from collections import defaultdict
+from contextlib import ExitStack
+from unittest import mock
+
+from .common import emit, setup_django, summary
+
+# (label, module, function): the steps of a submission, in order
+STEPS = [
+    ("read and lock the filing with its contents", "applications.services", "lock_filing"),
+    ("the gate (rules in Python)", "applications.rules", "submission_reasons"),
+    ("serial number", "applications.services", "_next_serial"),
+    ("standing flags (shared bar number)", "applications.rules", "standing_flags"),
+    ("high-volume check", "applications.services", "_is_high_volume"),
+    ("raise new flags", "applications.services", "_add_flag"),
+    ("receipt: build, sign, insert", "applications.services", "issue_receipt"),
+    ("audit: lock head, insert, update", "tmverify.audit", "_append"),
+]
+
+
+def _timed(spent: dict, label: str, function):
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[label] += time.perf_counter() - start
+
+    return wrapper
+
+
+def _per_call_ms(fn, calls: int) -> float:
+    start = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - start) / calls * 1000
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--submissions", type=int, default=300)
+    args = parser.parse_args(argv)
+    setup_django()
+
+    import importlib
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from applications.models import Application
+    from applications.services import submit_filing
+
+    from .data import attorney, clone_filings
+    from .models import Toggle
+
+    actor = attorney()
+    filings = iter(clone_filings(args.submissions * (args.runs + 1)))
+    Toggle.objects.bulk_create(Toggle() for _ in range(10))
+
+    def submit():
+        submit_filing(User(pk=actor.pk), Application(pk=next(filings)))
+
+    def flip():
+        with transaction.atomic():
+            row = Toggle.objects.select_for_update().get(pk=1)
+            Toggle.objects.filter(pk=1).update(status=not row.status)
+
+    for _ in range(args.submissions):
+        submit()  # warm up, and make the bench attorney a high-volume filer like a busy firm
+    with CaptureQueriesContext(connection) as statements:
+        submit()
+    with CaptureQueriesContext(connection) as flip_statements:
+        flip()
+
+    totals, flips, steps = [], [], defaultdict(list)
+    for _ in range(args.runs):
+        spent = defaultdict(float)
+        with ExitStack() as stack:
+            for label, module, name in STEPS:
+                target = importlib.import_module(module)
+                stack.enter_context(mock.patch.object(target, name, _timed(spent, label, getattr(target, name))))
+            total = _per_call_ms(submit, args.submissions - 1)
+        flips.append(_per_call_ms(flip, args.submissions))
+        totals.append(total)
+        for label, _, _ in STEPS:
+            steps[label].append(spent[label] / (args.submissions - 1) * 1000)
+        steps["the rest"].append(total - sum(spent[label] for label, _, _ in STEPS) / (args.submissions - 1) * 1000)
+
+    user_id = actor.pk
+    sql = 'SELECT "id", "email", "identity_state", "role" FROM "accounts_user" WHERE "id" = %s'
+
+    def by_orm():
+        User.objects.only("email", "identity_state", "role").get(pk=user_id)
+
+    def by_hand():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [user_id])
+            cursor.fetchone()
+
+    emit(
+        {
+            "bench": "steps",
+            "statements": len(statements),
+            "flip_statements": len(flip_statements),
+            "submit_ms": summary(totals),
+            "flip_ms": summary(flips),
+            "steps_ms": {label: summary(samples) for label, samples in steps.items()},
+            "orm_statement_ms": summary([_per_call_ms(by_orm, 500) for _ in range(args.runs)]),
+            "raw_statement_ms": summary([_per_call_ms(by_hand, 500) for _ in range(args.runs)]),
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()
