@@ -12,13 +12,12 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.db.models.functions import Lower
 
-from accounts.models import ATTORNEY_ROLES, FILER_ROLES, User
+from accounts.models import ATTORNEY_ROLES, FILER_ROLES, BarAdmission, User
 from accounts.rules import acting_reasons, suspension_reasons
 from tmverify import audit, clock
-from tmverify.db import increment_singleton
+from tmverify.db import increment_singleton, keep_loaded
 from tmverify.reasons import Refused, reason, refuse_if
 
 from . import emails, rules
@@ -197,15 +196,20 @@ def lock_filing(application: Application, *, with_contents: bool = False) -> App
     """The filing's row, locked until the transaction ends, with what the rules read;
     `with_contents` also loads goods, signatures, bar admissions and flags (the full gate
     and the receipt)."""
-    query = Application.objects.select_for_update(of=("self",)).select_related("applicant", "attorney", "created_by")
+    filing = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant", "attorney", "created_by")
+        .get(pk=application.pk)
+    )
     if with_contents:
-        query = query.prefetch_related(
-            "goods",
-            Prefetch("signatures", queryset=Signature.objects.select_related("signer")),
-            "attorney__bar_admissions",
-            "flags",
-        )
-    return query.get(pk=application.pk)
+        # one plain query each, kept where `.all()` finds them: what prefetch_related
+        # loads, without its per-relation bookkeeping (a quarter of a submission's time)
+        keep_loaded(filing, "goods", GoodsEntry.objects.filter(application=filing))
+        keep_loaded(filing, "signatures", Signature.objects.filter(application=filing).select_related("signer"))
+        keep_loaded(filing, "flags", Flag.objects.filter(application=filing))
+        if filing.attorney is not None:
+            keep_loaded(filing.attorney, "bar_admissions", BarAdmission.objects.filter(attorney=filing.attorney))
+    return filing
 
 
 def _supersede_signatures(application: Application) -> None:

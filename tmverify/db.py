@@ -76,3 +76,12 @@ def increment_singleton(model, field: str) -> int:
             cursor.execute(sql)
             values = cursor.fetchone()
     return values[0]
+
+
+def keep_loaded(instance, relation: str, queryset) -> None:
+    """Run `queryset` now; `instance.<relation>.all()` then returns its rows without a
+    query, as after `prefetch_related(relation)` (Django keeps them in the same place)."""
+    rows = list(queryset)
+    kept = getattr(instance, relation).all()  # not evaluated: the relation's own queryset
+    kept._result_cache, kept._prefetch_done = rows, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = kept
