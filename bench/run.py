@@ -54,6 +54,7 @@ def collect(quick: bool, population_sizes: list[int]) -> dict:
         _run("pages", "--filings", str(n), "--runs", runs, "--requests", "3" if quick else "20") for n in page_sizes
     ]
     results["population"] = [_run("population", "--size", str(n)) for n in population_sizes]
+    results["statements"] = _run("statements", "--people", "100" if quick else "300")
     if not quick:
         results["http"] = [
             _run("http", "--database", db, "--runs", runs, "--duration", "10") for db in ("sqlite", "postgres")
@@ -160,6 +161,16 @@ def render(results: dict, command: str) -> str:
         lines.append(
             f"| {run['size']:,} | {run['seconds']:.1f} | {run['filers_per_second']:.0f} | {run['peak_mb']:.0f} |"
         )
+    statements = results["statements"]
+    lines += [
+        "",
+        f"SQL statements a person costs (`python -m bench.statements --people {statements['people']}`): "
+        f"{statements['per_person']:.1f}; the most frequent:",
+        "",
+        "| statement | count |",
+        "| --- | --- |",
+        *(f"| `{kind}` | {count:,} |" for kind, count in statements["by_kind"].items()),
+    ]
     lines += ["", "## 5. Crypto, per operation", "", "| operation | µs |", "| --- | --- |"]
     for name, value in results["crypto"]["microseconds"].items():
         lines.append(f"| {name.replace('_', ' ')} | {_fmt(value)} |")

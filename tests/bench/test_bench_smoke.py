@@ -24,5 +24,7 @@ def test_quick_bench_writes_a_report_with_every_in_process_figure(tmp_path):
     assert "| dashboard (50 filings) |" in report
     assert "## 4. Population" in report
     assert "| 400 |" in report
+    assert "SQL statements a person costs" in report
+    assert "| `INSERT accounts_user` |" in report
     for operation in ("provider result verify", "receipt sign", "audit hash"):
         assert f"| {operation} |" in report
