@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -188,7 +189,21 @@ class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
         self.identity_method = method
         self.held_at = clock.now()
 
-    @transition(field=identity_state, source=IdentityState.FRAUD_HOLD, target=IdentityState.VERIFIED)
+    @property
+    def fraud_hold_expired(self) -> bool:
+        """R6: a hold older than FRAUD_HOLD_AUTO_REJECT ("older" is strict) can only end in
+        rejection, whether or not `process_deadlines` has run since."""
+        return self.held_at is not None and self.held_at < clock.now() - settings.FRAUD_HOLD_AUTO_REJECT
+
+    def _fraud_hold_open(self) -> bool:
+        return not self.fraud_hold_expired
+
+    @transition(
+        field=identity_state,
+        source=IdentityState.FRAUD_HOLD,
+        target=IdentityState.VERIFIED,
+        conditions=[_fraud_hold_open],
+    )
     def pass_fraud_review(self):
         self.verified_at = clock.now()
 

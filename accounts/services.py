@@ -359,7 +359,11 @@ def review_paper_verification(
 
 
 # --- office decisions on accounts (R3, R6, R23) ------------------------------------------
-def _office_transition(action: str, officer: User, subject: User, permission: str, move, note: str) -> User:
+def _office_transition(
+    action: str, officer: User, subject: User, permission: str, move, note: str, unmet: str = ""
+) -> User:
+    """An office decision on an account; `unmet` says why, when the move's own
+    conditions (not the account's state) forbid it."""
     with audit.refusals_recorded(action, subject, officer), audit.atomic():
         officer = User.objects.get(pk=officer.pk)
         refuse_if(rules.office_reasons(officer, permission))
@@ -368,8 +372,10 @@ def _office_transition(action: str, officer: User, subject: User, permission: st
             raise Refused(reason("forbidden", "You cannot decide on your own account."))
         before = subject.identity_state
         transition = getattr(subject, move)
-        if not can_proceed(transition):
+        if not can_proceed(transition, check_conditions=False):
             raise Refused(reason("invalid_state", f"Not possible while the account is {subject.identity_status}."))
+        if not can_proceed(transition):
+            raise Refused(reason("invalid_state", unmet))
         transition()
         subject.save()
         audit.record(
@@ -381,7 +387,8 @@ def _office_transition(action: str, officer: User, subject: User, permission: st
 def review_fraud_hold(supervisor: User, subject: User, *, passed: bool, note: str = "") -> User:
     """R6: a supervisor passes (verified) or rejects (rejected) an account on fraud hold."""
     move = "pass_fraud_review" if passed else "reject_for_fraud"
-    return _office_transition("identity.fraud_review", supervisor, subject, "review_fraud", move, note)
+    expired = "This fraud hold is older than 30 days: it can only be rejected (R6)."
+    return _office_transition("identity.fraud_review", supervisor, subject, "review_fraud", move, note, expired)
 
 
 def reopen_rejected_identity(supervisor: User, subject: User, *, note: str = "") -> User:

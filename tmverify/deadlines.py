@@ -34,7 +34,7 @@ def process_deadlines() -> DeadlineRun:
         with audit.atomic():
             user = User.objects.select_for_update().get(pk=pk)
             # re-check under the lock: a supervisor may have decided meanwhile
-            if user.identity_state != IdentityState.FRAUD_HOLD or not user.held_at or user.held_at >= cutoff:
+            if user.identity_state != IdentityState.FRAUD_HOLD or not user.fraud_hold_expired:
                 continue
             user.reject_for_fraud()
             user.save()

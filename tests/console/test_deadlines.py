@@ -118,3 +118,25 @@ def test_the_command_reports_what_it_did(due):
     out = StringIO()
     call_command("process_deadlines", stdout=out)
     assert out.getvalue().strip() == "fraud holds rejected: 1, signing links expired: 1, lockouts lifted: 1"
+
+
+def test_a_hold_past_its_deadline_cannot_be_passed_even_before_the_job_runs(due, office):
+    clock.set_now(due["start"] + timedelta(days=30))  # exactly 30 days: still open
+    assert not User.objects.get(pk=due["hank"].pk).fraud_hold_expired
+    clock.set_now(due["start"] + timedelta(days=30, seconds=1))
+    with pytest.raises(accounts.Refused) as refusal:
+        accounts.review_fraud_hold(office["sam"], due["hank"], passed=True, note="looks fine")
+    assert refusal.value.codes == ["invalid_state"]
+    assert "older than 30 days" in refusal.value.reasons[0].message
+    assert state(due)[0] == "fraud_hold"
+    assert AuditEvent.objects.filter(action="identity.fraud_review.refused").exists()
+    # rejecting it is what the deadline does anyway; the job then finds nothing left to do
+    accounts.review_fraud_hold(office["sam"], due["hank"], passed=False, note="expired")
+    assert state(due)[0] == "rejected"
+    assert process_deadlines().holds_rejected == 0
+
+
+def test_a_hold_can_be_passed_up_to_its_deadline(due, office):
+    clock.set_now(due["start"] + timedelta(days=30))
+    accounts.review_fraud_hold(office["sam"], due["hank"], passed=True, note="same person, new passport")
+    assert state(due)[0] == "verified"
