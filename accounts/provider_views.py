@@ -55,8 +55,15 @@ def start(request, nonce):
             document_number=data["document_number"].strip(),
         )
         return render(request, "provider/return.html", {"token": token, "passed": data["outcome"] == "pass"})
+    # the link alone does not say who you are: the name shows only to the person who
+    # started the check, signed in to tmverify in this browser
+    mine = request.user.is_authenticated and request.user.pk == verification.user_id
     return render(
         request,
         "provider/check.html",
-        {"form": form, "video": verification.method == Method.VIDEO, "verification": verification},
+        {
+            "form": form,
+            "video": verification.method == Method.VIDEO,
+            "name": verification.user.full_name if mine else "",
+        },
     )

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from accounts import services as accounts
 from accounts.models import PatentIdentity, Sponsorship, User, VerificationRequest
@@ -182,6 +183,15 @@ def test_five_failures_lock_and_a_locked_attempt_never_reaches_the_provider(as_u
     response = client.post("/accounts/identity/start/", {"role": "owner", "method": "online"}, follow=True)
     assert "verification_locked" in response.content.decode()
     assert VerificationRequest.objects.count() == requests_before
+
+
+def test_the_provider_page_names_the_person_only_to_them(as_user, li):
+    provider_url = start(as_user(li))
+    anonymous = Client().get(provider_url).content.decode()
+    assert "Li Wei" not in anonymous and "the person who started this check" in anonymous
+    other = Client()
+    other.force_login(factories.person("olga"))
+    assert "Li Wei" not in other.get(provider_url).content.decode()
 
 
 def test_the_provider_page_of_an_unknown_request_is_not_found(client):
