@@ -1,4 +1,4 @@
-"""Where a submission's time goes, in-process on SQLite, beside the row-locking flip.
+"""Where a submission's time goes, in-process, beside the row-locking flip.
 
 Every step of `submit_filing` is timed by wrapping the function that does it; what no
 step covers (opening and committing the transaction, saving the filing, Django's own
@@ -51,8 +51,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--submissions", type=int, default=300)
+    parser.add_argument("--database-url", help="a throw-away SQLite file when not given")
     args = parser.parse_args(argv)
-    setup_django()
+    setup_django(args.database_url)
 
     import importlib
 
