@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,34 @@ def profile(name: str):
         globals()["_active"] = previous
 
 
+# R20 fee lines. The English label goes into signed receipts; pages show `localized`.
+_FEE_LABELS = {
+    "teas_plus": gettext_noop("TEAS Plus, %(count)s class(es) x $%(unit)s"),
+    "teas_standard": gettext_noop("TEAS Standard, %(count)s class(es) x $%(unit)s"),
+    "base": gettext_noop("Base application, %(count)s class(es) x $%(unit)s"),
+    "free_form": gettext_noop("Free-form text, %(count)s class(es) x $%(unit)s"),
+    "extra_text": gettext_noop("Additional text, %(count)s x $%(unit)s"),
+    "insufficient_information": gettext_noop("Insufficient information, %(count)s class(es) x $%(unit)s"),
+}
+
+
 @dataclass(frozen=True)
 class FeeLine:
-    label: str
-    amount: int
+    kind: str
+    count: int
+    unit: int
+
+    @property
+    def amount(self) -> int:
+        return self.count * self.unit
+
+    @property
+    def label(self) -> str:
+        return _FEE_LABELS[self.kind] % {"count": self.count, "unit": self.unit}
+
+    @property
+    def localized(self) -> str:
+        return gettext(_FEE_LABELS[self.kind]) % {"count": self.count, "unit": self.unit}
 
 
 def fee_lines(goods: list[tuple[int, str, bool]], on: date, information_missing: bool) -> list[FeeLine]:
@@ -103,14 +128,12 @@ def fee_lines(goods: list[tuple[int, str, bool]], on: date, information_missing:
     if on < current().new_fees_from:
         all_id_manual = bool(goods) and all(id_manual for _, _, id_manual in goods)
         if all_id_manual:
-            return [FeeLine(f"TEAS Plus, {count} class(es) x ${FEE_TEAS_PLUS}", FEE_TEAS_PLUS * count)]
-        return [FeeLine(f"TEAS Standard, {count} class(es) x ${FEE_TEAS_STANDARD}", FEE_TEAS_STANDARD * count)]
-    lines = [FeeLine(f"Base application, {count} class(es) x ${FEE_BASE}", FEE_BASE * count)]
+            return [FeeLine("teas_plus", count, FEE_TEAS_PLUS)]
+        return [FeeLine("teas_standard", count, FEE_TEAS_STANDARD)]
+    lines = [FeeLine("base", count, FEE_BASE)]
     free_form = sum(1 for entries in classes.values() if any(not m for _, m in entries))
     if free_form:
-        lines.append(
-            FeeLine(f"Free-form text, {free_form} class(es) x ${FEE_FREE_FORM_TEXT}", FEE_FREE_FORM_TEXT * free_form)
-        )
+        lines.append(FeeLine("free_form", free_form, FEE_FREE_FORM_TEXT))
     extra_blocks = 0
     for entries in classes.values():
         length = sum(len(text) for text, _ in entries)
@@ -118,12 +141,7 @@ def fee_lines(goods: list[tuple[int, str, bool]], on: date, information_missing:
             # each started 1,000 characters beyond the first 1,000
             extra_blocks += -(-(length - FREE_TEXT_CHARACTERS) // FREE_TEXT_CHARACTERS)
     if extra_blocks:
-        lines.append(FeeLine(f"Additional text, {extra_blocks} x ${FEE_EXTRA_TEXT}", FEE_EXTRA_TEXT * extra_blocks))
+        lines.append(FeeLine("extra_text", extra_blocks, FEE_EXTRA_TEXT))
     if information_missing:
-        lines.append(
-            FeeLine(
-                f"Insufficient information, {count} class(es) x ${FEE_INSUFFICIENT_INFORMATION}",
-                FEE_INSUFFICIENT_INFORMATION * count,
-            )
-        )
+        lines.append(FeeLine("insufficient_information", count, FEE_INSUFFICIENT_INFORMATION))
     return lines

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core import mail
 
+from applications import rules
 from applications.models import Application, FilingState
 from applications.receipts import check_receipt
 from tests import factories
@@ -132,6 +133,19 @@ def test_recalculate_fee_shows_the_fee_without_saving(as_user, dana):
     assert response.status_code == 200
     assert not Application.objects.exists()
     assert "Fee if submitted today: $700" in response.content.decode()  # TEAS Standard, 2 classes
+
+
+def test_fee_lines_are_shown_in_chinese_and_received_in_english(as_user, dana):
+    client = as_user(dana)
+    client.post("/i18n/setlang/", {"language": "zh-hans"})
+    clock.set_today(date(2025, 2, 1))
+    data = form_data(**{"goods-0-entry": "", "goods-0-nice_class": "9", "goods-0-text": "Solar gadgets"})
+    page = client.post("/filings/fee-quote/", data).content.decode()
+    assert "基本申请费，1 个类别 x $350: $350" in page and "Base application" not in page
+    filing = factories.signed_by_attorney(dana)
+    assert "基本申请费" in client.get(f"/filings/{filing.pk}/").content.decode()
+    # what the office signs stays in one language, whatever the filer reads
+    assert rules.fee_lines(filing)[0].label == "Base application, 1 class(es) x $350"
 
 
 def test_fee_quote_fragment_follows_the_fee_schedule_of_the_day(as_user, dana):
