@@ -243,6 +243,30 @@ class SignatureLink(models.Model):
         return self.used_at is None and self.revoked_at is None and now <= self.expires_at
 
 
+def applicant_key(name: str) -> str:
+    """Applicants are told apart by name, whatever its case or surrounding spaces."""
+    return " ".join(name.split()).casefold()
+
+
+class SubmitterApplicant(models.Model):
+    """The last time an account submitted a filing for an applicant (by `applicant_key`).
+
+    Derived from submitted filings and kept with each submission, so that "more than 20
+    distinct applicants in the last 30 days" (`high_volume_filer`) reads at most 21 index
+    entries, however many filings the account submits.
+    """
+
+    submitter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    applicant_key = models.CharField(max_length=200)
+    last_submitted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["submitter", "applicant_key"], name="one_row_per_submitter_applicant")
+        ]
+        indexes = [models.Index(fields=["submitter", "last_submitted_at"])]
+
+
 class SerialCounter(models.Model):
     """The last serial number issued; locked per submission so none is given twice."""
 

@@ -1,11 +1,14 @@
 """Flags (SCENARIOS.md): raised on a filing, kept once raised, never blocking."""
 
 from datetime import date
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 
 from accounts import services as accounts
 from applications import services as filings
+from applications.models import SubmitterApplicant
 from tests.factories import dana, draft, filing_data, person, signed_by_attorney, sunwave
 from tmverify import audit, clock
 
@@ -90,3 +93,25 @@ def test_repeat_applicants_and_filings_older_than_30_days_do_not_count_toward_hi
         filing = signed_by_attorney(attorney, applicant=sunwave(name=f"Owner {n % 11}", email=f"o{n}@example.test"))
         last = filings.submit_filing(attorney, filing)
     assert "high_volume_filer" not in flags(last)
+
+
+def test_an_applicant_counts_once_whatever_the_case_and_spacing_of_its_name():
+    attorney = dana()
+    for n, name in enumerate(["Sun Wave Ltd", "SUN WAVE LTD", " sun  wave ltd "]):
+        filings.submit_filing(
+            attorney, signed_by_attorney(attorney, applicant=sunwave(name=name, email=f"s{n}@t.test"))
+        )
+    assert list(SubmitterApplicant.objects.values_list("applicant_key", flat=True)) == ["sun wave ltd"]
+
+
+def test_filings_submitted_before_the_upgrade_count_toward_high_volume():
+    """The 0004 migration fills the per-applicant table from filings already submitted."""
+    attorney = dana()
+    for n in range(20):
+        filing = signed_by_attorney(attorney, applicant=sunwave(name=f"Owner {n} Ltd", email=f"o{n}@example.test"))
+        filings.submit_filing(attorney, filing)
+    SubmitterApplicant.objects.all().delete()  # as before the upgrade
+    import_module("applications.migrations.0004_submitter_applicants").backfill(django_apps, None)
+    assert SubmitterApplicant.objects.filter(submitter=attorney).count() == 20
+    filing = signed_by_attorney(attorney, applicant=sunwave(name="Owner 20 Ltd", email="o20@example.test"))
+    assert "high_volume_filer" in flags(filings.submit_filing(attorney, filing))
