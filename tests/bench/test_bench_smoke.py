@@ -1,5 +1,6 @@
 """`make bench` must not rot: its quick mode runs every in-process benchmark end to end."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ def test_quick_bench_writes_a_report_with_every_in_process_figure(tmp_path):
     assert "| dashboard (50 filings) |" in report
     assert "## 4. Population" in report
     assert "| 400 |" in report
+    assert re.search(r"\| 100 \| [\d.]+ \([\d.]+–[\d.]+\) \|", report), "population: median (min–max) of runs"
     assert "SQL statements a person costs" in report
     assert "| `INSERT accounts_user` |" in report
     for operation in ("provider result verify", "receipt sign", "audit hash"):
