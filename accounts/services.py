@@ -360,7 +360,13 @@ def review_paper_verification(
 
 # --- office decisions on accounts (R3, R6, R23) ------------------------------------------
 def _office_transition(
-    action: str, officer: User, subject: User, permission: str, move, note: str, unmet: str = ""
+    action: str,
+    officer: User,
+    subject: User,
+    permission: str,
+    move,
+    note: str,
+    unmet: str = "This decision's conditions are not met.",
 ) -> User:
     """An office decision on an account; `unmet` says why, when the move's own
     conditions (not the account's state) forbid it."""

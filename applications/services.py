@@ -135,22 +135,25 @@ def _save_contents(application: Application, data: FilingData) -> None:
     )
 
 
-def _raise_flag(application: Application, code: str, detail: str = "") -> None:
-    """Flags are kept once raised; raising one again changes nothing."""
-    if not Flag.objects.filter(application=application, code=code).exists():
-        _add_flag(application, code, detail)
+def _raise_flags(application: Application, codes, *, detail: str = "", known: set[str] | None = None) -> set[str]:
+    """Raise each of `codes` the filing does not have yet; flags are kept once raised.
 
-
-def _add_flag(application: Application, code: str, detail: str = "") -> None:
-    """Raise a flag the filing does not have yet."""
-    # a concurrent raise of the same flag is absorbed by the unique constraint
-    Flag.objects.bulk_create([Flag(application=application, code=code, detail=detail)], ignore_conflicts=True)
-    audit.record("filing.flag_raised", application, data={"flag": code})
+    `known`: the filing's flags when already loaded (no query then). Returns the flags
+    known to be on the filing afterwards."""
+    if known is None:
+        known = set(Flag.objects.filter(application=application, code__in=codes).values_list("code", flat=True))
+    for code in codes:
+        if code in known:
+            continue
+        # a concurrent raise of the same flag is absorbed by the unique constraint
+        Flag.objects.bulk_create([Flag(application=application, code=code, detail=detail)], ignore_conflicts=True)
+        audit.record("filing.flag_raised", application, data={"flag": code})
+        known.add(code)
+    return known
 
 
 def _raise_standing_flags(application: Application) -> None:
-    for code in rules.standing_flags(application):
-        _raise_flag(application, code)
+    _raise_flags(application, rules.standing_flags(application))
 
 
 def _attorney_reasons(actor: User, attorney: User | None) -> list:
@@ -167,7 +170,7 @@ def create_application(actor: User, data: FilingData, *, attorney: User | None =
     _validate(data)
     with audit.refusals_recorded("filing.create", actor, actor), audit.atomic():
         actor = _fresh(actor)
-        attorney = actor if attorney is not None and attorney.pk == actor.pk else _fresh(attorney)
+        attorney = _fresh(attorney, actor)
         reasons = acting_reasons(actor)
         if not reasons and actor.role not in FILER_ROLES:
             reasons = [reason("role_required")]
@@ -179,18 +182,22 @@ def create_application(actor: User, data: FilingData, *, attorney: User | None =
     return application
 
 
-def _fresh(user: User | None, application: Application | None = None) -> User | None:
+def _fresh(user: User | None, *loaded: User | None) -> User | None:
     """Rules judge accounts as they are in the database, never a caller's stale copy.
 
-    With a filing just read by `lock_filing`, its attorney or creator, read in the same
-    transaction, serves when it is the same account."""
+    `loaded`: accounts already read in this transaction (a locked filing's attorney or
+    creator, say); one of them serves when it is the same account."""
     if user is None:
         return None
-    if application is not None:
-        for loaded in (application.attorney, application.created_by):
-            if loaded is not None and loaded.pk == user.pk:
-                return loaded
+    for account in loaded:
+        if account is not None and account.pk == user.pk:
+            return account
     return User.objects.get(pk=user.pk)
+
+
+def _on_filing(application: Application) -> tuple[User | None, User | None]:
+    """The accounts `lock_filing` read with the filing."""
+    return application.attorney, application.created_by
 
 
 def lock_filing(application: Application, *, with_contents: bool = False) -> Application:
@@ -227,7 +234,7 @@ def update_application(actor: User, application: Application, data: FilingData) 
     _validate(data)
     with audit.refusals_recorded("filing.update", application, actor), audit.atomic():
         application = lock_filing(application)
-        actor = _fresh(actor, application)
+        actor = _fresh(actor, *_on_filing(application))
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         before = application.state
         _supersede_signatures(application)
@@ -249,7 +256,7 @@ def request_signature(actor: User, application: Application, signer: User) -> Si
     """
     with audit.refusals_recorded("filing.request_signature", application, actor), audit.atomic():
         application = lock_filing(application)
-        actor, signer = _fresh(actor, application), _fresh(signer, application)
+        actor, signer = _fresh(actor, *_on_filing(application)), _fresh(signer, *_on_filing(application))
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         now = clock.now()
         application.signature_links.filter(signer=signer, used_at__isnull=True, revoked_at__isnull=True).update(
@@ -420,7 +427,7 @@ def sign_application(
         try:
             with audit.atomic():
                 application = lock_filing(application)
-                actor, signer = _fresh(actor, application), _fresh(signer, application)
+                actor, signer = _fresh(actor, *_on_filing(application)), _fresh(signer, *_on_filing(application))
                 refuse_if(rules.suspension_reasons(actor) or rules.access_reasons(actor, application))
                 not_personal = _personal_signature_reasons(actor, application, signer)
                 if not_personal:
@@ -459,7 +466,7 @@ def sign_application(
             if flagged:
                 # R13: the refused attempt itself is kept as a flag on the filing
                 with audit.atomic():
-                    _raise_flag(application, "signature_entered_by_other", f"attempted by account {actor.pk}")
+                    _raise_flags(application, ["signature_entered_by_other"], detail=f"attempted by account {actor.pk}")
             raise
 
 
@@ -473,24 +480,28 @@ def _next_serial() -> str:
     return f"{increment_singleton(SerialCounter, 'last'):08d}"
 
 
-def _is_high_volume(submitter: User, application: Application) -> bool:
-    """Note that `submitter` submitted for this applicant now; then: more than
-    HIGH_VOLUME_APPLICANTS distinct applicants in HIGH_VOLUME_WINDOW? Reads at most 21
-    rows, so a mill with 30,000 filings costs no more than an ordinary filer."""
-    now = clock.now()
+def _note_submission(submitter: User, application: Application) -> None:
+    """Keep the per-applicant row `_is_high_volume` reads (one upsert)."""
     SubmitterApplicant.objects.bulk_create(
         [
             SubmitterApplicant(
-                submitter=submitter, applicant_key=applicant_key(application.applicant.name), last_submitted_at=now
+                submitter=submitter,
+                applicant_key=applicant_key(application.applicant.name),
+                last_submitted_at=clock.now(),
             )
         ],
         update_conflicts=True,
         unique_fields=["submitter", "applicant_key"],
         update_fields=["last_submitted_at"],
     )
+
+
+def _is_high_volume(submitter: User) -> bool:
+    """More than HIGH_VOLUME_APPLICANTS distinct applicants in HIGH_VOLUME_WINDOW? Reads at
+    most 21 rows, so a mill with 30,000 filings costs no more than an ordinary filer."""
     limit = settings.HIGH_VOLUME_APPLICANTS + 1
     recent = SubmitterApplicant.objects.filter(
-        submitter=submitter, last_submitted_at__gte=now - settings.HIGH_VOLUME_WINDOW
+        submitter=submitter, last_submitted_at__gte=clock.now() - settings.HIGH_VOLUME_WINDOW
     )
     return len(recent.values_list("pk", flat=True)[:limit]) == limit
 
@@ -499,7 +510,7 @@ def submit_filing(actor: User, application: Application) -> Application:
     """Submit when the gate is clear: filing date, serial, fixed fee, flags and a signed receipt."""
     with audit.refusals_recorded("filing.submit", application, actor), audit.atomic():
         application = lock_filing(application, with_contents=True)
-        actor = _fresh(actor, application)
+        actor = _fresh(actor, *_on_filing(application))
         refuse_if(rules.submission_reasons(actor, application))
         if application.state != FilingState.SIGNED:
             raise Refused(reason("signature_required"))
@@ -507,13 +518,9 @@ def submit_filing(actor: User, application: Application) -> Application:
         before = application.state
         application.submit(by=actor, serial_number=_next_serial(), fee=fee)
         application.save()
-        flags = {flag.code for flag in application.flags.all()}
-        for code in rules.standing_flags(application) + (
-            ["high_volume_filer"] if _is_high_volume(actor, application) else []
-        ):
-            if code not in flags:
-                _add_flag(application, code)
-                flags.add(code)
+        _note_submission(actor, application)
+        codes = rules.standing_flags(application) + (["high_volume_filer"] if _is_high_volume(actor) else [])
+        flags = _raise_flags(application, codes, known={flag.code for flag in application.flags.all()})
         audit.record(
             "filing.submitted",
             application,
@@ -530,7 +537,7 @@ def withdraw_filing(actor: User, application: Application) -> Application:
     """Abandon an unsubmitted filing; outstanding signing links lapse with it."""
     with audit.refusals_recorded("filing.withdraw", application, actor), audit.atomic():
         application = lock_filing(application)
-        actor = _fresh(actor, application)
+        actor = _fresh(actor, *_on_filing(application))
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         before = application.state
         application.signature_links.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=clock.now())
@@ -545,7 +552,7 @@ def withdraw_representation(actor: User, application: Application) -> Applicatio
     """The attorney of record withdraws; from now on the owner must verify to act (R8)."""
     with audit.refusals_recorded("filing.withdraw_representation", application, actor), audit.atomic():
         application = lock_filing(application)
-        actor = _fresh(actor, application)
+        actor = _fresh(actor, *_on_filing(application))
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         if application.attorney_id != actor.pk:
             raise Refused(reason("role_not_permitted", "Only the attorney of record can withdraw the representation."))
@@ -563,7 +570,7 @@ def appoint_attorney(actor: User, application: Application, attorney: User) -> A
     """Name a new attorney of record; what was signed must be signed again."""
     with audit.refusals_recorded("filing.appoint_attorney", application, actor), audit.atomic():
         application = lock_filing(application)
-        actor, attorney = _fresh(actor, application), _fresh(attorney, application)
+        actor, attorney = _fresh(actor, *_on_filing(application)), _fresh(attorney, *_on_filing(application))
         refuse_if(
             rules.filer_reasons(actor, application)
             or rules.state_reasons(application)

@@ -22,11 +22,13 @@ STEPS = [
     ("the gate (rules in Python)", "applications.rules", "submission_reasons"),
     ("serial number", "applications.services", "_next_serial"),
     ("standing flags (shared bar number)", "applications.rules", "standing_flags"),
-    ("high-volume check", "applications.services", "_is_high_volume"),
-    ("raise new flags", "applications.services", "_add_flag"),
+    ("high-volume check (note, then count)", "applications.services", "_note_submission"),
+    ("high-volume check (note, then count)", "applications.services", "_is_high_volume"),
+    ("raise new flags", "applications.services", "_raise_flags"),
     ("receipt: build, sign, insert", "applications.services", "issue_receipt"),
     ("audit: lock head, insert, update", "tmverify.audit", "_append"),
 ]
+LABELS = list(dict.fromkeys(label for label, _, _ in STEPS))
 
 
 def _timed(spent: dict, label: str, function):
@@ -96,9 +98,9 @@ def main(argv=None):
             total = _per_call_ms(submit, args.submissions - 1)
         flips.append(_per_call_ms(flip, args.submissions))
         totals.append(total)
-        for label, _, _ in STEPS:
+        for label in LABELS:
             steps[label].append(spent[label] / (args.submissions - 1) * 1000)
-        steps["the rest"].append(total - sum(spent[label] for label, _, _ in STEPS) / (args.submissions - 1) * 1000)
+        steps["the rest"].append(total - sum(spent[label] for label in LABELS) / (args.submissions - 1) * 1000)
 
     user_id = actor.pk
     sql = 'SELECT "id", "email", "identity_state", "role" FROM "accounts_user" WHERE "id" = %s'
