@@ -16,7 +16,7 @@ from django.db import transaction
 from accounts.models import ATTORNEY_ROLES, FILER_ROLES, BarAdmission, User
 from accounts.rules import acting_reasons, suspension_reasons
 from tmverify import audit, clock
-from tmverify.db import increment_singleton, keep_loaded
+from tmverify.db import PreparedQuery, increment_singleton, keep_loaded
 from tmverify.reasons import Refused, reason, refuse_if
 
 from . import emails, rules
@@ -192,7 +192,7 @@ def _fresh(user: User | None, *loaded: User | None) -> User | None:
     for account in loaded:
         if account is not None and account.pk == user.pk:
             return account
-    return User.objects.get(pk=user.pk)
+    return _ACCOUNT.get(user.pk)
 
 
 def _on_filing(application: Application) -> tuple[User | None, User | None]:
@@ -200,23 +200,34 @@ def _on_filing(application: Application) -> tuple[User | None, User | None]:
     return application.attorney, application.created_by
 
 
+# what every step on a filing reads, compiled once per connection (tmverify.db)
+_ACCOUNT = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
+_LOCKED_FILING = PreparedQuery(
+    lambda pk: (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant", "attorney", "created_by")
+        .filter(pk=pk)
+    )
+)
+_GOODS = PreparedQuery(lambda pk: GoodsEntry.objects.filter(application=pk))
+_SIGNATURES = PreparedQuery(lambda pk: Signature.objects.filter(application=pk).select_related("signer"))
+_FLAGS = PreparedQuery(lambda pk: Flag.objects.filter(application=pk))
+_BAR_ADMISSIONS = PreparedQuery(lambda pk: BarAdmission.objects.filter(attorney=pk))
+
+
 def lock_filing(application: Application, *, with_contents: bool = False) -> Application:
     """The filing's row, locked until the transaction ends, with what the rules read;
     `with_contents` also loads goods, signatures, bar admissions and flags (the full gate
     and the receipt)."""
-    filing = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("applicant", "attorney", "created_by")
-        .get(pk=application.pk)
-    )
+    filing = _LOCKED_FILING.get(application.pk)
     if with_contents:
         # one plain query each, kept where `.all()` finds them: what prefetch_related
         # loads, without its per-relation bookkeeping (a quarter of a submission's time)
-        keep_loaded(filing, "goods", GoodsEntry.objects.filter(application=filing))
-        keep_loaded(filing, "signatures", Signature.objects.filter(application=filing).select_related("signer"))
-        keep_loaded(filing, "flags", Flag.objects.filter(application=filing))
+        keep_loaded(filing, "goods", _GOODS.all(filing.pk))
+        keep_loaded(filing, "signatures", _SIGNATURES.all(filing.pk))
+        keep_loaded(filing, "flags", _FLAGS.all(filing.pk))
         if filing.attorney is not None:
-            keep_loaded(filing.attorney, "bar_admissions", BarAdmission.objects.filter(attorney=filing.attorney))
+            keep_loaded(filing.attorney, "bar_admissions", _BAR_ADMISSIONS.all(filing.attorney_id))
     return filing
 
 

@@ -3,11 +3,23 @@
 The singleton rows (the audit-chain head, the serial counter) are locked by every
 submission while the other writers wait, so they are read and written with one short
 hand-built statement each instead of a query the ORM compiles anew on every call.
+
+The reads every service step makes (a filing with its contents, an account) are
+`PreparedQuery`s: compiled by the ORM once per connection, then only executed.
 """
 
 import functools
+import weakref
+from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.models.query import get_related_populators
+from django.db.transaction import TransactionManagementError
+
+# Stand-ins for a prepared query's ids while the ORM compiles it: negative, so never a
+# row's id, and inside every backend's integer range (Django compiles a lookup on an
+# out-of-range integer to "no rows", with no parameter to find).
+_MARKER = -2_000_000_000
 
 
 def _table_and_row(model) -> tuple[str, str]:
@@ -78,10 +90,101 @@ def increment_singleton(model, field: str) -> int:
     return values[0]
 
 
-def keep_loaded(instance, relation: str, queryset) -> None:
-    """Run `queryset` now; `instance.<relation>.all()` then returns its rows without a
-    query, as after `prefetch_related(relation)` (Django keeps them in the same place)."""
-    rows = list(queryset)
+def keep_loaded(instance, relation: str, rows: list) -> None:
+    """Keep `rows` where `instance.<relation>.all()` finds them, without a query, as
+    after `prefetch_related(relation)` (Django keeps them in the same place)."""
     kept = getattr(instance, relation).all()  # not evaluated: the relation's own queryset
     kept._result_cache, kept._prefetch_done = rows, True
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = kept
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    parameters: tuple  # per parameter: (the index of the id it takes, or None; its value then)
+    locks: bool
+    model: type
+    start: int
+    end: int
+    init_list: list
+    populators: list
+    converters: list
+
+
+class PreparedQuery:
+    """A SELECT of model instances that the ORM compiles once per connection.
+
+    `build(*ids)` returns the queryset for the given ids (integers: primary or foreign
+    keys, compared with `=`). On a connection's first use it is built with stand-in ids
+    and compiled; the SQL, where each id goes, the columns and their converters are
+    kept. Every later use executes that SQL and builds instances the way Django's own
+    `ModelIterable` does (`from_db`, then the `select_related` objects), which is what
+    a query costs without the ORM compiling it again: a quarter of the time or less.
+
+        LOCKED_LINK = PreparedQuery(lambda pk: SignatureLink.objects.select_for_update().filter(pk=pk))
+        link = LOCKED_LINK.get(pk)
+    """
+
+    def __init__(self, build):
+        self._build = build
+        self._compiled = weakref.WeakKeyDictionary()  # connection -> _Compiled
+
+    def _compile(self, wrapper, arity: int) -> _Compiled:
+        markers = [_MARKER - i for i in range(arity)]
+        queryset = self._build(*markers)
+        compiler = queryset.query.get_compiler(connection=wrapper)
+        sql, params = compiler.as_sql()
+        slots = tuple(markers.index(p) if isinstance(p, int) and p in markers else None for p in params)
+        if sorted(s for s in slots if s is not None) != list(range(arity)):
+            raise ValueError(f"every id must appear once as a parameter of the query: {sql}")
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        return _Compiled(
+            sql=sql,
+            parameters=tuple(zip(slots, params, strict=True)),
+            locks=bool(queryset.query.select_for_update and wrapper.features.has_select_for_update),
+            model=klass_info["model"],
+            start=start,
+            end=end,
+            init_list=[column[0].target.attname for column in select[start:end]],
+            populators=get_related_populators(klass_info, select, wrapper.alias),
+            converters=list(compiler.get_converters([column[0] for column in select[: compiler.col_count]]).items()),
+        )
+
+    def all(self, *ids: int) -> list:
+        """The instances the query finds for `ids`, in its order."""
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        compiled = self._compiled.get(wrapper)
+        if compiled is None:
+            compiled = self._compiled[wrapper] = self._compile(wrapper, len(ids))
+        if compiled.locks and wrapper.get_autocommit():
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        params = [c if slot is None else ids[slot] for slot, c in compiled.parameters]
+        with wrapper.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        instances = []
+        for row in rows:
+            if compiled.converters:
+                row = list(row)
+                for position, (converters, expression) in compiled.converters:
+                    value = row[position]
+                    for convert in converters:
+                        value = convert(value, expression, wrapper)
+                    row[position] = value
+            instance = compiled.model.from_db(wrapper.alias, compiled.init_list, row[compiled.start : compiled.end])
+            for populator in compiled.populators:
+                populator.populate(row, instance)
+            instances.append(instance)
+        return instances
+
+    def get(self, *ids: int):
+        """The one instance the query finds, or the model's `DoesNotExist`."""
+        found = self.all(*ids)
+        if len(found) == 1:
+            return found[0]
+        model = self._build(*ids).model
+        if not found:
+            raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+        raise model.MultipleObjectsReturned(f"get() returned more than one {model._meta.object_name}")

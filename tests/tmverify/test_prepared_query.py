@@ -1,0 +1,108 @@
+"""`PreparedQuery`: compiled by the ORM once per connection, then only executed; the
+instances it builds are the ones the ORM builds."""
+
+from datetime import date
+from unittest import mock
+
+import pytest
+from django.db import connection, transaction
+from django.db.models.sql.compiler import SQLCompiler
+from django.db.transaction import TransactionManagementError
+
+from accounts.models import User
+from applications.models import Application, Signature
+from tests.factories import dana, signed_by_attorney
+from tmverify.db import PreparedQuery
+
+pytestmark = pytest.mark.django_db
+
+
+def _values(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def _second_signature(filing):
+    Signature.objects.create(
+        application=filing, signer=filing.attorney, text="/Dana Kim/", title="Attorney", signed_on=date(2024, 6, 1)
+    )
+
+
+def _filing_query(pk):
+    return Application.objects.select_related("applicant", "attorney", "created_by").filter(pk=pk)
+
+
+def test_the_instances_are_the_ones_the_orm_builds_related_objects_included(django_assert_num_queries):
+    filing = signed_by_attorney(dana())
+    expected = _filing_query(filing.pk).get()
+    with django_assert_num_queries(1):
+        found = PreparedQuery(_filing_query).get(filing.pk)
+    with django_assert_num_queries(0):  # select_related objects came with the row
+        people = (found.applicant, found.attorney, found.created_by)
+    assert _values(found) == _values(expected)  # dates, times, booleans: converted alike
+    assert [_values(p) for p in people] == [
+        _values(p) for p in (expected.applicant, expected.attorney, expected.created_by)
+    ]
+    assert found._state.adding is False and found._state.db == "default"
+
+
+def test_a_list_keeps_the_query_order_and_each_run_takes_new_ids():
+    attorney = dana()
+    first, second = signed_by_attorney(attorney), signed_by_attorney(attorney)
+    _second_signature(second)
+    signatures = PreparedQuery(
+        lambda pk: Signature.objects.filter(application=pk).select_related("signer").order_by("-id")
+    )
+    for filing in (first, second):
+        found = signatures.all(filing.pk)
+        expected = list(Signature.objects.filter(application=filing).order_by("-id"))
+        assert [_values(s) for s in found] == [_values(s) for s in expected] and found
+        assert {s.signer.email for s in found} == {s.signer.email for s in expected}
+
+
+def test_the_orm_compiles_it_once_per_connection():
+    user = dana()
+    query = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
+        for _ in range(3):
+            assert query.get(user.pk).email == user.email
+    assert compiled.call_count == 1
+
+
+def test_no_row_is_the_models_does_not_exist():
+    with pytest.raises(User.DoesNotExist):
+        PreparedQuery(lambda pk: User.objects.filter(pk=pk)).get(987654)
+    assert PreparedQuery(lambda pk: User.objects.filter(pk=pk)).all(987654) == []
+
+
+def test_more_than_one_row_for_get_is_refused():
+    filing = signed_by_attorney(dana())
+    _second_signature(filing)
+    with pytest.raises(Signature.MultipleObjectsReturned):
+        PreparedQuery(lambda pk: Signature.objects.filter(application=pk)).get(filing.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_query_outside_a_transaction_is_refused_as_the_orm_refuses_it():
+    user = dana()
+    locked = PreparedQuery(lambda pk: User.objects.select_for_update().filter(pk=pk))
+    if connection.features.has_select_for_update:
+        with pytest.raises(TransactionManagementError):
+            locked.get(user.pk)
+    with transaction.atomic():
+        assert locked.get(user.pk) == user
+
+
+@pytest.mark.skipif(not connection.features.has_select_for_update, reason="SQLite has no row locks")
+def test_a_locking_query_locks_only_the_rows_it_names(django_assert_num_queries):
+    filing = signed_by_attorney(dana())
+    query = PreparedQuery(
+        lambda pk: Application.objects.select_for_update(of=("self",)).select_related("attorney").filter(pk=pk)
+    )
+    with transaction.atomic(), django_assert_num_queries(1) as captured:
+        query.get(filing.pk)
+    assert captured.captured_queries[0]["sql"].endswith('FOR UPDATE OF "applications_application"')
+
+
+def test_an_id_the_query_does_not_use_is_a_mistake_named_at_once():
+    with pytest.raises(ValueError, match="every id must appear"):
+        PreparedQuery(lambda pk: User.objects.all()).all(1)
