@@ -112,7 +112,16 @@ def test_a_small_population_prints_its_summary_and_writes_an_html_report_without
     assert "blocked filings by reason code:" in done.stdout
     assert "fees collected: $" in done.stdout
     assert "120/120 people" in done.stderr  # progress goes to the terminal, not the summary
+    assert "1 block(s) on 1 process(es), peak memory" in done.stdout
     html = report.read_text()
     assert html.count("<svg") >= 5
     assert "<table>" in html
     assert "<script" not in html.lower()
+
+
+def test_a_population_on_no_processes_is_refused_with_a_clear_message(tmp_path):
+    done = simulate(tmp_path, "--population", 10, "--jobs", 0)
+
+    assert done.returncode == 2
+    assert "--jobs needs a number of processes, 1 or more" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -4,15 +4,23 @@ The population is streamed one unit at a time (a self-filing owner, a law firm w
 staff and clients, a patent inventor, a company with its officer, a filing mill), in
 batches of units committed together; only counters and a few recent bar numbers and
 documents are kept in memory. Outcomes are read back from the database at the end.
-Everything random comes from one `random.Random(seed)`: same seed, same result.
+
+A population of more than `BLOCK` people is cut into blocks of `BLOCK` people, each run
+in its own throw-away database, on as many processes as asked, and their summaries are
+added up (`simulate_population`). A block's randomness comes from the seed and the
+block's place alone, so the same seed gives the same result on any number of processes.
 """
 
+import multiprocessing
+import os
 import random
+import resource
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from django.db.models import Count, Sum
+from django.test.utils import override_settings
 
 from accounts import office
 from accounts import services as accounts
@@ -23,8 +31,11 @@ from applications.services import ApplicantData, FilingData, GoodsData
 from tmverify import audit, clock, policy
 from tmverify.reasons import Refused
 
+from . import workers
+
 DEFAULT_DATE = date(2024, 6, 1)
 UNITS_PER_BATCH = 40
+BLOCK = 1_000  # people simulated together, in one database
 
 # Where owners live: the US and China the largest, then a long tail (weights, percent).
 COUNTRIES = [
@@ -77,13 +88,29 @@ class Summary:
     def as_dict(self) -> dict:
         return dict(self.__dict__)
 
+    @classmethod
+    def added_up(cls, parts: list["Summary"], *, size: int, seed: int, on: str) -> "Summary":
+        """The summary of a population run in blocks: every count is the blocks' sum."""
+        total = cls(size=size, seed=seed, on=on)
+        for item in fields(cls):
+            if item.name in ("size", "seed", "on"):
+                continue
+            values = [getattr(part, item.name) for part in parts]
+            if isinstance(values[0], dict):
+                setattr(total, item.name, _sorted(sum((Counter(v) for v in values), Counter())))
+            else:
+                setattr(total, item.name, sum(values))
+        return total
+
 
 def _sorted(counter) -> dict:
     return dict(sorted(counter.items(), key=lambda item: (-item[1], str(item[0]))))
 
 
 class _Population:
-    def __init__(self, size: int, seed: int):
+    def __init__(self, size: int, seed: int | str, *, total: int | None = None, offset: int = 0):
+        """`size` people from `seed`; a block holds people `offset`.. of a population of
+        `total`, whose mills it runs where the whole population's schedule puts them."""
         self.size = size
         self.rng = random.Random(seed)
         self.people = 0
@@ -100,7 +127,13 @@ class _Population:
         self.countries = [c for c, _ in COUNTRIES]
         self.weights = [w for _, w in COUNTRIES]
         self.examiner = self.supervisor = None
-        self.next_mill_at = size // 10
+        # a few mills: the first a tenth of the way in, then every half of the people for
+        # small runs, every 2,000 people for large ones (counted here from the block's start)
+        total = size if total is None else total
+        self.mill_every = min(max(total // 2, 1), 2000)
+        self.next_mill_at = total // 10 - offset
+        while self.next_mill_at < 0:
+            self.next_mill_at += self.mill_every
 
     # --- helpers ------------------------------------------------------------------
     def chance(self, p: float) -> bool:
@@ -393,9 +426,7 @@ class _Population:
     def next_unit(self) -> None:
         roll = self.rng.random()
         if self.people >= self.next_mill_at and self.room() >= 10:
-            # a few mills: the first a tenth of the way in, then every half of the people
-            # for small runs, every 2,000 people for large ones
-            self.next_mill_at += min(max(self.size // 2, 1), 2000)
+            self.next_mill_at += self.mill_every
             self.mill()
         elif roll < 0.35:
             self.law_firm()
@@ -426,9 +457,12 @@ class _Population:
         return User.objects.get(pk=user.pk)
 
 
-def run_population(size: int, *, seed: int, on: date = DEFAULT_DATE, progress=None) -> Summary:
-    """Generate `size` people on `on` (enacted policy) and report what the rules did."""
-    population = _Population(size, seed)
+def run_population(
+    size: int, *, seed: int | str, on: date = DEFAULT_DATE, progress=None, total: int | None = None, offset: int = 0
+) -> Summary:
+    """Generate `size` people on `on` (enacted policy) in the current database and report
+    what the rules did; `total` and `offset` place them as a block of a larger population."""
+    population = _Population(size, seed, total=total, offset=offset)
     clock.set_today(on)
     policy.activate("enacted")
     try:
@@ -472,4 +506,76 @@ def _summarise(population: _Population, size: int, seed: int, on: date) -> Summa
         flags=_sorted(flags),
         fees_collected=submitted.aggregate(total=Sum("fee"))["total"] or 0,
         units=_sorted(population.units),
+    )
+
+
+@dataclass(frozen=True)
+class _Block:
+    people: int
+    seed: int | str
+    on: date
+    total: int
+    offset: int
+
+
+def _blocks(size: int, seed: int, on: date, block: int) -> list[_Block]:
+    # the first block takes the seed itself: a population of one block is the one
+    # `run_population` generates
+    return [
+        _Block(min(block, size - offset), seed if offset == 0 else f"{seed}/{offset // block}", on, size, offset)
+        for offset in range(0, size, block)
+    ]
+
+
+def run_block(block: _Block) -> tuple[Summary, int, int]:
+    """One block in a fresh throw-away database; with the process's id and peak memory (KiB)."""
+    from .database import throwaway_database
+
+    # no mail leaves a simulation, and no query log grows with it
+    quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", DEBUG=False)
+    with quiet, throwaway_database():
+        summary = run_population(block.people, seed=block.seed, on=block.on, total=block.total, offset=block.offset)
+    return summary, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+@dataclass
+class PopulationRun:
+    summary: Summary
+    blocks: int
+    processes: int
+    peak_kib: int  # every process's peak added up: what the run held at most
+
+
+def simulate_population(
+    size: int, *, seed: int, on: date = DEFAULT_DATE, jobs: int = 1, block: int = BLOCK, progress=None
+) -> PopulationRun:
+    """`size` people in blocks of `block`, each in its own throw-away database, on up to
+    `jobs` processes; the project's database is never opened. Workers are started fresh
+    (spawn), never forked from a process that may hold database connections."""
+    blocks = _blocks(size, seed, on, block)
+    jobs = max(1, min(jobs, len(blocks)))
+    parts, peaks, done = [], {}, 0
+    if jobs == 1:
+        results = map(run_block, blocks)
+        pool = None
+    else:
+        pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=workers.start)
+        results = pool.imap_unordered(workers.run_block, blocks)
+    try:
+        for summary, pid, peak in results:
+            parts.append(summary)
+            peaks[pid] = max(peaks.get(pid, 0), peak)
+            done += summary.size
+            if progress is not None:
+                progress(done)
+    finally:
+        if pool is not None:
+            pool.terminate()
+    if pool is not None:
+        peaks[os.getpid()] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return PopulationRun(
+        summary=Summary.added_up(parts, size=size, seed=seed, on=on.isoformat()),
+        blocks=len(blocks),
+        processes=jobs,
+        peak_kib=sum(peaks.values()),
     )

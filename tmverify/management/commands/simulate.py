@@ -5,6 +5,7 @@ Exit 0: every scenario passed; 1: some failed; 2: a file is not valid (or bad op
 """
 
 import json
+import os
 import sys
 import time
 from datetime import date
@@ -32,6 +33,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="population seed (same seed, same result)")
         parser.add_argument("--date", metavar="YYYY-MM-DD", help="the population's date (default 2024-06-01)")
         parser.add_argument("--report", metavar="FILE.html", help="population: write an HTML report here")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            metavar="J",
+            help="population: blocks of 1,000 people run on up to J processes at once (default: one per core)",
+        )
 
     def handle(self, *args, **options):
         # no mail leaves a simulation, and no query log grows with it
@@ -88,11 +96,13 @@ class Command(BaseCommand):
 
     # --- populations ------------------------------------------------------------------
     def population(self, options):
-        from tmverify.simulation.population import DEFAULT_DATE, run_population
+        from tmverify.simulation.population import DEFAULT_DATE, simulate_population
 
         size = options["population"]
         if size < 1:
             raise CommandError("--population needs a number of people, 1 or more", returncode=EXIT_INVALID)
+        if options["jobs"] < 1:
+            raise CommandError("--jobs needs a number of processes, 1 or more", returncode=EXIT_INVALID)
         on = DEFAULT_DATE
         if options["date"]:
             try:
@@ -102,14 +112,18 @@ class Command(BaseCommand):
             if not date(2000, 1, 1) <= on <= date(2999, 12, 31):
                 raise CommandError("--date must fall between 2000-01-01 and 2999-12-31", returncode=EXIT_INVALID)
         started = time.monotonic()
-        with throwaway_database():
-            summary = run_population(size, seed=options["seed"], on=on, progress=self._progress(size, started))
+        run = simulate_population(
+            size, seed=options["seed"], on=on, jobs=options["jobs"], progress=self._progress(size, started)
+        )
         self.stderr.write("")
-        for line in report.population_lines(summary):
+        for line in report.population_lines(run.summary):
             self.stdout.write(line)
-        self.stdout.write(f"done in {time.monotonic() - started:.1f} s")
+        self.stdout.write(
+            f"done in {time.monotonic() - started:.1f} s: {run.blocks:,} block(s) on {run.processes} process(es), "
+            f"peak memory {run.peak_kib / 1024:.0f} MB (all processes together)"
+        )
         if options["report"]:
-            Path(options["report"]).write_text(report.population_html(summary), encoding="utf-8")
+            Path(options["report"]).write_text(report.population_html(run.summary), encoding="utf-8")
             self.stdout.write(f"HTML report: {options['report']}")
 
     def _progress(self, size, started):
