@@ -13,6 +13,7 @@ from django.db.models import Q
 from django_fsm import can_proceed
 
 from tmverify import audit, clock, crypto
+from tmverify.db import PreparedQuery
 from tmverify.reasons import Refused, reason, refuse_if
 
 from . import rules
@@ -32,9 +33,11 @@ from .models import (
 )
 from .provider import InvalidProviderResult, SimulatedProvider, get_provider
 
+_LOCKED_ACCOUNT = PreparedQuery(lambda pk: User.objects.select_for_update().filter(pk=pk))
+
 
 def _locked(user: User) -> User:
-    return User.objects.select_for_update().get(pk=user.pk)
+    return _LOCKED_ACCOUNT.get(user.pk)
 
 
 def _check_role(role: str, *, allow_blank: bool = False) -> None:
@@ -168,13 +171,23 @@ def _record_failure(user: User, method: str) -> None:
         audit.record("identity.locked", user, actor=user, data={"until": user.idv_locked_until.isoformat()})
 
 
-def _other_verified_account(user: User, fingerprint: str) -> User | None:
-    # R6/R23: a suspended account that was verified still holds its identity; otherwise a
-    # suspended filer could verify a fresh account with the same ID and carry on
-    verified = Q(identity_state=IdentityState.VERIFIED) | Q(
-        identity_state=IdentityState.SUSPENDED, state_before_suspension=IdentityState.VERIFIED
+# R6/R23: a suspended account that was verified still holds its identity; otherwise a
+# suspended filer could verify a fresh account with the same ID and carry on
+_VERIFIED_WITH_DOCUMENT = PreparedQuery(
+    lambda fingerprint, pk: (
+        User.objects.filter(
+            Q(identity_state=IdentityState.VERIFIED)
+            | Q(identity_state=IdentityState.SUSPENDED, state_before_suspension=IdentityState.VERIFIED),
+            document_fingerprint=fingerprint,
+        )
+        .exclude(pk=pk)
+        .order_by("pk")[:1]
     )
-    return User.objects.filter(verified, document_fingerprint=fingerprint).exclude(pk=user.pk).first()
+)
+
+
+def _other_verified_account(user: User, fingerprint: str) -> User | None:
+    return next(iter(_VERIFIED_WITH_DOCUMENT.all(fingerprint, user.pk)), None)
 
 
 def _settle_identity(user: User, *, method: str, role: str, country: str, ciphertext: str, fp: str, approve) -> bool:
@@ -206,6 +219,15 @@ _DUPLICATE = reason(
 )
 
 
+_OPEN_REQUEST = PreparedQuery(
+    lambda pk, nonce: (
+        VerificationRequest.objects.select_for_update()
+        .filter(user=pk, nonce=nonce, used_at__isnull=True)
+        .order_by("pk")[:1]
+    )
+)
+
+
 def complete_verification(user: User, token: str, provider: SimulatedProvider | None = None) -> User:
     """Accept only a valid, unexpired, unused result signed by the provider.
 
@@ -221,11 +243,7 @@ def complete_verification(user: User, token: str, provider: SimulatedProvider | 
                 result = provider.read_result(token)
             except InvalidProviderResult as exc:
                 raise Refused(reason("verification_failed", f"The provider's result was refused: {exc}.")) from exc
-            request = (
-                VerificationRequest.objects.select_for_update()
-                .filter(user=user, nonce=result.nonce, used_at__isnull=True)
-                .first()
-            )
+            request = next(iter(_OPEN_REQUEST.all(user.pk, result.nonce)), None)
             if request is None or result.subject != str(user.pk) or result.method != request.method:
                 raise Refused(
                     reason("verification_failed", "The provider's result was already used or is not for this request.")

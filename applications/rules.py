@@ -12,6 +12,7 @@ from django.db.models import Q
 from accounts.models import ATTORNEY_ROLES, BarAdmission, Role, User
 from accounts.rules import acting_reasons, suspension_reasons
 from tmverify import clock, policy
+from tmverify.db import PreparedQuery
 from tmverify.reasons import Reason, reason
 
 from .access import can_access
@@ -60,6 +61,11 @@ def signature_format_reasons(text: str, title: str) -> list[Reason]:
     return []
 
 
+_LINK_FOR_SIGNER = PreparedQuery(
+    lambda application, signer: SignatureLink.objects.filter(application=application, signer=signer).only("pk")[:1]
+)
+
+
 def is_authorized_signatory(signer: User, application: Application) -> bool:
     """R14: attorney of record, the individual applicant, or an owner a request named."""
     if signer.role == Role.SUPPORT_STAFF:
@@ -68,7 +74,7 @@ def is_authorized_signatory(signer: User, application: Application) -> bool:
         return True
     if application.applicant_id and application.applicant.user_id == signer.pk:
         return True
-    return signer.role == Role.OWNER and SignatureLink.objects.filter(application=application, signer=signer).exists()
+    return signer.role == Role.OWNER and bool(_LINK_FOR_SIGNER.all(application.pk, signer.pk))
 
 
 def signatory_reasons(signer: User, application: Application) -> list[Reason]:

@@ -307,10 +307,15 @@ def request_signature(actor: User, application: Application, signer: User) -> Si
     return link
 
 
+_LINK = PreparedQuery(
+    lambda token_hash: SignatureLink.objects.select_related("application", "signer").filter(token_hash=token_hash)
+)
+
+
 def find_link(token: str) -> SignatureLink | None:
     if not token:
         return None
-    return SignatureLink.objects.select_related("application", "signer").filter(token_hash=_hash_token(token)).first()
+    return next(iter(_LINK.all(_hash_token(token))), None)  # token_hash is unique
 
 
 _LINK_INVALID = reason(

@@ -16,10 +16,16 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
 
-# Stand-ins for a prepared query's ids while the ORM compiles it: negative, so never a
-# row's id, and inside every backend's integer range (Django compiles a lookup on an
-# out-of-range integer to "no rows", with no parameter to find).
-_MARKER = -2_000_000_000
+
+def _marker(value, place: int):
+    """A stand-in for a prepared query's value while the ORM compiles it. Numbers:
+    negative, so never a row's id, and inside every backend's integer range (Django
+    compiles a lookup on an out-of-range integer to "no rows", with no parameter to
+    find). Text: with the characters a LIKE escapes, so a lookup that rewrites its value
+    (iexact on SQLite, contains, startswith) leaves no stand-in to find, and is refused."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"a prepared query takes numbers and text, not {type(value).__name__}")
+    return -2_000_000_000 - place if isinstance(value, int) else f"%_\\tmverify-{place}"
 
 
 def _table_and_row(model) -> tuple[str, str]:
@@ -114,10 +120,10 @@ class _Compiled:
 class PreparedQuery:
     """A SELECT of model instances that the ORM compiles once per connection.
 
-    `build(*ids)` returns the queryset for the given ids (integers: primary or foreign
-    keys, compared with `=`). On a connection's first use it is built with stand-in ids
-    and compiled; the SQL, where each id goes, the columns and their converters are
-    kept. Every later use executes that SQL and builds instances the way Django's own
+    `build(*values)` returns the queryset for the given values (ids, or text such as a
+    token's hash), each compared with `=`. On a connection's first use it is built with
+    stand-ins and compiled; the SQL, where each value goes, the columns and their
+    converters are kept. Every later use executes that SQL and builds instances the way Django's own
     `ModelIterable` does (`from_db`, then the `select_related` objects), which is what
     a query costs without the ORM compiling it again: a quarter of the time or less.
 
@@ -129,14 +135,14 @@ class PreparedQuery:
         self._build = build
         self._compiled = weakref.WeakKeyDictionary()  # connection -> _Compiled
 
-    def _compile(self, wrapper, arity: int) -> _Compiled:
-        markers = [_MARKER - i for i in range(arity)]
+    def _compile(self, wrapper, values: tuple) -> _Compiled:
+        markers = [_marker(value, place) for place, value in enumerate(values)]
         queryset = self._build(*markers)
         compiler = queryset.query.get_compiler(connection=wrapper)
         sql, params = compiler.as_sql()
-        slots = tuple(markers.index(p) if isinstance(p, int) and p in markers else None for p in params)
-        if sorted(s for s in slots if s is not None) != list(range(arity)):
-            raise ValueError(f"every id must appear once as a parameter of the query: {sql}")
+        slots = tuple(markers.index(p) if type(p) in (int, str) and p in markers else None for p in params)
+        if sorted(s for s in slots if s is not None) != list(range(len(values))):
+            raise ValueError(f"every value must appear once, as it is, as a parameter of the query: {sql}")
         select, klass_info = compiler.select, compiler.klass_info
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
@@ -152,15 +158,15 @@ class PreparedQuery:
             converters=list(compiler.get_converters([column[0] for column in select[: compiler.col_count]]).items()),
         )
 
-    def all(self, *ids: int) -> list:
-        """The instances the query finds for `ids`, in its order."""
+    def all(self, *values: int | str) -> list:
+        """The instances the query finds for `values`, in its order."""
         wrapper = connections[DEFAULT_DB_ALIAS]
         compiled = self._compiled.get(wrapper)
         if compiled is None:
-            compiled = self._compiled[wrapper] = self._compile(wrapper, len(ids))
+            compiled = self._compiled[wrapper] = self._compile(wrapper, values)
         if compiled.locks and wrapper.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
-        params = [c if slot is None else ids[slot] for slot, c in compiled.parameters]
+        params = [c if slot is None else values[slot] for slot, c in compiled.parameters]
         with wrapper.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
@@ -179,12 +185,12 @@ class PreparedQuery:
             instances.append(instance)
         return instances
 
-    def get(self, *ids: int):
+    def get(self, *values: int | str):
         """The one instance the query finds, or the model's `DoesNotExist`."""
-        found = self.all(*ids)
+        found = self.all(*values)
         if len(found) == 1:
             return found[0]
-        model = self._build(*ids).model
+        model = self._build(*values).model
         if not found:
             raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
         raise model.MultipleObjectsReturned(f"get() returned more than one {model._meta.object_name}")

@@ -104,5 +104,21 @@ def test_a_locking_query_locks_only_the_rows_it_names(django_assert_num_queries)
 
 
 def test_an_id_the_query_does_not_use_is_a_mistake_named_at_once():
-    with pytest.raises(ValueError, match="every id must appear"):
+    with pytest.raises(ValueError, match="every value must appear once"):
         PreparedQuery(lambda pk: User.objects.all()).all(1)
+
+
+def test_text_is_compared_as_it_is_and_a_rewriting_lookup_is_refused():
+    user = dana()
+    by_email = PreparedQuery(lambda email: User.objects.filter(email=email))
+    assert by_email.get(user.email) == user
+    assert by_email.all(user.email.upper()) == []  # `=` as the ORM's exact lookup
+    # iexact on SQLite, contains everywhere: Django rewrites the value for LIKE, so the
+    # SQL would need that rewriting on every run; refused rather than run wrongly
+    with pytest.raises(ValueError, match="as it is"):
+        PreparedQuery(lambda email: User.objects.filter(email__contains=email)).all("dana")
+
+
+def test_only_numbers_and_text_are_taken():
+    with pytest.raises(TypeError, match="numbers and text"):
+        PreparedQuery(lambda flag: User.objects.filter(is_staff=flag)).all(True)
