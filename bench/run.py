@@ -2,7 +2,9 @@
 
 Each part runs in its own process against its own throw-away database and prints one
 JSON line; this script collects them and writes the figures, the machine and the
-commands. `--quick` runs tiny sizes (the smoke test uses it).
+commands. `--quick` runs tiny sizes (the smoke test uses it). The raw figures are kept
+beside the report (`BENCHMARKS.json`); `--render` writes the report again from them, when
+only the written analysis (bench/findings.md) has changed.
 """
 
 import argparse
@@ -37,6 +39,9 @@ def _machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {int(memory) // 1024 // 1024} GiB, Python {platform.python_version()}"
 
 
+LARGE_POPULATION = 10_000  # larger runs take minutes each: `--large-population-runs`
+
+
 def _fmt(s: dict, digits: int = 1) -> str:
     return f"{s['median']:.{digits}f} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
 
@@ -47,11 +52,13 @@ def _population(size: int, runs: int) -> dict:
         "size": size,
         "seconds": summary([s["seconds"] for s in samples]),
         "filers_per_second": summary([s["filers_per_second"] for s in samples]),
+        "processes": samples[0]["processes"],
         "peak_mb": max(s["peak_mb"] for s in samples),
+        "process_peak_mb": max(s["process_peak_mb"] for s in samples),
     }
 
 
-def collect(quick: bool, population_sizes: list[int], population_runs: int) -> dict:
+def collect(quick: bool, population_sizes: list[int], population_runs: int, large_runs: int) -> dict:
     runs = "2" if quick else "5"
     results = {"crypto": _run("crypto_ops", "--runs", runs, "--calls", "50" if quick else "2000")}
     results["steps"] = _run("steps", "--runs", runs, "--submissions", "20" if quick else "300")
@@ -63,12 +70,15 @@ def collect(quick: bool, population_sizes: list[int], population_runs: int) -> d
     results["pages"] = [
         _run("pages", "--filings", str(n), "--runs", runs, "--requests", "3" if quick else "20") for n in page_sizes
     ]
-    results["population"] = [_population(n, population_runs) for n in population_sizes]
+    results["population"] = [
+        _population(n, large_runs if n > LARGE_POPULATION else population_runs) for n in population_sizes
+    ]
     results["statements"] = _run("statements", "--people", "100" if quick else "300")
     if not quick:
         results["http"] = [
             _run("http", "--database", db, "--runs", runs, "--duration", "10") for db in ("sqlite", "postgres")
         ]
+    results["machine"], results["finished"] = _machine(), f"{datetime.now(UTC):%Y-%m-%d %H:%M}"
     return results
 
 
@@ -99,8 +109,8 @@ def render(results: dict, command: str) -> str:
     lines = [
         "# Benchmarks",
         "",
-        f"Written by `{command}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
-        f"Machine: {_machine()}.",
+        f"Written by `{command}` on {results['finished']} UTC.",
+        f"Machine: {results['machine']}.",
         "",
         "Every figure is the median of the runs, with (min–max). Ratios compare figures",
         "measured side by side in the same run.",
@@ -162,15 +172,17 @@ def render(results: dict, command: str) -> str:
         "",
         "## 4. Population",
         "",
-        "`manage.py simulate --population N --seed 1` on SQLite, under `/usr/bin/time -v`; peak memory is",
-        "the largest of the runs.",
+        "`manage.py simulate --population N --seed 1` on SQLite, under `/usr/bin/time -v`: blocks of",
+        "1,000 people on one process per core. Peak memory: the largest of the runs, every process's",
+        "peak added up (what the run held at most), and the largest single process.",
         "",
-        "| people | wall time s | filers/s | peak memory MB |",
-        "| --- | --- | --- | --- |",
+        "| people | runs | processes | wall time s | filers/s | peak memory MB, all processes | largest process MB |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for run in results["population"]:
         lines.append(
-            f"| {run['size']:,} | {_fmt(run['seconds'])} | {_fmt(run['filers_per_second'], 0)} | {run['peak_mb']:.0f} |"
+            f"| {run['size']:,} | {run['seconds']['runs']} | {run['processes']} | {_fmt(run['seconds'])} "
+            f"| {_fmt(run['filers_per_second'], 0)} | {run['peak_mb']:.0f} | {run['process_peak_mb']:.0f} |"
         )
     statements = results["statements"]
     lines += [
@@ -195,17 +207,26 @@ def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for the smoke test")
     parser.add_argument("--output", default=str(ROOT / "docs" / "BENCHMARKS.md"))
-    parser.add_argument(
-        "--population-sizes",
-        default="1000,10000",
-        help="comma-separated population sizes (100000 alone is a 45-minute run)",
-    )
+    parser.add_argument("--population-sizes", default="1000,10000,100000", help="comma-separated population sizes")
     parser.add_argument("--population-runs", type=int, default=5, help="runs per population size")
+    parser.add_argument(
+        "--large-population-runs",
+        type=int,
+        default=1,
+        help=f"runs per population size above {LARGE_POPULATION:,} (100,000 people take about 7 minutes a run)",
+    )
+    parser.add_argument("--render", action="store_true", help="write the report from the kept figures, run nothing")
     args = parser.parse_args(argv)
-    sizes = [100] if args.quick else [int(n) for n in args.population_sizes.split(",")]
-    results = collect(args.quick, sizes, 2 if args.quick else args.population_runs)
-    command = "make bench" if not args.quick else "python -m bench.run --quick"
-    Path(args.output).write_text(render(results, command))
+    output = Path(args.output)
+    kept = output.with_suffix(".json")
+    if args.render:
+        results = json.loads(kept.read_text())
+    else:
+        sizes = [100] if args.quick else [int(n) for n in args.population_sizes.split(",")]
+        results = collect(args.quick, sizes, 2 if args.quick else args.population_runs, args.large_population_runs)
+        results["command"] = "make bench" if not args.quick else "python -m bench.run --quick"
+        kept.write_text(json.dumps(results, indent=1) + "\n")
+    output.write_text(render(results, results["command"]))
     print(f"wrote {args.output}", file=sys.stderr)
 
 

@@ -25,8 +25,16 @@ def test_quick_bench_writes_a_report_with_every_in_process_figure(tmp_path):
     assert "| dashboard (50 filings) |" in report
     assert "## 4. Population" in report
     assert "| 400 |" in report
-    assert re.search(r"\| 100 \| [\d.]+ \([\d.]+–[\d.]+\) \|", report), "population: median (min–max) of runs"
+    population = r"\| 100 \| 2 \| 1 \| [\d.]+ \([\d.]+–[\d.]+\) \| \d+ \(\d+–\d+\) \| \d+ \| \d+ \|"
+    assert re.search(population, report), "population: runs, processes, median (min–max), both memory peaks"
     assert "SQL statements a person costs" in report
     assert "| `INSERT accounts_user` |" in report
     for operation in ("provider result verify", "receipt sign", "audit hash"):
         assert f"| {operation} |" in report
+
+    # the figures are kept; the report can be written again from them alone
+    output.write_text("")
+    subprocess.run(
+        [sys.executable, "-m", "bench.run", "--render", "--output", str(output)], cwd=ROOT, check=True, timeout=60
+    )
+    assert output.read_text() == report
