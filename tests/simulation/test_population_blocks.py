@@ -56,3 +56,10 @@ def test_counts_add_up_and_stay_sorted_most_first():
     total = Summary.added_up(parts, size=5, seed=1, on="2024-06-01")
     assert list(total.flags.items()) == [("a", 5), ("b", 3)]
     assert (total.size, total.filings_submitted, total.fees_collected) == (5, 3, 1050)
+
+
+def test_progress_on_one_process_is_told_of_every_batch_and_ends_at_the_size():
+    seen = []
+    simulate_population(130, seed=2, on=ON, jobs=1, block=60, progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 130
+    assert {60, 120} <= set(seen) and len(seen) >= 6  # batches within blocks, and each block's end

@@ -32,6 +32,7 @@ from tmverify import audit, clock, policy
 from tmverify.reasons import Refused
 
 from . import workers
+from .database import throwaway_database
 
 DEFAULT_DATE = date(2024, 6, 1)
 UNITS_PER_BATCH = 40
@@ -527,14 +528,14 @@ def _blocks(size: int, seed: int, on: date, block: int) -> list[_Block]:
     ]
 
 
-def run_block(block: _Block) -> tuple[Summary, int, int]:
+def run_block(block: _Block, progress=None) -> tuple[Summary, int, int]:
     """One block in a fresh throw-away database; with the process's id and peak memory (KiB)."""
-    from .database import throwaway_database
-
     # no mail leaves a simulation, and no query log grows with it
     quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", DEBUG=False)
     with quiet, throwaway_database():
-        summary = run_population(block.people, seed=block.seed, on=block.on, total=block.total, offset=block.offset)
+        summary = run_population(
+            block.people, seed=block.seed, on=block.on, progress=progress, total=block.total, offset=block.offset
+        )
     return summary, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
@@ -551,27 +552,26 @@ def simulate_population(
 ) -> PopulationRun:
     """`size` people in blocks of `block`, each in its own throw-away database, on up to
     `jobs` processes; the project's database is never opened. Workers are started fresh
-    (spawn), never forked from a process that may hold database connections."""
+    (spawn), never forked from a process that may hold database connections. `progress`
+    hears of every batch on one process, of every block on several."""
     blocks = _blocks(size, seed, on, block)
     jobs = max(1, min(jobs, len(blocks)))
-    parts, peaks, done = [], {}, 0
+    parts, peaks = [], {}
+
+    def finished(summary: Summary, pid: int, peak: int) -> None:
+        parts.append(summary)
+        peaks[pid] = max(peaks.get(pid, 0), peak)
+        if progress is not None:
+            progress(sum(part.size for part in parts))
+
     if jobs == 1:
-        results = map(run_block, blocks)
-        pool = None
+        for each in blocks:
+            told = None if progress is None else lambda n, start=each.offset: progress(start + n)
+            finished(*run_block(each, progress=told))
     else:
-        pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=workers.start)
-        results = pool.imap_unordered(workers.run_block, blocks)
-    try:
-        for summary, pid, peak in results:
-            parts.append(summary)
-            peaks[pid] = max(peaks.get(pid, 0), peak)
-            done += summary.size
-            if progress is not None:
-                progress(done)
-    finally:
-        if pool is not None:
-            pool.terminate()
-    if pool is not None:
+        with multiprocessing.get_context("spawn").Pool(jobs, initializer=workers.start) as pool:
+            for result in pool.imap_unordered(workers.run_block, blocks):
+                finished(*result)
         peaks[os.getpid()] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return PopulationRun(
         summary=Summary.added_up(parts, size=size, seed=seed, on=on.isoformat()),
