@@ -532,11 +532,13 @@ def submit_filing(actor: User, application: Application) -> Application:
             raise Refused(reason("signature_required"))
         fee = rules.fee_for(application)
         before = application.state
-        application.submit(by=actor, serial_number=_next_serial(), fee=fee)
-        application.save()
         _note_submission(actor, application)
         codes = rules.standing_flags(application) + (["high_volume_filer"] if _is_high_volume(actor) else [])
         flags = _raise_flags(application, codes, known={flag.code for flag in application.flags.all()})
+        # the serial counter's row stays locked until commit, holding every other
+        # submission back: taken last, once nothing but this filing's writes is left
+        application.submit(by=actor, serial_number=_next_serial(), fee=fee)
+        application.save()
         audit.record(
             "filing.submitted",
             application,

@@ -1,11 +1,14 @@
 """`lock_filing(with_contents=True)` loads what the gate and the receipt read, one query
 per relation, and the rules then read it without another query."""
 
+import re
+
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from applications.models import Flag
-from applications.services import lock_filing
+from applications.services import lock_filing, submit_filing
 from tests.factories import dana, signed_by_attorney
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +38,17 @@ def test_a_filing_without_attorney_loads_no_bar_admissions(django_assert_num_que
     filing.save()
     with transaction.atomic(), django_assert_num_queries(4):
         assert lock_filing(filing, with_contents=True).attorney is None
+
+
+def test_the_serial_counter_is_taken_last_so_other_submissions_wait_least():
+    # the counter's row stays locked until commit and every submission needs it: after
+    # it, only this filing's own writes and the audit chain may remain
+    attorney = dana()
+    filing = signed_by_attorney(attorney)
+    with CaptureQueriesContext(connection) as captured:
+        submit_filing(attorney, filing)
+    tables = [re.findall(r'(?:FROM|INTO|UPDATE) "(\w+)"', q["sql"]) for q in captured.captured_queries]
+    taken = tables.index(["applications_serialcounter"])
+    after = {table for named in tables[taken + 1 :] for table in named} - {"applications_serialcounter"}
+    assert after <= {"applications_application", "applications_receipt", "tmverify_audithead", "tmverify_auditevent"}
+    assert ["applications_submitterapplicant"] in tables[:taken]  # the checks came first
