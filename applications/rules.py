@@ -7,7 +7,7 @@ simulator all ask `submission_reasons`.
 import re
 from datetime import date
 
-from django.db.models import Q
+from django.db.models.functions import Upper
 
 from accounts.models import ATTORNEY_ROLES, BarAdmission, Role, User
 from accounts.rules import acting_reasons, suspension_reasons
@@ -228,15 +228,26 @@ def surcharge_applies(application: Application, on: date | None = None) -> bool:
 
 
 # --- flags (never blocking) --------------------------------------------------------------
+# jurisdictions compared without case (as iexact would, in a form a prepared query takes)
+_SAME_BAR_ELSEWHERE = PreparedQuery(
+    lambda jurisdiction, number, attorney: (
+        BarAdmission.objects.annotate(upper_jurisdiction=Upper("jurisdiction"))
+        .filter(upper_jurisdiction=jurisdiction, number=number)
+        .exclude(attorney=attorney)
+        .only("pk")[:1]
+    )
+)
+
+
 def shares_attorney_credentials(attorney: User | None) -> bool:
     """R23: the attorney's bar jurisdiction and number also stand on another account."""
     if attorney is None:
         return False
-    same_credentials = Q(pk__in=[])
-    for admission in attorney.bar_admissions.all():
-        if admission.number:
-            same_credentials |= Q(jurisdiction__iexact=admission.jurisdiction, number=admission.number)
-    return BarAdmission.objects.filter(same_credentials).exclude(attorney=attorney).exists()
+    return any(
+        _SAME_BAR_ELSEWHERE.all(admission.jurisdiction.upper(), admission.number, attorney.pk)
+        for admission in attorney.bar_admissions.all()
+        if admission.number
+    )
 
 
 def standing_flags(application: Application) -> list[str]:
