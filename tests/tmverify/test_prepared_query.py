@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.db import connection, transaction
+from django.db.models.functions import Upper
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.transaction import TransactionManagementError
 
@@ -122,3 +123,18 @@ def test_text_is_compared_as_it_is_and_a_rewriting_lookup_is_refused():
 def test_only_numbers_and_text_are_taken():
     with pytest.raises(TypeError, match="numbers and text"):
         PreparedQuery(lambda flag: User.objects.filter(is_staff=flag)).all(True)
+
+
+def test_annotations_come_with_the_instances_as_the_orm_gives_them():
+    user = dana()
+    query = PreparedQuery(lambda pk: User.objects.annotate(shout=Upper("last_name")).filter(pk=pk))
+    assert query.get(user.pk).shout == "KIM" == User.objects.annotate(shout=Upper("last_name")).get(pk=user.pk).shout
+
+
+def test_a_later_call_with_other_values_than_compiled_for_is_refused():
+    user = dana()
+    query = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
+    assert query.get(user.pk) == user
+    for wrong in [(), (user.pk, 1), (None,), (True,)]:
+        with pytest.raises(TypeError, match="takes 1 numbers or texts"):
+            query.all(*wrong)
