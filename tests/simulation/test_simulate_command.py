@@ -125,3 +125,12 @@ def test_a_population_on_no_processes_is_refused_with_a_clear_message(tmp_path):
     assert done.returncode == 2
     assert "--jobs needs a number of processes, 1 or more" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_population_options_without_a_population_are_refused(tmp_path):
+    for option, value in (("--jobs", "2"), ("--report", tmp_path / "r.html")):
+        done = simulate(tmp_path, option, value, EXAMPLE)
+
+        assert done.returncode == 2
+        assert f"{option} goes with --population" in done.stderr
+        assert "Traceback" not in done.stderr

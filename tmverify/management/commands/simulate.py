@@ -36,7 +36,6 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=os.cpu_count() or 1,
             metavar="J",
             help="population: blocks of 1,000 people run on up to J processes at once (default: one per core)",
         )
@@ -51,8 +50,9 @@ class Command(BaseCommand):
             if options["files"] or options["json"]:
                 raise CommandError("--population runs a generated population; give no scenario files", returncode=2)
             return self.population(options)
-        if options["report"]:
-            raise CommandError("--report goes with --population", returncode=EXIT_INVALID)
+        for option in ("report", "jobs"):
+            if options[option] is not None:
+                raise CommandError(f"--{option} goes with --population", returncode=EXIT_INVALID)
         if not options["files"]:
             raise CommandError("give scenario files to run, or --population N", returncode=EXIT_INVALID)
         return self.scenarios(options["files"], options["json"])
@@ -101,7 +101,8 @@ class Command(BaseCommand):
         size = options["population"]
         if size < 1:
             raise CommandError("--population needs a number of people, 1 or more", returncode=EXIT_INVALID)
-        if options["jobs"] < 1:
+        jobs = (os.cpu_count() or 1) if options["jobs"] is None else options["jobs"]
+        if jobs < 1:
             raise CommandError("--jobs needs a number of processes, 1 or more", returncode=EXIT_INVALID)
         on = DEFAULT_DATE
         if options["date"]:
@@ -112,9 +113,7 @@ class Command(BaseCommand):
             if not date(2000, 1, 1) <= on <= date(2999, 12, 31):
                 raise CommandError("--date must fall between 2000-01-01 and 2999-12-31", returncode=EXIT_INVALID)
         started = time.monotonic()
-        run = simulate_population(
-            size, seed=options["seed"], on=on, jobs=options["jobs"], progress=self._progress(size, started)
-        )
+        run = simulate_population(size, seed=options["seed"], on=on, jobs=jobs, progress=self._progress(size, started))
         self.stderr.write("")
         for line in report.population_lines(run.summary):
             self.stdout.write(line)
