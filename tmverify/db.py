@@ -120,7 +120,8 @@ class _Compiled:
 
 
 class PreparedQuery:
-    """A SELECT of model instances that the ORM compiles once per connection.
+    """A SELECT of model instances that the ORM compiles once per connection (of the
+    default database, the project's only one).
 
     `build(*values)` returns the queryset for the given values (ids, or text such as a
     token's hash), each compared with `=`. On a connection's first use it is built with
