@@ -19,6 +19,8 @@ import os
 
 from django.db.backends.sqlite3 import base
 
+WRITER_LOCK_SUFFIX = ".writer-lock"  # the queue's file, beside the database's own
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _writer_lock = None
@@ -26,7 +28,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _lock_path(self) -> str | None:
         if self.is_in_memory_db():
             return None
-        return f"{self.settings_dict['NAME']}.writer-lock"
+        return f"{self.settings_dict['NAME']}{WRITER_LOCK_SUFFIX}"
 
     def _acquire_writer_lock(self) -> None:
         path = self._lock_path()
