@@ -187,7 +187,7 @@ _VERIFIED_WITH_DOCUMENT = PreparedQuery(
 
 
 def _other_verified_account(user: User, fingerprint: str) -> User | None:
-    return next(iter(_VERIFIED_WITH_DOCUMENT.all(fingerprint, user.pk)), None)
+    return _VERIFIED_WITH_DOCUMENT.first(fingerprint, user.pk)
 
 
 def _settle_identity(user: User, *, method: str, role: str, country: str, ciphertext: str, fp: str, approve) -> bool:
@@ -243,7 +243,7 @@ def complete_verification(user: User, token: str, provider: SimulatedProvider | 
                 result = provider.read_result(token)
             except InvalidProviderResult as exc:
                 raise Refused(reason("verification_failed", f"The provider's result was refused: {exc}.")) from exc
-            request = next(iter(_OPEN_REQUEST.all(user.pk, result.nonce)), None)
+            request = _OPEN_REQUEST.first(user.pk, result.nonce)
             if request is None or result.subject != str(user.pk) or result.method != request.method:
                 raise Refused(
                     reason("verification_failed", "The provider's result was already used or is not for this request.")

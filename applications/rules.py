@@ -231,7 +231,7 @@ def surcharge_applies(application: Application, on: date | None = None) -> bool:
 # jurisdictions compared without case (as iexact would, in a form a prepared query takes)
 _SAME_BAR_ELSEWHERE = PreparedQuery(
     lambda jurisdiction, number, attorney: (
-        BarAdmission.objects.annotate(upper_jurisdiction=Upper("jurisdiction"))
+        BarAdmission.objects.alias(upper_jurisdiction=Upper("jurisdiction"))
         .filter(upper_jurisdiction=jurisdiction, number=number)
         .exclude(attorney=attorney)
         .only("pk")[:1]

@@ -315,7 +315,7 @@ _LINK = PreparedQuery(
 def find_link(token: str) -> SignatureLink | None:
     if not token:
         return None
-    return next(iter(_LINK.all(_hash_token(token))), None)  # token_hash is unique
+    return _LINK.first(_hash_token(token))  # token_hash is unique
 
 
 _LINK_INVALID = reason(

@@ -20,11 +20,11 @@ from .common import emit, setup_django, summary
 STEPS = [
     ("read and lock the filing with its contents", "applications.services", "lock_filing"),
     ("the gate (rules in Python)", "applications.rules", "submission_reasons"),
-    ("serial number", "applications.services", "_next_serial"),
-    ("standing flags (shared bar number)", "applications.rules", "standing_flags"),
     ("high-volume check (note, then count)", "applications.services", "_note_submission"),
+    ("standing flags (shared bar number)", "applications.rules", "standing_flags"),
     ("high-volume check (note, then count)", "applications.services", "_is_high_volume"),
     ("raise new flags", "applications.services", "_raise_flags"),
+    ("serial number (locked until commit)", "applications.services", "_next_serial"),
     ("receipt: build, sign, insert", "applications.services", "issue_receipt"),
     ("audit: lock head, insert, update", "tmverify.audit", "_append"),
 ]

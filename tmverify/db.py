@@ -164,12 +164,16 @@ class PreparedQuery:
             annotations=dict(compiler.annotation_col_map or {}),
         )
 
-    def all(self, *values: int | str) -> list:
-        """The instances the query finds for `values`, in its order."""
-        wrapper = connections[DEFAULT_DB_ALIAS]
+    def _compiled_for(self, wrapper, values: tuple) -> _Compiled:
         compiled = self._compiled.get(wrapper)
         if compiled is None:
             compiled = self._compiled[wrapper] = self._compile(wrapper, values)
+        return compiled
+
+    def all(self, *values: int | str) -> list:
+        """The instances the query finds for `values`, in its order."""
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        compiled = self._compiled_for(wrapper, values)
         if len(values) != compiled.arity or any(type(value) not in (int, str) for value in values):
             raise TypeError(f"this prepared query takes {compiled.arity} numbers or texts, not {values!r}")
         if compiled.locks and wrapper.get_autocommit():
@@ -195,12 +199,17 @@ class PreparedQuery:
             instances.append(instance)
         return instances
 
+    def first(self, *values: int | str):
+        """The first instance the query finds, or None."""
+        found = self.all(*values)
+        return found[0] if found else None
+
     def get(self, *values: int | str):
         """The one instance the query finds, or the model's `DoesNotExist`."""
         found = self.all(*values)
         if len(found) == 1:
             return found[0]
-        model = self._build(*values).model
+        model = self._compiled_for(connections[DEFAULT_DB_ALIAS], values).model
         if not found:
             raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
         raise model.MultipleObjectsReturned(f"get() returned more than one {model._meta.object_name}")

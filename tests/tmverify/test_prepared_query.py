@@ -58,6 +58,7 @@ def test_a_list_keeps_the_query_order_and_each_run_takes_new_ids():
         expected = list(Signature.objects.filter(application=filing).order_by("-id"))
         assert [_values(s) for s in found] == [_values(s) for s in expected] and found
         assert {s.signer.email for s in found} == {s.signer.email for s in expected}
+        assert signatures.first(filing.pk) == found[0]
 
 
 def test_the_orm_compiles_it_once_per_connection():
@@ -73,6 +74,7 @@ def test_no_row_is_the_models_does_not_exist():
     with pytest.raises(User.DoesNotExist):
         PreparedQuery(lambda pk: User.objects.filter(pk=pk)).get(987654)
     assert PreparedQuery(lambda pk: User.objects.filter(pk=pk)).all(987654) == []
+    assert PreparedQuery(lambda pk: User.objects.filter(pk=pk)).first(987654) is None
 
 
 def test_more_than_one_row_for_get_is_refused():

@@ -7,9 +7,16 @@ from pathlib import Path
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import load_backend
+from django.test.utils import override_settings
 
 # The file is deleted after the run: durability buys nothing, speed does.
 _FAST = "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY; PRAGMA temp_store=MEMORY"
+
+
+def quiet():
+    """Settings for a simulation, in whichever process runs it: no mail leaves it, and no
+    query log grows with it."""
+    return override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", DEBUG=False)
 
 
 def _without_query_log(backend):

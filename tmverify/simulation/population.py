@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 
 from django.db.models import Count, Sum
-from django.test.utils import override_settings
 
 from accounts import office
 from accounts import services as accounts
@@ -32,7 +31,7 @@ from tmverify import audit, clock, policy
 from tmverify.reasons import Refused
 
 from . import workers
-from .database import throwaway_database
+from .database import quiet, throwaway_database
 
 DEFAULT_DATE = date(2024, 6, 1)
 UNITS_PER_BATCH = 40
@@ -530,9 +529,7 @@ def _blocks(size: int, seed: int, on: date, block: int) -> list[_Block]:
 
 def run_block(block: _Block, progress=None) -> tuple[Summary, int, int]:
     """One block in a fresh throw-away database; with the process's id and peak memory (KiB)."""
-    # no mail leaves a simulation, and no query log grows with it
-    quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", DEBUG=False)
-    with quiet, throwaway_database():
+    with quiet(), throwaway_database():
         summary = run_population(
             block.people, seed=block.seed, on=block.on, progress=progress, total=block.total, offset=block.offset
         )

@@ -12,10 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.test.utils import override_settings
 
 from tmverify.simulation import report
-from tmverify.simulation.database import throwaway_database
+from tmverify.simulation.database import quiet, throwaway_database
 from tmverify.simulation.parser import ScenarioError, load_file
 from tmverify.simulation.runner import run_scenario
 
@@ -41,8 +40,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        # no mail leaves a simulation, and no query log grows with it
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", DEBUG=False):
+        with quiet():
             return self._handle(options)
 
     def _handle(self, options):
