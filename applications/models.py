@@ -274,12 +274,15 @@ class SerialCounter(models.Model):
 
 
 class Receipt(models.Model):
-    """The submitted filing as canonical JSON, signed with the office's Ed25519 key."""
+    """The submitted filing as canonical JSON, signed with the office's Ed25519 key: one
+    signature over the SHA-256 digest of each field (`applications.receipts`)."""
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="receipt")
     payload = models.JSONField()
     signature = models.CharField(max_length=100)
-    field_signatures = models.JSONField()
+    field_digests = models.JSONField(null=True)
+    # receipts issued before field digests: each field signed on its own
+    field_signatures = models.JSONField(null=True)
     created_at = models.DateTimeField()
 
 

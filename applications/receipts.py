@@ -1,7 +1,8 @@
 """Filing receipts: the submitted filing as canonical JSON, signed with the office key.
 
-Each top-level field is also signed on its own (bound to the serial number), so that a
-checker holding only the public key can say which part of an altered receipt changed.
+The office signs, once, the SHA-256 digest of each top-level field: a checker holding
+only the public key can then say which part of an altered receipt changed. Receipts
+issued before (each field signed on its own, bound to the serial number) still check.
 """
 
 from dataclasses import dataclass, field
@@ -88,38 +89,47 @@ def build_payload(application: Application, flags) -> dict:
 
 
 def _field_message(serial: str, name: str, value) -> bytes:
+    """What a receipt issued before field digests signed for one field."""
     return crypto.canonical_json({"serial_number": serial, "field": name, "value": value})
 
 
+def field_digests(payload: dict) -> dict[str, str]:
+    return {name: crypto.sha256_hex(crypto.canonical_json(value)) for name, value in payload.items()}
+
+
+def _digests_message(digests: dict[str, str]) -> bytes:
+    return crypto.canonical_json({"receipt_field_digests": digests})
+
+
 def sign_payload(payload: dict) -> tuple[str, dict[str, str]]:
-    """The office's signature over the whole receipt and over each field."""
-    key = crypto.office_key()
-    serial = payload["serial_number"]
-    return (
-        crypto.sign(key, crypto.canonical_json(payload)),
-        {name: crypto.sign(key, _field_message(serial, name, value)) for name, value in payload.items()},
-    )
+    """The office's one signature over the digest of each field, and those digests."""
+    digests = field_digests(payload)
+    return crypto.sign(crypto.office_key(), _digests_message(digests)), digests
 
 
 def issue_receipt(application: Application, flags) -> Receipt:
     """Sign and keep the receipt of a filing just submitted with `flags` (codes)."""
     payload = build_payload(application, flags)
-    signature, field_signatures = sign_payload(payload)
+    signature, digests = sign_payload(payload)
     return Receipt.objects.create(
         application=application,
         payload=payload,
         signature=signature,
-        field_signatures=field_signatures,
+        field_digests=digests,
         created_at=clock.now(),
     )
 
 
 def receipt_document(receipt: Receipt) -> dict:
     """What the filer downloads and anyone can check with the office's public key."""
+    if receipt.field_digests is not None:
+        proof = {"field_digests": receipt.field_digests}
+    else:  # issued before field digests
+        proof = {"field_signatures": receipt.field_signatures}
     return {
         "receipt": receipt.payload,
         "signature": receipt.signature,
-        "field_signatures": receipt.field_signatures,
+        **proof,
         "public_key": crypto.b64encode(crypto.public_key_bytes(crypto.office_key())),
     }
 
@@ -131,25 +141,53 @@ class ReceiptCheck:
     problem: str = ""
 
 
+def _altered(payload: dict, signed: dict, unchanged) -> list[str]:
+    """The fields of `payload` that are not as signed: `unchanged(name)` says for a field
+    both have."""
+    altered = []
+    for name in sorted(set(payload) | set(signed)):
+        if name not in payload:
+            altered.append(f"{name} (removed)")
+        elif name not in signed:
+            altered.append(f"{name} (added)")
+        elif not unchanged(name):
+            altered.append(name)
+    return altered
+
+
+def _checked(altered: list[str]) -> ReceiptCheck:
+    if altered:
+        return ReceiptCheck(False, altered, "the receipt was altered")
+    return ReceiptCheck(True)
+
+
+NOT_THE_OFFICES = "the receipt's signature is not the office's"
+
+
 def check_receipt(document: dict, public_key=None) -> ReceiptCheck:
     """Valid, or which fields were altered, added or removed."""
     public_key = public_key or crypto.office_public_key()
     try:
-        payload = document["receipt"]
-        signature = document["signature"]
-        field_signatures = document["field_signatures"]
-        serial = payload["serial_number"]
+        payload, signature = document["receipt"], document["signature"]
+        signed = document["field_digests"] if "field_digests" in document else document["field_signatures"]
     except (KeyError, TypeError):
-        return ReceiptCheck(False, problem="not a receipt: receipt, signature and field_signatures are required")
+        payload = signature = signed = None
+    if not isinstance(payload, dict) or not isinstance(signed, dict) or not isinstance(signature, str):
+        return ReceiptCheck(
+            False, problem="not a receipt: receipt, signature and field_digests (or field_signatures) are required"
+        )
+    if "field_digests" in document:
+        if not crypto.verify(public_key, _digests_message(signed), signature):
+            return ReceiptCheck(False, problem=NOT_THE_OFFICES)
+        digests = field_digests(payload)
+        return _checked(_altered(payload, signed, lambda name: digests[name] == signed[name]))
+    # issued before field digests: the whole payload signed, and each field on its own
+    serial = payload.get("serial_number")
     if crypto.verify(public_key, crypto.canonical_json(payload), signature):
         return ReceiptCheck(True)
-    altered = []
-    for name in sorted(set(payload) | set(field_signatures)):
-        if name not in payload:
-            altered.append(f"{name} (removed)")
-        elif name not in field_signatures:
-            altered.append(f"{name} (added)")
-        elif not crypto.verify(public_key, _field_message(serial, name, payload[name]), field_signatures[name]):
-            altered.append(name)
-    problem = "the receipt was altered" if altered else "the receipt's signature is not the office's"
-    return ReceiptCheck(False, altered, problem)
+    altered = _altered(
+        payload,
+        signed,
+        lambda name: crypto.verify(public_key, _field_message(serial, name, payload[name]), signed[name]),
+    )
+    return _checked(altered) if altered else ReceiptCheck(False, problem=NOT_THE_OFFICES)

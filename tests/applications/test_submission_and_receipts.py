@@ -116,6 +116,57 @@ def test_a_receipt_signed_by_another_key_is_not_valid(attorney):
     assert not result.valid
 
 
+def test_the_office_signs_a_receipt_once_over_the_digest_of_each_field(attorney, monkeypatch):
+    signed = []
+    monkeypatch.setattr(crypto, "sign", lambda key, message: signed.append(message) or "signature")
+
+    receipt = submit_new(attorney).receipt
+
+    assert signed == [crypto.canonical_json({"receipt_field_digests": receipt.field_digests})]
+    assert receipt.field_digests == {
+        name: crypto.sha256_hex(crypto.canonical_json(value)) for name, value in receipt.payload.items()
+    }
+    assert receipt.field_signatures is None
+
+
+def test_a_receipt_whose_digests_were_changed_is_not_the_offices(attorney):
+    document = json.loads(json.dumps(receipt_document(submit_new(attorney).receipt)))
+    document["receipt"]["mark"] = "MOONWAVE"
+    document["field_digests"]["mark"] = crypto.sha256_hex(crypto.canonical_json("MOONWAVE"))
+
+    result = check_receipt(document)
+
+    assert (result.valid, result.altered, result.problem) == (False, [], "the receipt's signature is not the office's")
+
+
+def issued_before_field_digests(receipt):
+    """The receipt as the office signed it before field digests: the whole payload, and
+    each field on its own bound to the serial number."""
+    key, payload = crypto.office_key(), receipt.payload
+
+    def field(name):
+        message = {"serial_number": payload["serial_number"], "field": name, "value": payload[name]}
+        return crypto.sign(key, crypto.canonical_json(message))
+
+    Receipt.objects.filter(pk=receipt.pk).update(
+        signature=crypto.sign(key, crypto.canonical_json(payload)),
+        field_digests=None,
+        field_signatures={name: field(name) for name in payload},
+    )
+    return Receipt.objects.get(pk=receipt.pk)
+
+
+def test_a_receipt_issued_before_field_digests_still_checks(attorney):
+    document = json.loads(json.dumps(receipt_document(issued_before_field_digests(submit_new(attorney).receipt))))
+    assert "field_digests" not in document and check_receipt(document).valid
+
+    document["receipt"]["mark"] = "MOONWAVE"
+    del document["receipt"]["basis"]
+
+    result = check_receipt(document)
+    assert (result.valid, result.altered) == (False, ["basis (removed)", "mark"])
+
+
 def write(tmp_path, document, name="receipt.json"):
     path = tmp_path / name
     path.write_text(json.dumps(document), encoding="utf-8")
@@ -139,7 +190,17 @@ def test_verify_receipt_names_the_altered_fields(attorney, tmp_path):
     assert "altered: applicant, filing_date" in str(error.value)
 
 
-@pytest.mark.parametrize("content", ["not json", "[]", '{"receipt": {}}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json",
+        "[]",
+        '{"receipt": {}}',
+        '{"receipt": [], "signature": "s", "field_digests": {}}',
+        '{"receipt": {}, "signature": 1, "field_digests": {}}',
+        '{"receipt": {}, "signature": "s", "field_signatures": []}',
+    ],
+)
 def test_verify_receipt_rejects_what_is_not_a_receipt(tmp_path, content):
     path = tmp_path / "receipt.json"
     path.write_text(content, encoding="utf-8")
