@@ -139,6 +139,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """Content or representation changed: what was signed no longer stands."""
         self.touch()
 
+    # what `submit` changes, all a submission saves
+    SUBMISSION_FIELDS = ("state", "submitted_by", "submitted_at", "filing_date", "serial_number", "fee", "updated_at")
+
     @transition(field=state, source=FilingState.SIGNED, target=FilingState.SUBMITTED)
     def submit(self, *, by, serial_number: str, fee: int):
         now = clock.now()

@@ -11,10 +11,18 @@ The reads every service step makes (a filing with its contents, an account) are
 import functools
 import weakref
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
+
+
+def _is_value(value) -> bool:
+    """What a prepared query takes: numbers, text, and datetimes with a time zone."""
+    if isinstance(value, datetime):
+        return value.tzinfo is not None
+    return type(value) in (int, str)
 
 
 def _marker(value, place: int):
@@ -22,10 +30,19 @@ def _marker(value, place: int):
     negative, so never a row's id, and inside every backend's integer range (Django
     compiles a lookup on an out-of-range integer to "no rows", with no parameter to
     find). Text: with the characters a LIKE escapes, so a lookup that rewrites its value
-    (iexact on SQLite, contains, startswith) leaves no stand-in to find, and is refused."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise TypeError(f"a prepared query takes numbers and text, not {type(value).__name__}")
+    (iexact on SQLite, contains, startswith) leaves no stand-in to find, and is refused.
+    Datetimes: in the year 2, no filing's."""
+    if not _is_value(value):
+        raise TypeError(f"a prepared query takes numbers, text and aware datetimes, not {value!r}")
+    if isinstance(value, datetime):
+        return datetime(2, 1, 1, microsecond=place, tzinfo=UTC)
     return -2_000_000_000 - place if isinstance(value, int) else f"%_\\tmverify-{place}"
+
+
+def _adapter(wrapper, value):
+    """How the database takes a value of this kind as a parameter: a datetime as a
+    datetime column's lookup adapts it (SQLite: text in UTC); numbers and text as they are."""
+    return wrapper.ops.adapt_datetimefield_value if isinstance(value, datetime) else None
 
 
 def _table_and_row(model) -> tuple[str, str]:
@@ -109,6 +126,7 @@ class _Compiled:
     sql: str
     arity: int
     parameters: tuple  # per parameter: (the index of the value it takes, or None; its value then)
+    adapters: tuple  # per value: how the database takes it, or None when as it is
     locks: bool
     model: type
     start: int
@@ -124,7 +142,8 @@ class PreparedQuery:
     default database, the project's only one).
 
     `build(*values)` returns the queryset for the given values (ids, or text such as a
-    token's hash), each compared with `=`. On a connection's first use it is built with
+    token's hash, each compared with `=`; aware datetimes compared with a datetime
+    column). On a connection's first use it is built with
     stand-ins and compiled; the SQL, where each value goes, the columns and their
     converters are kept. Every later use executes that SQL and builds instances the way
     Django's own `ModelIterable` does (`from_db`, the `select_related` objects, the
@@ -141,10 +160,12 @@ class PreparedQuery:
 
     def _compile(self, wrapper, values: tuple) -> _Compiled:
         markers = [_marker(value, place) for place, value in enumerate(values)]
+        adapters = tuple(_adapter(wrapper, value) for value in values)
+        adapted = [marker if adapt is None else adapt(marker) for marker, adapt in zip(markers, adapters, strict=True)]
         queryset = self._build(*markers)
         compiler = queryset.query.get_compiler(connection=wrapper)
         sql, params = compiler.as_sql()
-        slots = tuple(markers.index(p) if type(p) in (int, str) and p in markers else None for p in params)
+        slots = tuple(adapted.index(p) if type(p) in (int, str, datetime) and p in adapted else None for p in params)
         if sorted(s for s in slots if s is not None) != list(range(len(values))):
             raise ValueError(f"every value must appear once, as it is, as a parameter of the query: {sql}")
         select, klass_info = compiler.select, compiler.klass_info
@@ -154,6 +175,7 @@ class PreparedQuery:
             sql=sql,
             arity=len(values),
             parameters=tuple(zip(slots, params, strict=True)),
+            adapters=adapters,
             locks=bool(queryset.query.select_for_update and wrapper.features.has_select_for_update),
             model=klass_info["model"],
             start=start,
@@ -170,15 +192,21 @@ class PreparedQuery:
             compiled = self._compiled[wrapper] = self._compile(wrapper, values)
         return compiled
 
-    def all(self, *values: int | str) -> list:
+    def all(self, *values: int | str | datetime) -> list:
         """The instances the query finds for `values`, in its order."""
         wrapper = connections[DEFAULT_DB_ALIAS]
         compiled = self._compiled_for(wrapper, values)
-        if len(values) != compiled.arity or any(type(value) not in (int, str) for value in values):
-            raise TypeError(f"this prepared query takes {compiled.arity} numbers or texts, not {values!r}")
+        dated = [isinstance(value, datetime) for value in values]
+        if dated != [adapt is not None for adapt in compiled.adapters] or not all(map(_is_value, values)):
+            raise TypeError(
+                f"this prepared query takes {compiled.arity} values like those it was built with: {values!r}"
+            )
         if compiled.locks and wrapper.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
-        params = [c if slot is None else values[slot] for slot, c in compiled.parameters]
+        adapted = [
+            value if adapt is None else adapt(value) for value, adapt in zip(values, compiled.adapters, strict=True)
+        ]
+        params = [constant if slot is None else adapted[slot] for slot, constant in compiled.parameters]
         with wrapper.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
@@ -199,12 +227,12 @@ class PreparedQuery:
             instances.append(instance)
         return instances
 
-    def first(self, *values: int | str):
+    def first(self, *values: int | str | datetime):
         """The first instance the query finds, or None."""
         found = self.all(*values)
         return found[0] if found else None
 
-    def get(self, *values: int | str):
+    def get(self, *values: int | str | datetime):
         """The one instance the query finds, or the model's `DoesNotExist`."""
         found = self.all(*values)
         if len(found) == 1:

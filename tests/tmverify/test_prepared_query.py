@@ -1,7 +1,7 @@
 """`PreparedQuery`: compiled by the ORM once per connection, then only executed; the
 instances it builds are the ones the ORM builds."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from unittest import mock
 
 import pytest
@@ -122,9 +122,22 @@ def test_text_is_compared_as_it_is_and_a_rewriting_lookup_is_refused():
         PreparedQuery(lambda email: User.objects.filter(email__contains=email)).all("dana")
 
 
-def test_only_numbers_and_text_are_taken():
-    with pytest.raises(TypeError, match="numbers and text"):
+def test_only_numbers_text_and_aware_datetimes_are_taken():
+    with pytest.raises(TypeError, match="numbers, text and aware datetimes"):
         PreparedQuery(lambda flag: User.objects.filter(is_staff=flag)).all(True)
+    with pytest.raises(TypeError, match="numbers, text and aware datetimes"):
+        PreparedQuery(lambda when: User.objects.filter(date_joined__gte=when)).all(datetime(2024, 6, 1))
+
+
+def test_a_datetime_is_compared_as_the_orm_compares_it():
+    user = dana()
+    joined = user.date_joined
+    since = PreparedQuery(lambda pk, when: User.objects.filter(pk=pk, date_joined__gte=when))
+    for when in [joined - timedelta(seconds=1), joined, joined + timedelta(microseconds=1)]:
+        for zone in [UTC, timezone(timedelta(hours=8))]:  # the same moment in Beijing
+            expected = list(User.objects.filter(pk=user.pk, date_joined__gte=when.astimezone(zone)))
+            assert since.all(user.pk, when.astimezone(zone)) == expected
+    assert since.all(user.pk, joined) == [user] and since.all(user.pk, joined + timedelta(microseconds=1)) == []
 
 
 def test_annotations_come_with_the_instances_as_the_orm_gives_them():
@@ -137,6 +150,6 @@ def test_a_later_call_with_other_values_than_compiled_for_is_refused():
     user = dana()
     query = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
     assert query.get(user.pk) == user
-    for wrong in [(), (user.pk, 1), (None,), (True,)]:
-        with pytest.raises(TypeError, match="takes 1 numbers or texts"):
+    for wrong in [(), (user.pk, 1), (None,), (True,), (user.date_joined,)]:
+        with pytest.raises(TypeError, match="takes 1 values like those it was built with"):
             query.all(*wrong)
