@@ -12,11 +12,12 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.constants import OnConflict
 
 from accounts.models import ATTORNEY_ROLES, FILER_ROLES, BarAdmission, User
 from accounts.rules import acting_reasons, suspension_reasons
 from tmverify import audit, clock
-from tmverify.db import PreparedQuery, increment_singleton, keep_loaded
+from tmverify.db import PreparedInsert, PreparedQuery, increment_singleton, keep_loaded
 from tmverify.reasons import Refused, reason, refuse_if
 
 from . import emails, rules
@@ -135,6 +136,9 @@ def _save_contents(application: Application, data: FilingData) -> None:
     )
 
 
+_NEW_FLAG = PreparedInsert(Flag, on_conflict=OnConflict.IGNORE)
+
+
 def _raise_flags(application: Application, codes, *, detail: str = "", known: set[str] | None = None) -> set[str]:
     """Raise each of `codes` the filing does not have yet; flags are kept once raised.
 
@@ -146,7 +150,7 @@ def _raise_flags(application: Application, codes, *, detail: str = "", known: se
         if code in known:
             continue
         # a concurrent raise of the same flag is absorbed by the unique constraint
-        Flag.objects.bulk_create([Flag(application=application, code=code, detail=detail)], ignore_conflicts=True)
+        _NEW_FLAG.insert([Flag(application=application, code=code, detail=detail)])
         audit.record("filing.flag_raised", application, data={"flag": code})
         known.add(code)
     return known
@@ -496,19 +500,24 @@ def _next_serial() -> str:
     return f"{increment_singleton(SerialCounter, 'last'):08d}"
 
 
+_SUBMISSION_NOTE = PreparedInsert(
+    SubmitterApplicant,
+    on_conflict=OnConflict.UPDATE,
+    unique_fields=("submitter", "applicant_key"),
+    update_fields=("last_submitted_at",),
+)
+
+
 def _note_submission(submitter: User, application: Application) -> None:
     """Keep the per-applicant row `_is_high_volume` reads (one upsert)."""
-    SubmitterApplicant.objects.bulk_create(
+    _SUBMISSION_NOTE.insert(
         [
             SubmitterApplicant(
                 submitter=submitter,
                 applicant_key=applicant_key(application.applicant.name),
                 last_submitted_at=clock.now(),
             )
-        ],
-        update_conflicts=True,
-        unique_fields=["submitter", "applicant_key"],
-        update_fields=["last_submitted_at"],
+        ]
     )
 
 

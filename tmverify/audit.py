@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from tmverify import clock
 from tmverify.crypto import canonical_json, constant_time_equal, sha256_hex
-from tmverify.db import lock_singleton, update_singleton
+from tmverify.db import PreparedInsert, lock_singleton, update_singleton
 from tmverify.models import AuditEvent, AuditHead
 from tmverify.reasons import Refused
 
@@ -78,6 +78,9 @@ def atomic():
             _append(events)
 
 
+_EVENTS = PreparedInsert(AuditEvent)
+
+
 def _append(events: list[AuditEvent]) -> None:
     """Link `events` to the chain, in order, under the head's lock."""
     head = lock_singleton(AuditHead)
@@ -86,7 +89,7 @@ def _append(events: list[AuditEvent]) -> None:
         seq += 1
         event.seq, event.prev_hash = seq, previous
         event.hash = previous = compute_hash(event)
-    AuditEvent.objects.bulk_create(events)
+    _EVENTS.insert(events)
     update_singleton(AuditHead, seq=seq, last_hash=previous)
 
 

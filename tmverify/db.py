@@ -5,16 +5,20 @@ submission while the other writers wait, so they are read and written with one s
 hand-built statement each instead of a query the ORM compiles anew on every call.
 
 The reads every service step makes (a filing with its contents, an account) are
-`PreparedQuery`s: compiled by the ORM once per connection, then only executed.
+`PreparedQuery`s, and the rows a submission adds `PreparedInsert`s: compiled by the ORM
+once per connection, then only executed.
 """
 
 import functools
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.models.constants import OnConflict
 from django.db.models.query import get_related_populators
+from django.db.models.sql import InsertQuery
 from django.db.transaction import TransactionManagementError
 
 
@@ -241,3 +245,91 @@ class PreparedQuery:
         if not found:
             raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
         raise model.MultipleObjectsReturned(f"get() returned more than one {model._meta.object_name}")
+
+
+@dataclass(frozen=True)
+class _CompiledInsert:
+    sql: str
+    compiler: object  # lays the rows' values out as the statement takes them
+    returns_ids: bool
+
+
+class PreparedInsert:
+    """INSERTs of one model's new rows that the ORM compiles once per connection and
+    number of rows: the writing sibling of `PreparedQuery`.
+
+    The first time, Django's insert compiler writes the statement, with the conflict
+    clause asked for (as `bulk_create` takes it); later, the rows' values are only
+    prepared as `bulk_create` prepares them (`pre_save`, `get_db_prep_save`) and the
+    statement executed. Each row gets its id (`RETURNING`: SQLite 3.35+, PostgreSQL),
+    except with a conflict clause, where a row may not be inserted at all (as
+    `bulk_create(ignore_conflicts=True)`). Values are
+    plain values, never expressions, whose SQL could change from row to row.
+
+        FLAGS = PreparedInsert(Flag, on_conflict=OnConflict.IGNORE)
+        FLAGS.insert([Flag(application=filing, code="high_volume_filer")])
+    """
+
+    def __init__(
+        self,
+        model,
+        *,
+        on_conflict: OnConflict | None = None,
+        unique_fields: tuple[str, ...] = (),
+        update_fields: tuple[str, ...] = (),
+    ):
+        meta = model._meta
+        self.model = model
+        self._fields = [f for f in meta.concrete_fields if not f.generated and f is not meta.auto_field]
+        self._conflict = on_conflict, unique_fields, update_fields
+        self._compiled = weakref.WeakKeyDictionary()  # connection -> {number of rows: _CompiledInsert}
+
+    def _compile(self, wrapper, objs: list) -> _CompiledInsert:
+        meta = self.model._meta
+        on_conflict, unique_fields, update_fields = self._conflict
+        query = InsertQuery(
+            self.model,
+            on_conflict=on_conflict,
+            unique_fields=[meta.get_field(name) for name in unique_fields],
+            update_fields=[meta.get_field(name) for name in update_fields],
+        )
+        query.insert_values(self._fields, objs, raw=True)  # raw: the values as they are, no pre_save
+        compiler = query.get_compiler(connection=wrapper)
+        returns_ids = bool(
+            meta.auto_field and on_conflict is None and wrapper.features.can_return_rows_from_bulk_insert
+        )
+        compiler.returning_fields = [meta.auto_field] if returns_ids else None
+        [(sql, _)] = compiler.as_sql()
+        query.objs = []  # the compiler is kept for laying out values, not these rows
+        return _CompiledInsert(sql, compiler, returns_ids)
+
+    def _compiled_for(self, wrapper, objs: list) -> _CompiledInsert:
+        by_rows = self._compiled.setdefault(wrapper, {})
+        if len(objs) not in by_rows:
+            by_rows[len(objs)] = self._compile(wrapper, objs)
+        return by_rows[len(objs)]
+
+    def insert(self, objs: list) -> None:
+        """Insert `objs`, new instances of the model, in one statement."""
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        rows = []
+        for obj in objs:
+            if type(obj) is not self.model or not obj._state.adding:
+                raise TypeError(f"a prepared insert takes new {self.model.__name__} instances, not {obj!r}")
+            obj._prepare_related_fields_for_save(operation_name="insert")
+            values = [field.pre_save(obj, add=True) for field in self._fields]
+            if any(hasattr(value, "resolve_expression") for value in values):
+                raise TypeError(f"a prepared insert takes plain values, not expressions: {obj!r}")
+            rows.append([f.get_db_prep_save(v, connection=wrapper) for f, v in zip(self._fields, values, strict=True)])
+        if not rows:
+            return
+        compiled = self._compiled_for(wrapper, objs)
+        _, params = compiled.compiler.assemble_as_sql(self._fields, rows)
+        with wrapper.cursor() as cursor:
+            cursor.execute(compiled.sql, tuple(chain.from_iterable(params)))
+            ids = cursor.fetchall() if compiled.returns_ids else []
+        if compiled.returns_ids:
+            for obj, (pk,) in zip(objs, ids, strict=True):
+                obj.pk = pk
+        for obj in objs:
+            obj._state.adding, obj._state.db = False, wrapper.alias
