@@ -82,6 +82,16 @@ def collect(quick: bool, population_sizes: list[int], population_runs: int, larg
     return results
 
 
+def _insert_line(steps: dict) -> list[str]:
+    inserts = steps.get("insert_ms")  # results written before the prepared inserts have none
+    if inserts is None:
+        return []
+    return [
+        f"- one INSERT (`bulk_create`): {_fmt(inserts['orm'], 3)} ms; prepared (`PreparedInsert`): "
+        f"{_fmt(inserts['prepared'], 3)} ms; by hand: {_fmt(inserts['by_hand'], 3)} ms."
+    ]
+
+
 def _render_steps(steps: dict) -> list[str]:
     submit, flip = steps["submit_ms"]["median"], steps["flip_ms"]["median"]
     lines = [
@@ -96,6 +106,7 @@ def _render_steps(steps: dict) -> list[str]:
         f"in-process the flip is {submit / flip:.0f}x cheaper;",
         f"- one ORM statement (`User.objects.only(...).get(pk=...)`): {_fmt(steps['orm_statement_ms'], 3)} ms; "
         f"the same SELECT by hand: {_fmt(steps['raw_statement_ms'], 3)} ms.",
+        *_insert_line(steps),
         "",
         "| step | ms | share |",
         "| --- | --- | --- |",

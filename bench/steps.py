@@ -3,7 +3,8 @@
 Every step of `submit_filing` is timed by wrapping the function that does it; what no
 step covers (opening and committing the transaction, saving the filing, Django's own
 work between steps) is "the rest". One ORM statement and the same statement written by
-hand are timed too: the difference is the price of building queries.
+hand are timed too, a SELECT and an INSERT (this one also prepared, as the submission's
+inserts are): the difference is the price of building queries.
 
     python -m bench.steps --submissions 300
 """
@@ -66,6 +67,8 @@ def main(argv=None):
     from applications.models import Application
     from applications.services import submit_filing
 
+    from tmverify.db import PreparedInsert
+
     from .data import attorney, clone_filings
     from .models import Toggle
 
@@ -113,6 +116,24 @@ def main(argv=None):
             cursor.execute(sql, [user_id])
             cursor.fetchone()
 
+    toggles = PreparedInsert(Toggle)
+    insert_sql = f"INSERT INTO {Toggle._meta.db_table} (status) VALUES (%s) RETURNING id"
+
+    def insert_by_orm():
+        Toggle.objects.bulk_create([Toggle()])
+
+    def insert_prepared():
+        toggles.insert([Toggle()])
+
+    def insert_by_hand():
+        with connection.cursor() as cursor:
+            cursor.execute(insert_sql, [False])
+            cursor.fetchone()
+
+    def per_insert_ms(fn):
+        with transaction.atomic():  # one transaction: the statement, not the commit
+            return _per_call_ms(fn, 500)
+
     emit(
         {
             "bench": "steps",
@@ -123,6 +144,11 @@ def main(argv=None):
             "steps_ms": {label: summary(samples) for label, samples in steps.items()},
             "orm_statement_ms": summary([_per_call_ms(by_orm, 500) for _ in range(args.runs)]),
             "raw_statement_ms": summary([_per_call_ms(by_hand, 500) for _ in range(args.runs)]),
+            "insert_ms": {
+                "orm": summary([per_insert_ms(insert_by_orm) for _ in range(args.runs)]),
+                "prepared": summary([per_insert_ms(insert_prepared) for _ in range(args.runs)]),
+                "by_hand": summary([per_insert_ms(insert_by_hand) for _ in range(args.runs)]),
+            },
         }
     )
 
