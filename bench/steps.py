@@ -66,7 +66,6 @@ def main(argv=None):
     from accounts.models import User
     from applications.models import Application
     from applications.services import submit_filing
-
     from tmverify.db import PreparedInsert
 
     from .data import attorney, clone_filings

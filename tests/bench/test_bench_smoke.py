@@ -21,7 +21,9 @@ def test_quick_bench_writes_a_report_with_every_in_process_figure(tmp_path):
     assert "## 1b. Where a submission's time goes" in report
     assert "| read and lock the filing with its contents |" in report
     assert "| the rest |" in report
-    assert re.search(r"one INSERT \(`bulk_create`\): [\d.]+ .* prepared \(`PreparedInsert`\): [\d.]+ .* by hand", report)
+    assert re.search(
+        r"one INSERT \(`bulk_create`\): [\d.]+ .* prepared \(`PreparedInsert`\): [\d.]+ .* by hand", report
+    )
     assert "## 3. The gate" in report
     assert "| dashboard (50 filings) |" in report
     assert "## 4. Population" in report
