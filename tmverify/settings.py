@@ -96,6 +96,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # values travel apart from the SQL (server-side binding), so a statement run 5 times
+    # on a connection is prepared: parsed and planned once (DECISIONS 35).
+    # DJANGO_PG_PREPARE_THRESHOLD=off behind a pooler that cannot keep prepared
+    # statements (PgBouncer's transaction mode before 1.21).
+    prepare_after = os.environ.get("DJANGO_PG_PREPARE_THRESHOLD", "5")
+    if prepare_after != "off" and not prepare_after.isdigit():
+        raise ImproperlyConfigured("DJANGO_PG_PREPARE_THRESHOLD is a number of runs, or off.")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=None if prepare_after == "off" else int(prepare_after)
+    )
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
