@@ -264,8 +264,9 @@ class PreparedInsert:
     prepared as `bulk_create` prepares them (`pre_save`, `get_db_prep_save`) and the
     statement executed. Each row gets its id (`RETURNING`: SQLite 3.35+, PostgreSQL),
     except with a conflict clause, where a row may not be inserted at all (as
-    `bulk_create(ignore_conflicts=True)`). Values are
-    plain values, never expressions, whose SQL could change from row to row.
+    `bulk_create(ignore_conflicts=True)`). Values are plain values, never expressions,
+    whose SQL could change from row to row. More than `BATCH` rows go in several
+    statements, in one transaction, as `bulk_create` sends them.
 
         FLAGS = PreparedInsert(Flag, on_conflict=OnConflict.IGNORE)
         FLAGS.insert([Flag(application=filing, code="high_volume_filer")])
@@ -284,6 +285,10 @@ class PreparedInsert:
         self._fields = [f for f in meta.concrete_fields if not f.generated and f is not meta.auto_field]
         self._conflict = on_conflict, unique_fields, update_fields
         self._compiled = weakref.WeakKeyDictionary()  # connection -> {number of rows: _CompiledInsert}
+
+    # rows in one statement at most: few statements kept per connection, and inside every
+    # database's limit on parameters
+    BATCH = 100
 
     def _compile(self, wrapper, objs: list) -> _CompiledInsert:
         meta = self.model._meta
@@ -315,7 +320,7 @@ class PreparedInsert:
         return by_rows[len(objs)]
 
     def insert(self, objs: list) -> None:
-        """Insert `objs`, new instances of the model, in one statement."""
+        """Insert `objs`, new instances of the model: one statement for each `BATCH` rows."""
         wrapper = connections[DEFAULT_DB_ALIAS]
         rows = []
         for obj in objs:
@@ -326,8 +331,15 @@ class PreparedInsert:
             if any(hasattr(value, "resolve_expression") for value in values):
                 raise TypeError(f"a prepared insert takes plain values, not expressions: {obj!r}")
             rows.append([f.get_db_prep_save(v, connection=wrapper) for f, v in zip(self._fields, values, strict=True)])
-        if not rows:
+        if len(rows) <= self.BATCH:
+            if rows:
+                self._execute(wrapper, objs, rows)
             return
+        with transaction.atomic(using=wrapper.alias, savepoint=False):  # all the rows or none
+            for start in range(0, len(rows), self.BATCH):
+                self._execute(wrapper, objs[start : start + self.BATCH], rows[start : start + self.BATCH])
+
+    def _execute(self, wrapper, objs: list, rows: list) -> None:
         compiled = self._compiled_for(wrapper, objs)
         _, params = compiled.compiler.assemble_as_sql(self._fields, rows)
         with wrapper.cursor() as cursor:

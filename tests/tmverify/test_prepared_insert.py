@@ -5,6 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.db import IntegrityError, connections
 from django.db.models import F
 from django.db.models.constants import OnConflict
 from django.db.models.functions import Now
@@ -66,6 +67,24 @@ def test_the_orm_compiles_it_once_per_number_of_rows(django_assert_num_queries):
             events.insert(_events(filing, n, first=10_000 + place * 10))
     assert compiled.call_count == 2
     assert AuditEvent.objects.filter(seq__gte=10_000).count() == 7
+
+
+@pytest.mark.django_db(transaction=True)  # the batches' own transaction, not the test's
+def test_many_rows_go_in_batches_all_or_none(django_assert_num_queries):
+    filing = signed_by_attorney(dana())
+    events = PreparedInsert(AuditEvent)
+    many = _events(filing, 250)
+    with django_assert_num_queries(3 + 2):  # 100, 100 and 50 rows between BEGIN and COMMIT
+        events.insert(many)
+    assert set(events._compiled[connections["default"]]) == {100, 50}
+    assert sorted(AuditEvent.objects.filter(seq__gte=10_000).values_list("pk", flat=True)) == sorted(
+        event.pk for event in many
+    )
+
+    clash = _events(filing, 150, first=30_000) + _events(filing, 1, first=10_000)  # its last row: a seq taken
+    with pytest.raises(IntegrityError):
+        events.insert(clash)
+    assert not AuditEvent.objects.filter(seq__gte=30_000).exists()  # the first 100 rolled back with it
 
 
 def test_rows_go_as_values_one_after_the_other_never_as_arrays(django_assert_num_queries):
