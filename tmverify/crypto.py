@@ -99,7 +99,7 @@ def sign(key: Ed25519PrivateKey, message: bytes) -> str:
 def verify(public_key: Ed25519PublicKey, message: bytes, signature: str) -> bool:
     try:
         public_key.verify(b64decode(signature), message)
-    except (InvalidSignature, ValueError):
+    except (InvalidSignature, ValueError, TypeError):  # TypeError: a signature that is not text
         return False
     return True
 

@@ -165,6 +165,8 @@ def test_a_receipt_issued_before_field_digests_still_checks(attorney):
 
     result = check_receipt(document)
     assert (result.valid, result.altered) == (False, ["basis (removed)", "mark"])
+    document["field_signatures"]["mark"] = 12345  # not even text: altered, not a crash
+    assert check_receipt(document).altered == ["basis (removed)", "mark"]
 
 
 def write(tmp_path, document, name="receipt.json"):
