@@ -46,7 +46,8 @@ def test_a_threshold_that_is_not_a_number_is_refused_at_start():
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
 @pytest.mark.skipif(
-    connection.settings_dict["OPTIONS"].get("prepare_threshold") is None, reason="DJANGO_PG_PREPARE_THRESHOLD=off"
+    connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("prepare_threshold") is None,
+    reason="DJANGO_PG_PREPARE_THRESHOLD=off",
 )
 def test_a_statement_a_connection_runs_often_is_prepared_on_postgresql():
     def prepared() -> int:
