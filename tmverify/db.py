@@ -148,9 +148,8 @@ class PreparedQuery:
 
     `build(*values)` returns the queryset for the given values (ids, or text such as a
     token's hash, each compared with `=`; aware datetimes compared with a datetime
-    column). On a connection's first use it is built with
-    stand-ins and compiled; the SQL, where each value goes, the columns and their
-    converters are kept. Every later use executes that SQL and builds instances the way
+    column). On a connection's first use it is built with stand-ins and compiled; the
+    SQL, where each value goes, the columns and their converters are kept. Every later use executes that SQL and builds instances the way
     Django's own `ModelIterable` does (`from_db`, the `select_related` objects, the
     annotations): what a query costs without the ORM compiling it again, a quarter of the
     time or less.

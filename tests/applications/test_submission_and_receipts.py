@@ -41,6 +41,18 @@ def test_submission_assigns_the_filing_date_a_serial_and_the_fee(attorney):
     assert event.data == {"serial_number": stored.serial_number, "fee": 250}
 
 
+def test_everything_the_submission_changed_on_the_filing_is_stored(attorney):
+    # a submission saves only Application.SUBMISSION_FIELDS: a field `submit` sets
+    # without being listed there would be lost
+    submitted = filings.submit_filing(attorney, signed_by_attorney(attorney))
+
+    stored = Application.objects.get(pk=submitted.pk)
+    assert (submitted.state, submitted.serial_number is not None) == ("submitted", True)
+    assert {f.attname: f.value_from_object(stored) for f in Application._meta.concrete_fields} == {
+        f.attname: f.value_from_object(submitted) for f in Application._meta.concrete_fields
+    }
+
+
 def test_serial_numbers_are_distinct_and_follow_each_other(attorney):
     serials = [submit_new(attorney).serial_number for _ in range(3)]
     assert len(set(serials)) == 3
