@@ -5,15 +5,18 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from unittest import mock
 
 import pytest
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DataError, connection, connections, transaction
+from django.db.models import F, Value
 from django.db.models.functions import Upper
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+from psycopg import pq
 
 from accounts.models import User
 from applications.models import Application, Signature
 from tests.factories import dana, signed_by_attorney
-from tmverify.db import PreparedQuery
+from tmverify.db import PreparedQuery, kept_cursor, together
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +156,85 @@ def test_a_later_call_with_other_values_than_compiled_for_is_refused():
     for wrong in [(), (user.pk, 1), (None,), (True,), (user.date_joined,)]:
         with pytest.raises(TypeError, match="takes 1 values like those it was built with"):
             query.all(*wrong)
+
+
+# --- queries sent together, and the cursors they use ------------------------------------
+_SIGNATURES = PreparedQuery(lambda pk: Signature.objects.filter(application=pk).select_related("signer"))
+
+
+def test_queries_sent_together_find_what_each_finds_alone():
+    filing = signed_by_attorney(dana())
+    _second_signature(filing)
+    other = signed_by_attorney(filing.attorney)
+    filings = PreparedQuery(_filing_query)
+    with transaction.atomic():
+        found = together((filings, (filing.pk,)), (_SIGNATURES, (filing.pk,)), (_SIGNATURES, (other.pk,)))
+    assert found == [filings.all(filing.pk), _SIGNATURES.all(filing.pk), _SIGNATURES.all(other.pk)]
+    assert [len(rows) for rows in found] == [1, 2, 1]
+    assert found[1][0].signer.email == filing.attorney.email  # related objects built as alone
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL's client sends statements together")
+def test_on_postgresql_they_go_in_one_pipeline_and_each_is_still_logged(django_assert_num_queries):
+    filing = signed_by_attorney(dana())
+    pipelined = []
+
+    def note(execute, sql, params, many, context):
+        pipelined.append(connection.connection.pgconn.pipeline_status != pq.PipelineStatus.OFF)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note), django_assert_num_queries(3):
+        together((_SIGNATURES, (filing.pk,)), (_SIGNATURES, (filing.pk,)), (PreparedQuery(_filing_query), (filing.pk,)))
+    assert pipelined == [True, True, True]
+    with connection.execute_wrapper(note):
+        _SIGNATURES.all(filing.pk)  # one query alone: no pipeline
+    assert pipelined[-1] is False
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite divides by zero without an error")
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_query_among_them_fails_as_the_orm_fails_and_the_connection_goes_on():
+    filing = signed_by_attorney(dana())
+    # 1 / (id - id): PostgreSQL refuses it for any row
+    failing = PreparedQuery(
+        lambda pk: Signature.objects.annotate(broken=Value(1) / (F("pk") - F("pk"))).filter(application=pk)
+    )
+    with pytest.raises(DataError), transaction.atomic():
+        together((_SIGNATURES, (filing.pk,)), (failing, (filing.pk,)), (_SIGNATURES, (filing.pk,)))
+    with transaction.atomic():  # rolled back, and the connection serves the next transaction
+        assert len(together((_SIGNATURES, (filing.pk,)), (_SIGNATURES, (filing.pk,)))[1]) == 1
+
+
+def test_prepared_statements_keep_one_cursor_while_the_connection_lasts():
+    user = dana()
+    query = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    with mock.patch.object(wrapper, "create_cursor", wraps=wrapper.create_cursor) as opened:
+        for _ in range(3):
+            assert query.get(user.pk) == user
+            assert kept_cursor(wrapper) is kept_cursor(wrapper)
+    assert opened.call_count <= 1  # none when an earlier test of this connection opened it
+    assert kept_cursor(wrapper, 1) is not kept_cursor(wrapper, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_gets_new_cursors():
+    user = dana()
+    query = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    if wrapper.vendor == "sqlite" and wrapper.is_in_memory_db():
+        pytest.skip("Django never closes an in-memory SQLite database: it would be lost")
+    before = kept_cursor(wrapper)
+    wrapper.close()
+    assert query.get(user.pk) == user
+    assert kept_cursor(wrapper) is not before
+    assert kept_cursor(wrapper).cursor.connection is wrapper.connection  # the cursor psycopg or sqlite3 made
+
+
+def test_a_statement_log_opened_later_still_sees_them():
+    user = dana()
+    query = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
+    query.get(user.pk)  # a cursor kept while nothing logs
+    with CaptureQueriesContext(connection) as captured:
+        query.get(user.pk)
+    assert len(captured) == 1 and '"accounts_user"' in captured[0]["sql"]
