@@ -13,11 +13,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.constants import OnConflict
+from django_fsm import ConcurrentTransition
 
 from accounts.models import ATTORNEY_ROLES, FILER_ROLES, BarAdmission, User
 from accounts.rules import acting_reasons, suspension_reasons
 from tmverify import audit, clock
-from tmverify.db import PreparedInsert, PreparedQuery, increment_singleton, keep_loaded
+from tmverify.db import PreparedInsert, PreparedQuery, PreparedUpdate, increment_singleton, keep_loaded, together
 from tmverify.reasons import Refused, reason, refuse_if
 
 from . import emails, rules
@@ -217,21 +218,29 @@ _GOODS = PreparedQuery(lambda pk: GoodsEntry.objects.filter(application=pk))
 _SIGNATURES = PreparedQuery(lambda pk: Signature.objects.filter(application=pk).select_related("signer"))
 _FLAGS = PreparedQuery(lambda pk: Flag.objects.filter(application=pk))
 _BAR_ADMISSIONS = PreparedQuery(lambda pk: BarAdmission.objects.filter(attorney=pk))
+_FILING_BAR_ADMISSIONS = PreparedQuery(
+    lambda pk: BarAdmission.objects.filter(attorney__in=Application.objects.filter(pk=pk).values("attorney"))
+)
 
 
 def lock_filing(application: Application, *, with_contents: bool = False) -> Application:
     """The filing's row, locked until the transaction ends, with what the rules read;
     `with_contents` also loads goods, signatures, bar admissions and flags (the full gate
     and the receipt)."""
-    filing = _LOCKED_FILING.get(application.pk)
-    if with_contents:
-        # one plain query each, kept where `.all()` finds them: what prefetch_related
-        # loads, without its per-relation bookkeeping (a quarter of a submission's time)
-        keep_loaded(filing, "goods", _GOODS.all(filing.pk))
-        keep_loaded(filing, "signatures", _SIGNATURES.all(filing.pk))
-        keep_loaded(filing, "flags", _FLAGS.all(filing.pk))
-        if filing.attorney is not None:
-            keep_loaded(filing.attorney, "bar_admissions", _BAR_ADMISSIONS.all(filing.attorney_id))
+    if not with_contents:
+        return _LOCKED_FILING.get(application.pk)
+    pk = application.pk
+    found, goods, signatures, flags, admissions = together(
+        (_LOCKED_FILING, (pk,)), (_GOODS, (pk,)), (_SIGNATURES, (pk,)), (_FLAGS, (pk,)), (_FILING_BAR_ADMISSIONS, (pk,))
+    )
+    if not found:
+        raise Application.DoesNotExist("Application matching query does not exist.")
+    [filing] = found
+    keep_loaded(filing, "goods", goods)
+    keep_loaded(filing, "signatures", signatures)
+    keep_loaded(filing, "flags", flags)
+    if filing.attorney is not None:
+        keep_loaded(filing.attorney, "bar_admissions", admissions)
     return filing
 
 
@@ -539,6 +548,17 @@ def _is_high_volume(submitter: User) -> bool:
     return _ONE_APPLICANT_TOO_MANY.first(submitter.pk, since) is not None
 
 
+_SUBMITTED = PreparedUpdate(Application, Application.SUBMISSION_FIELDS, where=("state",))
+
+
+def _store_submission(application: Application, before: str) -> None:
+    """Save what `submit` changed, as `save()` would with ConcurrentTransitionMixin's
+    check that the state is still the one read (the row is locked, so it is)."""
+    if not _SUBMITTED.update(application, state=before):
+        raise ConcurrentTransition("Cannot save object! The state has been changed since fetched from the database!")
+    application._update_initial_state()
+
+
 def submit_filing(actor: User, application: Application) -> Application:
     """Submit when the gate is clear: filing date, serial, fixed fee, flags and a signed receipt."""
     with audit.refusals_recorded("filing.submit", application, actor), audit.atomic():
@@ -555,7 +575,7 @@ def submit_filing(actor: User, application: Application) -> Application:
         # the serial counter's row stays locked until commit, holding every other
         # submission back: taken last, once nothing but this filing's writes is left
         application.submit(by=actor, serial_number=_next_serial(), fee=fee)
-        application.save(update_fields=Application.SUBMISSION_FIELDS)
+        _store_submission(application, before)
         audit.record(
             "filing.submitted",
             application,

@@ -76,6 +76,16 @@ def test_a_stale_copy_can_never_overwrite_a_newer_state(attorney):
     assert Application.objects.get(pk=filing.pk).mark == "SUNWAVE"
 
 
+def test_the_submitted_filing_handed_back_can_be_saved_again(attorney):
+    # the submission writes its fields by a prepared UPDATE, not save(): the state the
+    # stale-copy guard compares with must still become the submitted one
+    submitted = filings.submit_filing(attorney, signed_by_attorney(attorney))
+    submitted.mark = "SAVED AGAIN"
+    with transaction.atomic():
+        submitted.save()
+    assert Application.objects.get(pk=submitted.pk).mark == "SAVED AGAIN"
+
+
 def test_the_state_cannot_be_assigned_by_hand(attorney):
     filing = draft(attorney)
     with pytest.raises(AttributeError):
