@@ -548,15 +548,9 @@ def _is_high_volume(submitter: User) -> bool:
     return _ONE_APPLICANT_TOO_MANY.first(submitter.pk, since) is not None
 
 
-_SUBMITTED = PreparedUpdate(Application, Application.SUBMISSION_FIELDS, where=("state",))
-
-
-def _store_submission(application: Application, before: str) -> None:
-    """Save what `submit` changed, as `save()` would with ConcurrentTransitionMixin's
-    check that the state is still the one read (the row is locked, so it is)."""
-    if not _SUBMITTED.update(application, state=before):
-        raise ConcurrentTransition("Cannot save object! The state has been changed since fetched from the database!")
-    application._update_initial_state()
+# what `submit` changed, saved as `save()` would with ConcurrentTransitionMixin's check
+# that the state is still the one read (the row is locked, so it is)
+_SUBMITTED = PreparedUpdate(Application, Application.SUBMISSION_FIELDS, where=("state",), missing=ConcurrentTransition)
 
 
 def submit_filing(actor: User, application: Application) -> Application:
@@ -575,7 +569,8 @@ def submit_filing(actor: User, application: Application) -> Application:
         # the serial counter's row stays locked until commit, holding every other
         # submission back: taken last, once nothing but this filing's writes is left
         application.submit(by=actor, serial_number=_next_serial(), fee=fee)
-        _store_submission(application, before)
+        _SUBMITTED.update(application, state=before)
+        application._update_initial_state()
         audit.record(
             "filing.submitted",
             application,

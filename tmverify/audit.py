@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from tmverify import clock
 from tmverify.crypto import canonical_json, constant_time_equal, sha256_hex
-from tmverify.db import PreparedInsert, lock_singleton, update_singleton
+from tmverify.db import PreparedInsert, batched, lock_singleton, update_singleton
 from tmverify.models import AuditEvent, AuditHead
 from tmverify.reasons import Refused
 
@@ -60,8 +60,9 @@ def atomic():
     """`transaction.atomic()` whose audit events are appended in one go as it ends.
 
     A nested block hands its events to the enclosing one; a block that raises drops its
-    own events with its changes."""
-    with transaction.atomic():
+    own events with its changes. The block's prepared writes are `batched()`: on
+    PostgreSQL each goes to the database with the statement after it."""
+    with transaction.atomic(), batched():
         _pending.blocks.append([])
         _pending.depths.append(len(connection.savepoint_ids))
         try:

@@ -10,8 +10,9 @@ once per connection, then only executed.
 """
 
 import functools
+import threading
 import weakref
-from contextlib import nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain
@@ -78,6 +79,92 @@ def kept_cursor(wrapper=None, slot: int = 0):
     return cursor
 
 
+# --- writes that wait for the next statement (PostgreSQL) --------------------------------
+class _Waiting(threading.local):
+    """Per thread (as Django's connections are): the writes waiting in a `batched()`
+    block, each as (SQL, parameters, what to do with its cursor once sent); None outside."""
+
+    writes: list | None = None
+
+
+_waiting = _Waiting()
+
+# writes kept waiting at most: each needs a cursor of its own when they are sent
+MOST_WAITING = 16
+
+
+def _write(wrapper, sql: str, params, done=None) -> None:
+    """Run a write, or in a `batched()` block let it wait for the next statement; `done`
+    takes its cursor once it ran (ids to read, a row count to check)."""
+    if _waiting.writes is None:
+        cursor = kept_cursor(wrapper)
+        cursor.execute(sql, params)
+        if done is not None:
+            done(cursor)
+        return
+    _waiting.writes.append((sql, params, done))
+    if len(_waiting.writes) >= MOST_WAITING:
+        _send_waiting(wrapper)
+
+
+def _send_waiting(wrapper, then=None):
+    """Send the waiting writes, then `then()`'s statements, in one round trip (psycopg's
+    pipeline mode); each write's `done` runs once all have been answered. `then()`'s
+    result is returned."""
+    writes = _waiting.writes or []
+    if writes:
+        _waiting.writes = []
+    sent = []
+    with wrapper.wrap_database_errors, wrapper.connection.pipeline():
+        for place, (sql, params, done) in enumerate(writes):
+            cursor = kept_cursor(wrapper, ("waiting", place))
+            cursor.execute(sql, params)
+            sent.append((cursor, done))
+        result = then() if then is not None else None
+    for cursor, done in sent:
+        if done is not None:
+            done(cursor)
+    return result
+
+
+def _send_first(execute, sql, params, many, context):
+    """Any other statement in a `batched()` block takes the waiting writes with it."""
+    if not _waiting.writes:
+        return execute(sql, params, many, context)
+    return _send_waiting(context["connection"], lambda: execute(sql, params, many, context))
+
+
+@contextmanager
+def batched():
+    """Inside, on PostgreSQL, the writes of `PreparedInsert`, `PreparedUpdate` and
+    `update_singleton` wait and go to the database in one round trip with the next
+    statement, whatever runs it (the ORM too), or as the block ends: the statements run
+    in the order written, with fewer waits for the server. Elsewhere it changes nothing.
+
+    What differs: a waiting write's ids, row count check and errors come when it is sent,
+    so a new row's id is unknown until then, and a failed write fails the statement that
+    took it. Inside a transaction only; a block that raises with writes still waiting
+    leaves its transaction to roll back (`set_rollback`), so nothing is half written."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    if wrapper.vendor != "postgresql" or _waiting.writes is not None:  # elsewhere, or already batched
+        yield
+        return
+    if wrapper.get_autocommit():
+        raise TransactionManagementError("batched() needs a transaction: a write may wait in it.")
+    _waiting.writes = []
+    try:
+        with wrapper.execute_wrapper(_send_first):
+            yield
+            if _waiting.writes:
+                _send_waiting(wrapper)
+    except BaseException:
+        if _waiting.writes:
+            wrapper.set_rollback(True)
+        raise
+    finally:
+        _waiting.writes = None
+
+
 def _table_and_row(model) -> tuple[str, str]:
     quote = connection.ops.quote_name
     return quote(model._meta.db_table), f"{quote(model._meta.pk.column)} = 1"
@@ -122,7 +209,8 @@ def update_singleton(model, **values) -> None:
     fields = [model._meta.get_field(name) for name in values]
     assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
     table, row = _table_and_row(model)
-    kept_cursor().execute(
+    _write(
+        connections[DEFAULT_DB_ALIAS],
         f"UPDATE {table} SET {assignments} WHERE {row}",
         [f.get_db_prep_save(values[f.name], connection) for f in fields],
     )
@@ -375,14 +463,15 @@ class PreparedInsert:
     def _execute(self, wrapper, objs: list, rows: list) -> None:
         compiled = self._compiled_for(wrapper, objs)
         _, params = compiled.compiler.assemble_as_sql(self._fields, rows)
-        cursor = kept_cursor(wrapper)
-        cursor.execute(compiled.sql, tuple(chain.from_iterable(params)))
-        ids = cursor.fetchall() if compiled.returns_ids else []
-        if compiled.returns_ids:
-            for obj, (pk,) in zip(objs, ids, strict=True):
-                obj.pk = pk
-        for obj in objs:
-            obj._state.adding, obj._state.db = False, wrapper.alias
+
+        def done(cursor):
+            if compiled.returns_ids:
+                for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+                    obj.pk = pk
+            for obj in objs:
+                obj._state.adding, obj._state.db = False, wrapper.alias
+
+        _write(wrapper, compiled.sql, tuple(chain.from_iterable(params)), done)
 
 
 def together(*queries: tuple[PreparedQuery, tuple]) -> list[list]:
@@ -397,9 +486,13 @@ def together(*queries: tuple[PreparedQuery, tuple]) -> list[list]:
     go together."""
     wrapper = connections[DEFAULT_DB_ALIAS]
     wrapper.ensure_connection()
-    pipelined = wrapper.vendor == "postgresql" and len(queries) > 1
-    with wrapper.wrap_database_errors, wrapper.connection.pipeline() if pipelined else nullcontext():
-        sent = [query._send(wrapper, values, slot) for slot, (query, values) in enumerate(queries)]
+
+    def send():
+        return [query._send(wrapper, values, slot) for slot, (query, values) in enumerate(queries)]
+
+    # on PostgreSQL, in one pipeline with any writes waiting in a batched() block
+    pipelined = wrapper.vendor == "postgresql" and (len(queries) > 1 or _waiting.writes)
+    sent = _send_waiting(wrapper, send) if pipelined else send()
     with wrapper.wrap_database_errors:
         return [PreparedQuery._instances(wrapper, compiled, cursor.fetchall()) for compiled, cursor in sent]
 
@@ -407,18 +500,20 @@ def together(*queries: tuple[PreparedQuery, tuple]) -> list[list]:
 class PreparedUpdate:
     """An UPDATE of chosen fields of one row, written once per connection: the row found
     by its id and by the values `where` fields must still have (a state machine's state
-    as read, as `ConcurrentTransitionMixin` checks it). `update()` says whether the row
-    was written.
+    as read, as `ConcurrentTransitionMixin` checks it). When no row is found so, `update()`
+    raises `missing` (at once, or in a `batched()` block when the write is sent).
 
-        SUBMITTED = PreparedUpdate(Application, ("state", "serial_number"), where=("state",))
-        if not SUBMITTED.update(filing, state=state_as_read): ...
+        SUBMITTED = PreparedUpdate(Application, ("state", "serial_number"), where=("state",),
+                                   missing=ConcurrentTransition)
+        SUBMITTED.update(filing, state=state_as_read)
 
     Values are prepared as `save()` prepares them (`pre_save`, then `get_db_prep_save`),
     so `auto_now` fields are stamped; no signals are sent."""
 
-    def __init__(self, model, fields: tuple[str, ...], *, where: tuple[str, ...] = ()):
+    def __init__(self, model, fields: tuple[str, ...], *, where: tuple[str, ...] = (), missing=None):
         meta = model._meta
         self.model = model
+        self.missing = missing or model.DoesNotExist
         self._fields = [meta.get_field(name) for name in fields]
         self._where = [meta.pk] + [meta.get_field(name) for name in where]
         self._sql = weakref.WeakKeyDictionary()  # connection -> SQL
@@ -432,7 +527,7 @@ class PreparedUpdate:
             sql = self._sql[wrapper] = f"UPDATE {quote(self.model._meta.db_table)} SET {assignments} WHERE {conditions}"
         return sql
 
-    def update(self, obj, **expected) -> bool:
+    def update(self, obj, **expected) -> None:
         """Write the fields of `obj`, a saved instance, where its row still has `expected`."""
         if type(obj) is not self.model or obj._state.adding:
             raise TypeError(f"a prepared update takes saved {self.model.__name__} instances, not {obj!r}")
@@ -442,6 +537,9 @@ class PreparedUpdate:
         values = [f.get_db_prep_save(f.pre_save(obj, add=False), connection=wrapper) for f in self._fields]
         expected[self._where[0].name] = obj.pk
         found = [f.get_db_prep_value(expected[f.name], wrapper) for f in self._where]
-        cursor = kept_cursor(wrapper)
-        cursor.execute(self._sql_for(wrapper), values + found)
-        return cursor.rowcount == 1
+
+        def done(cursor):
+            if cursor.rowcount != 1:
+                raise self.missing(f"{self.model._meta.object_name} {obj.pk} is not as read: not written")
+
+        _write(wrapper, self._sql_for(wrapper), values + found, done)

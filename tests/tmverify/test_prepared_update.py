@@ -4,6 +4,7 @@ its id and the values it must still have; what it writes is what `save()` writes
 from datetime import timedelta
 
 import pytest
+from django_fsm import ConcurrentTransition
 
 from applications.models import Application, FilingState
 from tests.factories import dana, signed_by_attorney
@@ -26,7 +27,7 @@ def test_it_writes_what_save_writes_and_nothing_else():
     for filing in (ours, theirs):
         filing.mark, filing.fee, filing.updated_at = "NEW MARK 新", 350, clock.now() + timedelta(days=1)
         filing.serial_number = "97999999"  # changed on the instance, not among the fields
-    assert PreparedUpdate(Application, FIELDS).update(ours) is True
+    PreparedUpdate(Application, FIELDS).update(ours)
     theirs.save(update_fields=FIELDS)
     before, after = _stored(theirs), _stored(ours)
     for name in (*FIELDS, "serial_number", "state"):
@@ -34,20 +35,22 @@ def test_it_writes_what_save_writes_and_nothing_else():
     assert after["serial_number"] is None and after["mark"] == "NEW MARK 新" and after["fee"] == 350
 
 
-def test_a_row_no_longer_as_expected_is_not_written():
+def test_a_row_no_longer_as_expected_is_not_written_and_says_so():
     filing = signed_by_attorney(dana())
     filing.mark = "CHANGED"
-    update = PreparedUpdate(Application, ("mark",), where=("state",))
-    assert update.update(filing, state=FilingState.DRAFT) is False
+    update = PreparedUpdate(Application, ("mark",), where=("state",), missing=ConcurrentTransition)
+    with pytest.raises(ConcurrentTransition, match="not as read"):
+        update.update(filing, state=FilingState.DRAFT)
     assert _stored(filing)["mark"] != "CHANGED"
-    assert update.update(filing, state=FilingState.SIGNED) is True
+    update.update(filing, state=FilingState.SIGNED)
     assert _stored(filing)["mark"] == "CHANGED"
 
 
-def test_a_missing_row_is_not_written():
+def test_a_missing_row_is_the_models_does_not_exist_unless_told_otherwise():
     filing = signed_by_attorney(dana())
     Application.objects.filter(pk=filing.pk).delete()
-    assert PreparedUpdate(Application, ("mark",)).update(filing) is False
+    with pytest.raises(Application.DoesNotExist):
+        PreparedUpdate(Application, ("mark",)).update(filing)
 
 
 def test_new_instances_other_models_and_other_expectations_are_refused():
