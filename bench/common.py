@@ -43,6 +43,19 @@ def setup_django(database_url: str | None = None) -> None:
             cursor.execute("PRAGMA synchronous=OFF")
 
 
+def analyze(database_url: str) -> None:
+    """Refresh PostgreSQL's statistics, as its autovacuum does on a production server as
+    tables grow (it is off on these machines). A table never counted is planned as almost
+    empty: the high-volume check then read every applicant of a busy filer's window (a
+    bitmap scan) instead of stopping at the 21st (findings 24)."""
+    if not database_url.startswith("postgres"):
+        return
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        conn.execute("ANALYZE")
+
+
 def summary(samples: list[float]) -> dict:
     return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "runs": len(samples)}
 

@@ -18,7 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .common import ROOT, emit, summary
+from .common import ROOT, analyze, emit, summary
 
 PORT = 8765
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test"
@@ -151,6 +151,7 @@ def main(argv=None):
     }
     env["DATABASE_URL"] = _database_url(args.database, workdir)
     first, last = _prepare(env, env["DATABASE_URL"], args.filings_per_run * args.runs)
+    analyze(env["DATABASE_URL"])
     base = f"http://127.0.0.1:{PORT}"
     server = _start_server(env)
     results = {"ok": [], "flip": [], "submit": []}
@@ -162,6 +163,7 @@ def main(argv=None):
             results["submit"].append(_wrk(base, args.duration, ["/bench/submit/", str(start), "2"]))
             if results["submit"][-1]["requests"] > args.filings_per_run:
                 raise SystemExit("ran out of signed filings: raise --filings-per-run")
+            analyze(env["DATABASE_URL"])  # between runs, untimed: what autovacuum would do
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -10,12 +10,13 @@ inserts are): the difference is the price of building queries.
 """
 
 import argparse
+import os
 import time
 from collections import defaultdict
 from contextlib import ExitStack
 from unittest import mock
 
-from .common import emit, setup_django, summary
+from .common import analyze, emit, setup_django, summary
 
 # (label, module, function): the steps of a submission, in order
 STEPS = [
@@ -85,6 +86,7 @@ def main(argv=None):
 
     for _ in range(args.submissions):
         submit()  # warm up, and make the bench attorney a high-volume filer like a busy firm
+    analyze(os.environ["DATABASE_URL"])
     with CaptureQueriesContext(connection) as statements:
         submit()
     with CaptureQueriesContext(connection) as flip_statements:
