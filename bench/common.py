@@ -43,6 +43,25 @@ def setup_django(database_url: str | None = None) -> None:
             cursor.execute("PRAGMA synchronous=OFF")
 
 
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test"
+
+
+def _admin(*statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def postgres_database(name: str) -> str:
+    """A new, empty PostgreSQL database `name` on the local server, and its URL; dropped
+    when this process ends (and first, if a run before left it)."""
+    _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
+    atexit.register(_admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
 def analyze(database_url: str) -> None:
     """Refresh PostgreSQL's statistics, as its autovacuum does on a production server as
     tables grow (it is off on these machines). A table never counted is planned as almost

@@ -18,10 +18,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .common import ROOT, analyze, emit, summary
+from .common import ROOT, analyze, emit, postgres_database, summary
 
 PORT = 8765
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test"
 PG_BENCH_DB = "tmverify_bench"
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
@@ -40,12 +39,7 @@ def _keys_env() -> dict:
 def _database_url(kind: str, workdir: Path) -> str:
     if kind == "sqlite":
         return f"sqlite:///{workdir / 'bench.sqlite3'}"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_BENCH_DB}"
+    return postgres_database(PG_BENCH_DB)
 
 
 PREPARE = """

@@ -75,6 +75,7 @@ def collect(quick: bool, population_sizes: list[int], population_runs: int, larg
     ]
     results["statements"] = _run("statements", "--people", "100" if quick else "300")
     if not quick:
+        results["steps_postgres"] = _run("steps", "--runs", runs, "--submissions", "300", "--postgres")
         results["http"] = [
             _run("http", "--database", db, "--runs", runs, "--duration", "10") for db in ("sqlite", "postgres")
         ]
@@ -92,18 +93,35 @@ def _insert_line(steps: dict) -> list[str]:
     ]
 
 
-def _render_steps(steps: dict) -> list[str]:
+def _cpu_line(steps: dict) -> list[str]:
+    cpu = steps.get("cpu_ms")  # results written before the CPU was read have none
+    if cpu is None:
+        return []
+
+    def sides(name: str) -> str:
+        server = cpu[name].get("server")
+        return f"{_fmt(cpu[name]['client'], 2)} ms here" + (
+            f" and {_fmt(server, 2)} ms in PostgreSQL's process" if server else ""
+        )
+
+    return [f"- CPU a submission costs: {sides('submit')}; a flip: {sides('flip')};"]
+
+
+def _render_steps(steps: dict, heading: str) -> list[str]:
     submit, flip = steps["submit_ms"]["median"], steps["flip_ms"]["median"]
+    database = "PostgreSQL" if steps.get("database") == "postgresql" else "SQLite"
+    command = "python -m bench.steps" + (" --postgres" if database == "PostgreSQL" else "")
     lines = [
-        "## 1b. Where a submission's time goes",
+        heading,
         "",
-        "In-process on SQLite (`python -m bench.steps`): one `submit_filing` of a signed, valid",
+        f"In-process on {database} (`{command}`): one `submit_filing` of a signed, valid",
         "filing by a busy attorney, each step timed by wrapping the function that does it.",
         "",
         f"- real submit: {_fmt(steps['submit_ms'], 2)} ms, {steps['statements']} SQL statements "
         f"(with BEGIN and COMMIT);",
         f"- row-locking flip: {_fmt(steps['flip_ms'], 2)} ms, {steps['flip_statements']} statements; "
-        f"in-process the flip is {submit / flip:.0f}x cheaper;",
+        f"in-process the flip is {submit / flip:.1f}x cheaper;",
+        *_cpu_line(steps),
         f"- one ORM statement (`User.objects.only(...).get(pk=...)`): {_fmt(steps['orm_statement_ms'], 3)} ms; "
         f"the same SELECT by hand: {_fmt(steps['raw_statement_ms'], 3)} ms.",
         *_insert_line(steps),
@@ -150,7 +168,9 @@ def render(results: dict, command: str) -> str:
             ratio = e["submit"]["rps"]["median"] / e["flip"]["rps"]["median"]
             lines.append(f"- {http['database']}: (c)/(b) throughput = {ratio:.0%} (goal ≥ 50%).")
         lines.append("")
-    lines += _render_steps(results["steps"])
+    lines += _render_steps(results["steps"], "## 1b. Where a submission's time goes")
+    if "steps_postgres" in results:
+        lines += _render_steps(results["steps_postgres"], "### The same on PostgreSQL")
     small, large = results["pages"]
     lines += [
         "## 2. Pages",

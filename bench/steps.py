@@ -7,6 +7,10 @@ hand are timed too, a SELECT and an INSERT (this one also prepared, as the submi
 inserts are): the difference is the price of building queries.
 
     python -m bench.steps --submissions 300
+    python -m bench.steps --submissions 300 --postgres   # a throw-away PostgreSQL database
+
+Beside the time, the CPU each side spends: this process (Python, the driver, SQLite) and,
+on PostgreSQL, the server process of its connection (read from /proc, on this machine).
 """
 
 import argparse
@@ -14,9 +18,10 @@ import os
 import time
 from collections import defaultdict
 from contextlib import ExitStack
+from pathlib import Path
 from unittest import mock
 
-from .common import analyze, emit, setup_django, summary
+from .common import analyze, emit, postgres_database, setup_django, summary
 
 # (label, module, function): the steps of a submission, in order
 STEPS = [
@@ -51,13 +56,39 @@ def _per_call_ms(fn, calls: int) -> float:
     return (time.perf_counter() - start) / calls * 1000
 
 
+def _server_cpu_seconds(connection) -> float | None:
+    """CPU used so far by the PostgreSQL process serving `connection`, or None (SQLite
+    runs in this process; another machine's server cannot be read)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # user + system
+
+
+def _cpu_per_call_ms(fn, calls: int, connection) -> tuple[float, float | None]:
+    """CPU per call: this process's, and the database server's when it can be read."""
+    client, server = time.process_time(), _server_cpu_seconds(connection)
+    for _ in range(calls):
+        fn()
+    client = (time.process_time() - client) / calls * 1000
+    after = _server_cpu_seconds(connection)
+    return client, None if server is None or after is None else (after - server) / calls * 1000
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--submissions", type=int, default=300)
     parser.add_argument("--database-url", help="a throw-away SQLite file when not given")
+    parser.add_argument("--postgres", action="store_true", help="a throw-away database on the local PostgreSQL")
     args = parser.parse_args(argv)
-    setup_django(args.database_url)
+    setup_django(postgres_database("tmverify_bench_steps") if args.postgres else args.database_url)
 
     import importlib
 
@@ -73,7 +104,7 @@ def main(argv=None):
     from .models import Toggle
 
     actor = attorney()
-    filings = iter(clone_filings(args.submissions * (args.runs + 1)))
+    filings = iter(clone_filings(args.submissions * (2 * args.runs + 1)))  # timed, then CPU read
     Toggle.objects.bulk_create(Toggle() for _ in range(10))
 
     def submit():
@@ -93,6 +124,7 @@ def main(argv=None):
         flip()
 
     totals, flips, steps = [], [], defaultdict(list)
+    cpu = {name: {"client": [], "server": []} for name in ("submit", "flip")}
     for _ in range(args.runs):
         spent = defaultdict(float)
         with ExitStack() as stack:
@@ -105,6 +137,11 @@ def main(argv=None):
         for label in LABELS:
             steps[label].append(spent[label] / (args.submissions - 1) * 1000)
         steps["the rest"].append(total - sum(spent[label] for label in LABELS) / (args.submissions - 1) * 1000)
+        for name, fn in (("submit", submit), ("flip", flip)):
+            client, server = _cpu_per_call_ms(fn, args.submissions - 1, connection)
+            cpu[name]["client"].append(client)
+            if server is not None:
+                cpu[name]["server"].append(server)
 
     user_id = actor.pk
     sql = 'SELECT "id", "email", "identity_state", "role" FROM "accounts_user" WHERE "id" = %s'
@@ -138,6 +175,11 @@ def main(argv=None):
     emit(
         {
             "bench": "steps",
+            "database": connection.vendor,
+            "cpu_ms": {
+                name: {side: summary(samples) for side, samples in sides.items() if samples}
+                for name, sides in cpu.items()
+            },
             "statements": len(statements),
             "flip_statements": len(flip_statements),
             "submit_ms": summary(totals),

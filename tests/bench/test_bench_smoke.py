@@ -1,9 +1,13 @@
 """`make bench` must not rot: its quick mode runs every in-process benchmark end to end."""
 
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,6 +25,7 @@ def test_quick_bench_writes_a_report_with_every_in_process_figure(tmp_path):
     assert "## 1b. Where a submission's time goes" in report
     assert "| read and lock the filing with its contents |" in report
     assert "| the rest |" in report
+    assert re.search(r"CPU a submission costs: [\d.]+ \([\d.]+–[\d.]+\) ms here; a flip: [\d.]+", report)
     assert re.search(
         r"one INSERT \(`bulk_create`\): [\d.]+ .* prepared \(`PreparedInsert`\): [\d.]+ .* by hand", report
     )
@@ -41,3 +46,18 @@ def test_quick_bench_writes_a_report_with_every_in_process_figure(tmp_path):
         [sys.executable, "-m", "bench.run", "--render", "--output", str(output)], cwd=ROOT, check=True, timeout=60
     )
     assert output.read_text() == report
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="runs on the local PostgreSQL, as CI's second pass does")
+def test_the_steps_on_postgresql_read_the_servers_cpu_too():
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.steps", "--runs", "1", "--submissions", "60", "--postgres"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    ).stdout
+    steps = json.loads(out.strip().splitlines()[-1])
+    assert steps["database"] == "postgresql"
+    assert steps["cpu_ms"]["submit"]["server"]["median"] > 0 and steps["cpu_ms"]["flip"]["client"]["median"] > 0
