@@ -76,6 +76,7 @@ def collect(quick: bool, population_sizes: list[int], population_runs: int, larg
     results["statements"] = _run("statements", "--people", "100" if quick else "300")
     if not quick:
         results["steps_postgres"] = _run("steps", "--runs", runs, "--submissions", "300", "--postgres")
+        results["roundtrips"] = _run("roundtrips", "--runs", runs, "--calls", "2000")
         results["http"] = [
             _run("http", "--database", db, "--runs", runs, "--duration", "10") for db in ("sqlite", "postgres")
         ]
@@ -131,6 +132,27 @@ def _render_steps(steps: dict, heading: str) -> list[str]:
     ]
     for label, value in steps["steps_ms"].items():
         lines.append(f"| {label} | {_fmt(value, 2)} | {value['median'] / submit:.0%} |")
+    if database == "PostgreSQL":
+        lines += [
+            "",
+            "On PostgreSQL a write that needs no answer at once waits for the next statement and",
+            "travels with it (`tmverify.db.batched`), so its time shows in the step that sent it:",
+            "the submitter's note in the standing flags, the new flags in the serial number, the",
+            "filing's UPDATE and the receipt in the audit chain.",
+        ]
+    return [*lines, ""]
+
+
+def _render_roundtrips(roundtrips: dict) -> list[str]:
+    lines = [
+        "What a round trip costs on PostgreSQL (`python -m bench.roundtrips`), per call, in one",
+        "transaction:",
+        "",
+        "| statements | ms | CPU here ms | CPU in PostgreSQL ms |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, sides in roundtrips["ms"].items():
+        lines.append(f"| {name} | {_fmt(sides['wall'], 3)} | {_fmt(sides['client'], 3)} | {_fmt(sides['server'], 3)} |")
     return [*lines, ""]
 
 
@@ -171,6 +193,8 @@ def render(results: dict, command: str) -> str:
     lines += _render_steps(results["steps"], "## 1b. Where a submission's time goes")
     if "steps_postgres" in results:
         lines += _render_steps(results["steps_postgres"], "### The same on PostgreSQL")
+    if "roundtrips" in results:
+        lines += _render_roundtrips(results["roundtrips"])
     small, large = results["pages"]
     lines += [
         "## 2. Pages",

@@ -12,6 +12,7 @@ once per connection, then only executed.
 import functools
 import threading
 import weakref
+from collections.abc import Hashable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,10 +57,11 @@ def _adapter(wrapper, value):
 _kept_cursors = weakref.WeakKeyDictionary()
 
 
-def kept_cursor(wrapper=None, slot: int = 0):
+def kept_cursor(wrapper=None, slot: Hashable = 0):
     """A cursor of the connection, kept for the prepared statements here while the
     connection lasts: opening a cursor for every statement cost a third of a small
-    statement's time on the client. `slot`: statements sent together each need their own.
+    statement's time on the client. `slot`: statements sent together each need their own
+    cursor, whose answer it keeps until read.
 
     A cursor logging its statements (tests, `DEBUG`) is kept apart from one that does not,
     as `connection.cursor()` would hand out either. Every statement is fetched to its end."""

@@ -48,16 +48,27 @@ def test_quick_bench_writes_a_report_with_every_in_process_figure(tmp_path):
     assert output.read_text() == report
 
 
+def _bench(module: str, *args: str) -> dict:
+    """Run one benchmark on its own and read the JSON line it prints."""
+    command = [sys.executable, "-m", f"bench.{module}", *args]
+    out = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True, timeout=300).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="runs on the local PostgreSQL, as CI's second pass does")
 def test_the_steps_on_postgresql_read_the_servers_cpu_too():
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.steps", "--runs", "1", "--submissions", "60", "--postgres"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    ).stdout
-    steps = json.loads(out.strip().splitlines()[-1])
+    steps = _bench("steps", "--runs", "1", "--submissions", "60", "--postgres")
     assert steps["database"] == "postgresql"
     assert steps["cpu_ms"]["submit"]["server"]["median"] > 0 and steps["cpu_ms"]["flip"]["client"]["median"] > 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="runs on the local PostgreSQL, as CI's second pass does")
+def test_the_round_trip_bench_reads_each_case_on_both_sides():
+    cases = _bench("roundtrips", "--runs", "1", "--calls", "300")["ms"]
+    assert set(cases) == {
+        "five reads one after another",
+        "five reads together",
+        "one statement, a new cursor",
+        "one statement, a kept cursor",
+    }
+    assert all(sides["wall"]["median"] > 0 and "server" in sides for sides in cases.values())
