@@ -83,10 +83,12 @@ def kept_cursor(wrapper=None, slot: Hashable = 0):
 
 # --- writes that wait for the next statement (PostgreSQL) --------------------------------
 class _Waiting(threading.local):
-    """Per thread (as Django's connections are): the writes waiting in a `batched()`
-    block, each as (SQL, parameters, what to do with its cursor once sent); None outside."""
+    """Per thread (as Django's connections are), in a `batched()` block: the writes
+    waiting, each as (SQL, parameters, what to do with its cursor once sent), and the
+    first error sending them raised; `writes` is None outside a block."""
 
     writes: list | None = None
+    failed: BaseException | None = None
 
 
 _waiting = _Waiting()
@@ -96,8 +98,8 @@ MOST_WAITING = 16
 
 
 def _write(wrapper, sql: str, params, done=None) -> None:
-    """Run a write, or in a `batched()` block let it wait for the next statement; `done`
-    takes its cursor once it ran (ids to read, a row count to check)."""
+    """Run a write whose answer nobody waits for, or in a `batched()` block let it wait
+    for the next statement; `done` takes its cursor once it ran (new rows' ids)."""
     if _waiting.writes is None:
         cursor = kept_cursor(wrapper)
         cursor.execute(sql, params)
@@ -110,61 +112,88 @@ def _write(wrapper, sql: str, params, done=None) -> None:
 
 
 def _send_waiting(wrapper, then=None):
-    """Send the waiting writes, then `then()`'s statements, in one round trip (psycopg's
-    pipeline mode); each write's `done` runs once all have been answered. `then()`'s
-    result is returned."""
+    """Send the waiting writes, then `then()`'s statements (those of this module, which
+    read their answers only after), in one round trip (psycopg's pipeline mode); each
+    write's `done` runs once all have been answered. `then()`'s result is returned.
+
+    When the waiting writes were in a round trip that failed, the error is kept and the
+    transaction marked for rollback: a caller that catches it cannot commit the step
+    without those writes (`batched()` raises it again as it ends)."""
     writes = _waiting.writes or []
     if writes:
         _waiting.writes = []
-    sent = []
-    with wrapper.wrap_database_errors, wrapper.connection.pipeline():
-        for place, (sql, params, done) in enumerate(writes):
-            cursor = kept_cursor(wrapper, ("waiting", place))
-            cursor.execute(sql, params)
-            sent.append((cursor, done))
-        result = then() if then is not None else None
-    for cursor, done in sent:
-        if done is not None:
-            done(cursor)
-    return result
+    try:
+        sent = []
+        with wrapper.wrap_database_errors, wrapper.connection.pipeline():
+            for place, (sql, params, done) in enumerate(writes):
+                cursor = kept_cursor(wrapper, ("waiting", place))
+                cursor.execute(sql, params)
+                sent.append((cursor, done))
+            result = then() if then is not None else None
+        for cursor, done in sent:
+            if done is not None:
+                done(cursor)
+        return result
+    except BaseException as error:
+        if writes:
+            _waiting.failed = _waiting.failed or error
+            wrapper.set_rollback(True)
+        raise
+
+
+def _sent_with_waiting(wrapper, run):
+    """`run()` (a statement of this module), with any waiting writes in the same trip."""
+    return _send_waiting(wrapper, run) if _waiting.writes else run()
 
 
 def _send_first(execute, sql, params, many, context):
-    """Any other statement in a `batched()` block takes the waiting writes with it."""
-    if not _waiting.writes:
-        return execute(sql, params, many, context)
-    return _send_waiting(context["connection"], lambda: execute(sql, params, many, context))
+    """Any other statement in a `batched()` block (the ORM's, a savepoint's) runs as it
+    would without the block, after the waiting writes were sent and answered: its errors
+    stay its own, and it may be what a pipeline cannot carry (a server-side cursor). A
+    rollback to a savepoint drops them instead: they came after it (every savepoint
+    statement sends or drops what waits), so they would be undone."""
+    if _waiting.writes:
+        if sql.startswith("ROLLBACK TO SAVEPOINT"):
+            _waiting.writes = []
+        else:
+            _send_waiting(context["connection"])
+    return execute(sql, params, many, context)
 
 
 @contextmanager
 def batched():
-    """Inside, on PostgreSQL, the writes of `PreparedInsert`, `PreparedUpdate` and
-    `update_singleton` wait and go to the database in one round trip with the next
-    statement, whatever runs it (the ORM too), or as the block ends: the statements run
-    in the order written, with fewer waits for the server. Elsewhere it changes nothing.
+    """Inside, on PostgreSQL, the writes of `PreparedInsert` and `update_singleton` wait,
+    and go to the database in one round trip with the next statement of this module (a
+    prepared read, a singleton's lock, a `PreparedUpdate`); before any other statement
+    (the ORM's, a savepoint's) they are sent on their own; what is left goes as the block
+    ends. Statements reach the database in the order written, with fewer waits for the
+    server. Elsewhere it changes nothing.
 
-    What differs: a waiting write's ids, row count check and errors come when it is sent,
-    so a new row's id is unknown until then, and a failed write fails the statement that
-    took it. Inside a transaction only; a block that raises with writes still waiting
-    leaves its transaction to roll back (`set_rollback`), so nothing is half written."""
+    What differs: a waiting row's id is unknown until it is sent, and a failed write
+    fails the statement that took it. Inside a transaction only. A block that raises with
+    writes still waiting marks its transaction for rollback; so does a failed write,
+    which the block raises again as it ends if a caller caught it: nothing is committed
+    half written."""
     wrapper = connections[DEFAULT_DB_ALIAS]
     if wrapper.vendor != "postgresql" or _waiting.writes is not None:  # elsewhere, or already batched
         yield
         return
     if wrapper.get_autocommit():
         raise TransactionManagementError("batched() needs a transaction: a write may wait in it.")
-    _waiting.writes = []
+    _waiting.writes, _waiting.failed = [], None
     try:
         with wrapper.execute_wrapper(_send_first):
             yield
             if _waiting.writes:
                 _send_waiting(wrapper)
+        if _waiting.failed is not None:
+            raise _waiting.failed
     except BaseException:
         if _waiting.writes:
             wrapper.set_rollback(True)
         raise
     finally:
-        _waiting.writes = None
+        _waiting.writes, _waiting.failed = None, None
 
 
 def _table_and_row(model) -> tuple[str, str]:
@@ -184,7 +213,7 @@ def _select_sql(model, vendor: str) -> tuple[str, list[str]]:
 def _locked_row(model):
     sql, attnames = _select_sql(model, connection.vendor)
     cursor = kept_cursor()
-    cursor.execute(sql)
+    _sent_with_waiting(connections[DEFAULT_DB_ALIAS], lambda: cursor.execute(sql))
     rows = cursor.fetchall()
     return model.from_db(connection.alias, attnames, rows[0]) if rows else None
 
@@ -226,7 +255,7 @@ def increment_singleton(model, field: str) -> int:
     table, row = _table_and_row(model)
     sql = f"UPDATE {table} SET {column} = {column} + 1 WHERE {row} RETURNING {column}"
     cursor = kept_cursor()
-    cursor.execute(sql)
+    _sent_with_waiting(connections[DEFAULT_DB_ALIAS], lambda: cursor.execute(sql))
     rows = cursor.fetchall()
     if not rows:
         lock_singleton(model)
@@ -503,7 +532,7 @@ class PreparedUpdate:
     """An UPDATE of chosen fields of one row, written once per connection: the row found
     by its id and by the values `where` fields must still have (a state machine's state
     as read, as `ConcurrentTransitionMixin` checks it). When no row is found so, `update()`
-    raises `missing` (at once, or in a `batched()` block when the write is sent).
+    raises `missing`. Expected values are compared with `=`, so None never matches.
 
         SUBMITTED = PreparedUpdate(Application, ("state", "serial_number"), where=("state",),
                                    missing=ConcurrentTransition)
@@ -533,15 +562,14 @@ class PreparedUpdate:
         """Write the fields of `obj`, a saved instance, where its row still has `expected`."""
         if type(obj) is not self.model or obj._state.adding:
             raise TypeError(f"a prepared update takes saved {self.model.__name__} instances, not {obj!r}")
-        if set(expected) != {f.name for f in self._where[1:]}:
-            raise TypeError(f"expected values are needed for exactly {[f.name for f in self._where[1:]]}")
+        if set(expected) != {f.name for f in self._where[1:]} or None in expected.values():
+            raise TypeError(f"expected values, not None, are needed for exactly {[f.name for f in self._where[1:]]}")
         wrapper = connections[DEFAULT_DB_ALIAS]
         values = [f.get_db_prep_save(f.pre_save(obj, add=False), connection=wrapper) for f in self._fields]
         expected[self._where[0].name] = obj.pk
         found = [f.get_db_prep_value(expected[f.name], wrapper) for f in self._where]
-
-        def done(cursor):
-            if cursor.rowcount != 1:
-                raise self.missing(f"{self.model._meta.object_name} {obj.pk} is not as read: not written")
-
-        _write(wrapper, self._sql_for(wrapper), values + found, done)
+        cursor = kept_cursor(wrapper)
+        # its answer is needed here: sent at once, with any writes waiting in a batched() block
+        _sent_with_waiting(wrapper, lambda: cursor.execute(self._sql_for(wrapper), values + found))
+        if cursor.rowcount != 1:
+            raise self.missing(f"{self.model._meta.object_name} {obj.pk} is not as read: not written")

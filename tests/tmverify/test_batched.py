@@ -11,12 +11,13 @@ from psycopg import pq
 from applications.models import Application, FilingState, Flag
 from tests.factories import dana, signed_by_attorney
 from tmverify import db
-from tmverify.db import PreparedInsert, PreparedUpdate, batched
+from tmverify.db import PreparedInsert, PreparedQuery, PreparedUpdate, batched
 
 pytestmark = pytest.mark.django_db
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="writes wait only on PostgreSQL")
 FLAGS = PreparedInsert(Flag)
+FLAGS_OF = PreparedQuery(lambda pk: Flag.objects.filter(application=pk))
 
 
 def _flag(filing, code="test_flag"):
@@ -45,7 +46,7 @@ def test_a_statement_after_a_write_sees_it_as_without_the_block():
 
 
 @on_postgresql
-def test_a_write_waits_for_the_next_statement_and_goes_with_it_in_one_pipeline():
+def test_a_write_waits_and_goes_with_the_next_prepared_statement_in_one_pipeline():
     filing = signed_by_attorney(dana())
     statements = _Statements()
     # seen inside the block's own wrapper: in the order the statements reach the database
@@ -53,8 +54,25 @@ def test_a_write_waits_for_the_next_statement_and_goes_with_it_in_one_pipeline()
         flag = _flag(filing)
         FLAGS.insert([flag])
         assert flag.pk is None and statements.seen == []  # waiting
-        list(Flag.objects.filter(application=filing))
+        assert [f.pk for f in FLAGS_OF.all(filing.pk)] == [flag.pk] and flag.pk is not None
     assert statements.seen == [("INSERT", True), ("SELECT", True)]
+
+
+@on_postgresql
+def test_before_any_other_statement_the_writes_go_on_their_own():
+    filing = signed_by_attorney(dana())
+    statements = _Statements()
+    with transaction.atomic(), batched(), connection.execute_wrapper(statements):
+        FLAGS.insert([_flag(filing)])
+        assert Flag.objects.filter(application=filing).count() == 1  # the ORM's statement, as without the block
+    assert statements.seen == [("INSERT", True), ("SELECT", False)]
+
+
+def test_a_server_side_cursor_after_a_waiting_write_works():
+    filing = signed_by_attorney(dana())
+    with transaction.atomic(), batched():
+        FLAGS.insert([_flag(filing)])
+        assert [f.code for f in Flag.objects.filter(application=filing).iterator(chunk_size=10)] == ["test_flag"]
 
 
 @on_postgresql
@@ -106,13 +124,48 @@ def test_a_block_that_raises_with_writes_waiting_leaves_nothing_behind():
     assert not Flag.objects.filter(code="half").exists()
 
 
-def test_a_prepared_update_checks_its_row_when_it_is_sent():
+def test_a_prepared_update_checks_its_row_at_once_and_what_follows_is_never_written():
     filing = signed_by_attorney(dana())
     filing.mark = "NEVER"
     update = PreparedUpdate(Application, ("mark",), where=("state",), missing=ConcurrentTransition)
-    with pytest.raises(ConcurrentTransition), transaction.atomic(), batched():
-        update.update(filing, state=FilingState.DRAFT)  # the filing is signed, not a draft
+    with transaction.atomic(), batched():
+        try:
+            with transaction.atomic():  # a step inside a step, say
+                FLAGS.insert([_flag(filing, "before")])
+                update.update(filing, state=FilingState.DRAFT)  # the filing is signed, not a draft
+                FLAGS.insert([_flag(filing, "after")])
+        except ConcurrentTransition:
+            pass  # the inner step failed, nothing of it written
+        FLAGS.insert([_flag(filing, "outer")])
     assert Application.objects.get(pk=filing.pk).mark != "NEVER"
+    assert list(Flag.objects.filter(application=filing).values_list("code", flat=True)) == ["outer"]
+
+
+@on_postgresql
+def test_the_callers_own_error_in_a_savepoint_is_the_one_raised():
+    filing = signed_by_attorney(dana())
+    with transaction.atomic(), batched():
+        with pytest.raises(ValueError, match="the caller's own"), transaction.atomic():
+            FLAGS.insert([_flag(filing, "twice"), _flag(filing, "twice")])  # would fail if sent
+            raise ValueError("the caller's own error")
+        FLAGS.insert([_flag(filing, "kept")])
+    assert list(Flag.objects.filter(application=filing).values_list("code", flat=True)) == ["kept"]
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_write_a_caller_swallows_still_fails_the_step():
+    filing = signed_by_attorney(dana())
+    with pytest.raises(IntegrityError), transaction.atomic(), batched():
+        Application.objects.filter(pk=filing.pk).update(mark="HALF")
+        FLAGS.insert([_flag(filing, "twice"), _flag(filing, "twice")])  # fails when sent
+        try:
+            with transaction.atomic():  # its SAVEPOINT sends the waiting write first
+                Flag.objects.create(application=filing, code="other")
+        except IntegrityError:
+            pass  # meant for the create: "already there"
+    assert Application.objects.get(pk=filing.pk).mark != "HALF"
+    assert not Flag.objects.filter(application=filing).exists()
 
 
 @on_postgresql

@@ -60,6 +60,6 @@ def test_new_instances_other_models_and_other_expectations_are_refused():
         update.update(Application(mark="X"), state=FilingState.DRAFT)
     with pytest.raises(TypeError, match="saved Application instances"):
         update.update(filing.attorney, state=FilingState.DRAFT)
-    for expected in ({}, {"state": FilingState.SIGNED, "mark": "X"}):
+    for expected in ({}, {"state": FilingState.SIGNED, "mark": "X"}, {"state": None}):
         with pytest.raises(TypeError, match=r"exactly \['state'\]"):
             update.update(filing, **expected)
