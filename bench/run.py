@@ -135,10 +135,10 @@ def _render_steps(steps: dict, heading: str) -> list[str]:
     if database == "PostgreSQL":
         lines += [
             "",
-            "On PostgreSQL a write that needs no answer at once waits for the next statement and",
-            "travels with it (`tmverify.db.batched`), so its time shows in the step that sent it:",
-            "the submitter's note in the standing flags, the new flags in the serial number, the",
-            "filing's UPDATE and the receipt in the audit chain.",
+            "On PostgreSQL a new row waits for the step's next prepared statement and travels with",
+            "it (`tmverify.db.batched`), so its time shows in the step that sent it: the",
+            "submitter's note in the standing flags, the new flags in the serial number, the",
+            "receipt in the audit chain.",
         ]
     return [*lines, ""]
 

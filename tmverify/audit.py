@@ -60,8 +60,8 @@ def atomic():
     """`transaction.atomic()` whose audit events are appended in one go as it ends.
 
     A nested block hands its events to the enclosing one; a block that raises drops its
-    own events with its changes. The block's prepared writes are `batched()`: on
-    PostgreSQL each goes to the database with the statement after it."""
+    own events with its changes. The block is `batched()`: on PostgreSQL the rows it adds
+    by prepared inserts go to the database with the next prepared statement."""
     with transaction.atomic(), batched():
         _pending.blocks.append([])
         _pending.depths.append(len(connection.savepoint_ids))
