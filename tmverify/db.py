@@ -516,6 +516,7 @@ def together(*queries: tuple[PreparedQuery, tuple]) -> list[list]:
     with less CPU on both sides (`python -m bench.roundtrips`, DECISIONS 36). Only reads
     whose values are known before any of them runs can go together."""
     wrapper = connections[DEFAULT_DB_ALIAS]
+    wrapper.close_if_health_check_failed()  # before the pipeline: the check is a statement of its own
     wrapper.ensure_connection()
 
     def send():

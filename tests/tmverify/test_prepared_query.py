@@ -238,3 +238,18 @@ def test_a_statement_log_opened_later_still_sees_them():
     with CaptureQueriesContext(connection) as captured:
         query.get(user.pk)
     assert len(captured) == 1 and '"accounts_user"' in captured[0]["sql"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL's client sends statements together")
+@pytest.mark.django_db(transaction=True)
+def test_with_health_checks_on_a_lost_connection_is_replaced_before_queries_go_together():
+    import psycopg
+
+    filing = signed_by_attorney(dana())
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    wrapper.ensure_connection()
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [wrapper.connection.info.backend_pid])  # a restart, say
+    wrapper.health_check_enabled, wrapper.health_check_done = True, False  # CONN_HEALTH_CHECKS, a new request
+    found = together((_SIGNATURES, (filing.pk,)), (_SIGNATURES, (filing.pk,)))
+    assert [len(rows) for rows in found] == [1, 1]
