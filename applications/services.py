@@ -217,7 +217,7 @@ _LOCKED_FILING = PreparedQuery(
 _GOODS = PreparedQuery(lambda pk: GoodsEntry.objects.filter(application=pk))
 _SIGNATURES = PreparedQuery(lambda pk: Signature.objects.filter(application=pk).select_related("signer"))
 _FLAGS = PreparedQuery(lambda pk: Flag.objects.filter(application=pk))
-_BAR_ADMISSIONS = PreparedQuery(lambda pk: BarAdmission.objects.filter(attorney=pk))
+# the attorney's, found through the filing: sent with the filing's read, not after it
 _FILING_BAR_ADMISSIONS = PreparedQuery(
     lambda pk: BarAdmission.objects.filter(attorney__in=Application.objects.filter(pk=pk).values("attorney"))
 )

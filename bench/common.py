@@ -6,6 +6,7 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +74,36 @@ def analyze(database_url: str) -> None:
 
     with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
         conn.execute("ANALYZE")
+
+
+def _server_cpu_seconds(connection) -> float | None:
+    """CPU used so far by the PostgreSQL process serving `connection`, or None (SQLite
+    runs in this process; another machine's server cannot be read)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # user + system
+
+
+def per_call_ms(fn, calls: int, connection) -> dict:
+    """Milliseconds per call of `fn`: the wall time, this process's CPU, and the CPU of
+    the database server's process for `connection` (None when it cannot be read)."""
+    wall, client, server = time.perf_counter(), time.process_time(), _server_cpu_seconds(connection)
+    for _ in range(calls):
+        fn()
+    wall, client = time.perf_counter() - wall, time.process_time() - client
+    after = _server_cpu_seconds(connection)
+    return {
+        "wall": wall / calls * 1000,
+        "client": client / calls * 1000,
+        "server": None if server is None or after is None else (after - server) / calls * 1000,
+    }
 
 
 def summary(samples: list[float]) -> dict:

@@ -7,26 +7,10 @@ of each side per call: this process, and PostgreSQL's process of the connection.
 """
 
 import argparse
-import time
 
-from .common import emit, postgres_database, setup_django, summary
-from .steps import _server_cpu_seconds
+from .common import emit, per_call_ms, postgres_database, setup_django, summary
 
 READS = 5
-
-
-def _measure(fn, calls: int, connection) -> dict:
-    for _ in range(50):
-        fn()
-    wall, client, server = time.perf_counter(), time.process_time(), _server_cpu_seconds(connection)
-    for _ in range(calls):
-        fn()
-    after = _server_cpu_seconds(connection)
-    return {
-        "wall": (time.perf_counter() - wall) / calls * 1000,
-        "client": (time.process_time() - client) / calls * 1000,
-        "server": (after - server) / calls * 1000,
-    }
 
 
 def main(argv=None):
@@ -72,7 +56,9 @@ def main(argv=None):
     with transaction.atomic():  # the statements, not a transaction each
         for _ in range(args.runs):
             for name, fn in cases.items():  # side by side, run after run
-                samples[name].append(_measure(fn, args.calls, connection))
+                for _ in range(50):  # warm: compiled, prepared, cursors kept
+                    fn()
+                samples[name].append(per_call_ms(fn, args.calls, connection))
     emit(
         {
             "bench": "roundtrips",

@@ -18,10 +18,9 @@ import os
 import time
 from collections import defaultdict
 from contextlib import ExitStack
-from pathlib import Path
 from unittest import mock
 
-from .common import analyze, emit, postgres_database, setup_django, summary
+from .common import analyze, emit, per_call_ms, postgres_database, setup_django, summary
 
 # (label, module, function): the steps of a submission, in order
 STEPS = [
@@ -54,31 +53,6 @@ def _per_call_ms(fn, calls: int) -> float:
     for _ in range(calls):
         fn()
     return (time.perf_counter() - start) / calls * 1000
-
-
-def _server_cpu_seconds(connection) -> float | None:
-    """CPU used so far by the PostgreSQL process serving `connection`, or None (SQLite
-    runs in this process; another machine's server cannot be read)."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # user + system
-
-
-def _cpu_per_call_ms(fn, calls: int, connection) -> tuple[float, float | None]:
-    """CPU per call: this process's, and the database server's when it can be read."""
-    client, server = time.process_time(), _server_cpu_seconds(connection)
-    for _ in range(calls):
-        fn()
-    client = (time.process_time() - client) / calls * 1000
-    after = _server_cpu_seconds(connection)
-    return client, None if server is None or after is None else (after - server) / calls * 1000
 
 
 def main(argv=None):
@@ -138,10 +112,10 @@ def main(argv=None):
             steps[label].append(spent[label] / (args.submissions - 1) * 1000)
         steps["the rest"].append(total - sum(spent[label] for label in LABELS) / (args.submissions - 1) * 1000)
         for name, fn in (("submit", submit), ("flip", flip)):
-            client, server = _cpu_per_call_ms(fn, args.submissions - 1, connection)
-            cpu[name]["client"].append(client)
-            if server is not None:
-                cpu[name]["server"].append(server)
+            spent = per_call_ms(fn, args.submissions - 1, connection)
+            cpu[name]["client"].append(spent["client"])
+            if spent["server"] is not None:
+                cpu[name]["server"].append(spent["server"])
 
     user_id = actor.pk
     sql = 'SELECT "id", "email", "identity_state", "role" FROM "accounts_user" WHERE "id" = %s'

@@ -60,8 +60,8 @@ _kept_cursors = weakref.WeakKeyDictionary()
 def kept_cursor(wrapper=None, slot: Hashable = 0):
     """A cursor of the connection, kept for the prepared statements here while the
     connection lasts: opening a cursor for every statement cost a fifth of a small
-    statement's CPU on the client (`python -m bench.roundtrips`). `slot`: statements sent together each need their own
-    cursor, whose answer it keeps until read.
+    statement's CPU on the client (`python -m bench.roundtrips`). `slot`: statements
+    sent together each need their own cursor, which keeps its answer until read.
 
     A cursor logging its statements (tests, `DEBUG`) is kept apart from one that does not,
     as `connection.cursor()` would hand out either. Every statement is fetched to its end."""
@@ -347,8 +347,9 @@ class PreparedQuery:
         [found] = together((self, values))
         return found
 
-    def _send(self, wrapper, values: tuple, slot: int = 0):
-        """Execute the query for `values`: its compiled form and the open cursor."""
+    def _send(self, wrapper, values: tuple, place: int = 0):
+        """Execute the query for `values`, on the kept cursor of its `place` among queries
+        sent together: its compiled form and that cursor."""
         compiled = self._compiled_for(wrapper, values)
         dated = [isinstance(value, datetime) for value in values]
         if dated != [adapt is not None for adapt in compiled.adapters] or not all(map(_is_value, values)):
@@ -361,7 +362,7 @@ class PreparedQuery:
             value if adapt is None else adapt(value) for value, adapt in zip(values, compiled.adapters, strict=True)
         ]
         params = [constant if slot is None else adapted[slot] for slot, constant in compiled.parameters]
-        cursor = kept_cursor(wrapper, slot)
+        cursor = kept_cursor(wrapper, place)
         cursor.execute(compiled.sql, params)
         return compiled, cursor
 
@@ -520,7 +521,7 @@ def together(*queries: tuple[PreparedQuery, tuple]) -> list[list]:
     wrapper.ensure_connection()
 
     def send():
-        return [query._send(wrapper, values, slot) for slot, (query, values) in enumerate(queries)]
+        return [query._send(wrapper, values, place) for place, (query, values) in enumerate(queries)]
 
     # on PostgreSQL, in one pipeline with any writes waiting in a batched() block
     pipelined = wrapper.vendor == "postgresql" and (len(queries) > 1 or _waiting.writes)

@@ -33,12 +33,17 @@ def test_contents_are_loaded_once_and_match_the_database(django_assert_num_queri
     assert bars == [b.jurisdiction for b in attorney.bar_admissions.all()] and bars
 
 
-def test_a_filing_without_attorney_loads_no_bar_admissions():
+def test_a_filing_without_attorney_is_loaded_with_its_contents_all_the_same(django_assert_num_queries):
     filing = signed_by_attorney(dana())
     filing.attorney = None
     filing.save()
+    goods = [g.text for g in filing.goods.all()]
     with transaction.atomic():
-        assert lock_filing(filing, with_contents=True).attorney is None
+        loaded = lock_filing(filing, with_contents=True)
+        with django_assert_num_queries(0):
+            assert loaded.attorney is None
+            assert [g.text for g in loaded.goods.all()] == goods and goods
+            assert len(loaded.signatures.all()) == 1 and list(loaded.flags.all()) == []
 
 
 def test_a_filing_that_is_not_there_is_the_models_does_not_exist():
