@@ -1,5 +1,6 @@
-"""Three endpoints measured side by side: bare Django, a row-locking status flip, and the
-real submission of a signed filing (full gate, serial, audit event, signed receipt).
+"""Endpoints measured side by side: bare Django, a row-locking status flip, the real
+submission of a signed filing (full gate, serial, audit event, signed receipt) and, on
+PostgreSQL, that submission's statements alone (bench/floor.py).
 
 They exist only under bench.settings; the submitter is the office's bench attorney, so
 what is measured is the rules, not the sign-in. The view hands the service bare ids:
@@ -18,6 +19,7 @@ from applications.models import Application
 from applications.services import submit_filing
 from tmverify.reasons import Refused
 
+from . import floor
 from .models import Toggle
 
 BENCH_ATTORNEY = "bench-attorney@bench.example"
@@ -51,3 +53,9 @@ def submit(request, pk):
     except Refused as exc:
         return JsonResponse({"refused": exc.codes}, status=409)
     return JsonResponse({"serial_number": filing.serial_number})
+
+
+@csrf_exempt
+@require_POST
+def submit_floor(request, pk):
+    return JsonResponse({"serial_number": floor.submit(_bench_attorney_id(), pk)})

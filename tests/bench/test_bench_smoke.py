@@ -60,6 +60,7 @@ def test_the_steps_on_postgresql_read_the_servers_cpu_too():
     steps = _bench("steps", "--runs", "1", "--submissions", "60", "--postgres")
     assert steps["database"] == "postgresql"
     assert steps["cpu_ms"]["submit"]["server"]["median"] > 0 and steps["cpu_ms"]["flip"]["client"]["median"] > 0
+    assert steps["cpu_ms"]["floor"]["server"]["median"] > 0  # the submission's statements alone
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="runs on the local PostgreSQL, as CI's second pass does")
