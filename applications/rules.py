@@ -7,6 +7,7 @@ simulator all ask `submission_reasons`.
 import re
 from datetime import date
 
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Upper
 
 from accounts.models import ATTORNEY_ROLES, BarAdmission, Role, User
@@ -228,26 +229,33 @@ def surcharge_applies(application: Application, on: date | None = None) -> bool:
 
 
 # --- flags (never blocking) --------------------------------------------------------------
-# jurisdictions compared without case (as iexact would, in a form a prepared query takes)
-_SAME_BAR_ELSEWHERE = PreparedQuery(
-    lambda jurisdiction, number, attorney: (
+def bar_shared_elsewhere() -> Exists:
+    """For a bar admission (annotated, or in a filter): its jurisdiction, compared without
+    case, and its number also stand on another account (R23)."""
+    return Exists(
         BarAdmission.objects.alias(upper_jurisdiction=Upper("jurisdiction"))
-        .filter(upper_jurisdiction=jurisdiction, number=number)
-        .exclude(attorney=attorney)
-        .only("pk")[:1]
+        .filter(upper_jurisdiction=Upper(OuterRef("jurisdiction")), number=OuterRef("number"))
+        .exclude(attorney=OuterRef("attorney"))
+    )
+
+
+_ANY_BAR_SHARED = PreparedQuery(
+    lambda attorney: (
+        BarAdmission.objects.filter(bar_shared_elsewhere(), attorney=attorney).exclude(number="").only("pk")[:1]
     )
 )
 
 
 def shares_attorney_credentials(attorney: User | None) -> bool:
-    """R23: the attorney's bar jurisdiction and number also stand on another account."""
+    """R23: one of the attorney's bar numbers, in its jurisdiction, also stands on another
+    account. Admissions read with the answer (`services.lock_filing` reads them so, with
+    the filing) are not asked again."""
     if attorney is None:
         return False
-    return any(
-        _SAME_BAR_ELSEWHERE.all(admission.jurisdiction.upper(), admission.number, attorney.pk)
-        for admission in attorney.bar_admissions.all()
-        if admission.number
-    )
+    numbered = [admission for admission in attorney.bar_admissions.all() if admission.number]
+    if all(hasattr(admission, "shared_elsewhere") for admission in numbered):
+        return any(admission.shared_elsewhere for admission in numbered)
+    return _ANY_BAR_SHARED.first(attorney.pk) is not None
 
 
 def standing_flags(application: Application) -> list[str]:

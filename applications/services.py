@@ -217,9 +217,12 @@ _LOCKED_FILING = PreparedQuery(
 _GOODS = PreparedQuery(lambda pk: GoodsEntry.objects.filter(application=pk))
 _SIGNATURES = PreparedQuery(lambda pk: Signature.objects.filter(application=pk).select_related("signer"))
 _FLAGS = PreparedQuery(lambda pk: Flag.objects.filter(application=pk))
-# the attorney's, found through the filing: sent with the filing's read, not after it
+# the attorney's, found through the filing: sent with the filing's read, not after it,
+# with the answer of R23's shared-bar-number check for each
 _FILING_BAR_ADMISSIONS = PreparedQuery(
-    lambda pk: BarAdmission.objects.filter(attorney__in=Application.objects.filter(pk=pk).values("attorney"))
+    lambda pk: BarAdmission.objects.filter(attorney__in=Application.objects.filter(pk=pk).values("attorney")).annotate(
+        shared_elsewhere=rules.bar_shared_elsewhere()
+    )
 )
 
 

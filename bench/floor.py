@@ -17,8 +17,8 @@ from accounts.models import User
 from applications.models import Application, applicant_key
 from applications.services import submit_filing
 
-# (verb, table) of each statement, in order, and the round trips they share: as
-# `submit_filing` sends them on PostgreSQL for a busy attorney's filing that gets a flag
+# (verb, table) of each statement, in order, as `submit_filing` sends them on PostgreSQL
+# for a busy attorney's filing that gets a flag; `submit` sends them in the same round trips
 SHAPE = (
     ("SELECT", "applications_application"),
     ("SELECT", "applications_goodsentry"),
@@ -26,7 +26,6 @@ SHAPE = (
     ("SELECT", "applications_flag"),
     ("SELECT", "accounts_baradmission"),
     ("INSERT", "applications_submitterapplicant"),
-    ("SELECT", "accounts_baradmission"),
     ("SELECT", "applications_submitterapplicant"),
     ("INSERT", "applications_flag"),
     ("UPDATE", "applications_serialcounter"),
@@ -36,7 +35,8 @@ SHAPE = (
     ("INSERT", "tmverify_auditevent"),
     ("UPDATE", "tmverify_audithead"),
 )
-TRIPS = ((0, 1, 2, 3, 4), (5, 6), (7,), (8, 9), (10,), (11, 12), (13, 14))  # then COMMIT
+NOTE, HIGH_VOLUME, FLAG, SERIAL, FILING, RECEIPT, HEAD, EVENTS, HEAD_UPDATE = range(5, 14)
+READS = (0, 1, 2, 3, 4)  # the filing, its goods, signatures, flags and bar admissions
 
 
 def _shape(sql: str) -> tuple[str, str]:
@@ -67,18 +67,18 @@ def _values(recorded: tuple, index: int, pk: int, found: dict) -> list:
     earlier round trips of this request found."""
     first_serial, statements = recorded
     values = list(statements[index][1] or ())
-    if index <= 4:  # the filing and its contents
-        return [pk]
-    if index == 5:  # the submitter's note
+    if index in READS:  # the filing's id comes last (WHERE ... = %s)
+        return [*values[:-1], pk]
+    if index == NOTE:  # the submitter's
         return [values[0], applicant_key(found["applicant"]), values[2]]
-    if index == 8:  # the new flag
+    if index == FLAG:
         return [pk, *values[1:]]
-    if index == 10:  # the filing's UPDATE
+    if index == FILING:  # its UPDATE
         values[-2] = pk  # WHERE id = %s AND state = %s
         return [found["serial"] if v == first_serial else v for v in values]
-    if index == 11:  # the receipt
+    if index == RECEIPT:
         return [pk, Jsonb(dict(values[1].obj, serial_number=found["serial"])), *values[2:]]
-    if index == 13:  # the audit events, two rows of 13 values
+    if index == EVENTS:  # two rows of 13 values
         seq, last = found["head"]
         width = len(values) // 2
         for row in range(2):
@@ -87,7 +87,7 @@ def _values(recorded: tuple, index: int, pk: int, found: dict) -> list:
             values[row * width + 11] = last if row == 0 else values[width - 1]
         values[-3] = Jsonb(dict(values[-3].obj, serial_number=found["serial"]))
         return values
-    if index == 14:  # the head's UPDATE
+    if index == HEAD_UPDATE:
         return [found["head"][0] + 2, values[1]]
     return values  # the same for every filing of the bench attorney
 
@@ -112,16 +112,15 @@ def submit(actor_id: int, pk: int) -> str:
     with transaction.atomic():
         pg = connection.connection
         found = {}
-        reads = _trip(pg, recorded, TRIPS[0], pk, found)
+        reads = _trip(pg, recorded, READS, pk, found)
         # every row comes into Python, as any way of submitting needs them
         [filing], *_ = [cursor.fetchall() for cursor in reads]
         found["applicant"] = filing[[column.name for column in reads[0].description].index("name")]
-        _trip(pg, recorded, TRIPS[1], pk, found)[1].fetchall()
-        _trip(pg, recorded, TRIPS[2], pk, found)[0].fetchall()
-        found["serial"] = f"{_trip(pg, recorded, TRIPS[3], pk, found)[1].fetchone()[0]:08d}"
-        if _trip(pg, recorded, TRIPS[4], pk, found)[0].rowcount != 1:
+        _trip(pg, recorded, (NOTE, HIGH_VOLUME), pk, found)[1].fetchall()
+        found["serial"] = f"{_trip(pg, recorded, (FLAG, SERIAL), pk, found)[1].fetchone()[0]:08d}"
+        if _trip(pg, recorded, (FILING,), pk, found)[0].rowcount != 1:
             raise RuntimeError(f"filing {pk} was not signed")
-        _, seq, last = _trip(pg, recorded, TRIPS[5], pk, found)[1].fetchone()
+        _, seq, last = _trip(pg, recorded, (RECEIPT, HEAD), pk, found)[1].fetchone()
         found["head"] = (seq, last)
-        _trip(pg, recorded, TRIPS[6], pk, found)
+        _trip(pg, recorded, (EVENTS, HEAD_UPDATE), pk, found)  # then COMMIT
     return found["serial"]

@@ -5,6 +5,8 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts import services as accounts
 from applications import services as filings
@@ -68,6 +70,33 @@ def test_the_same_number_in_another_jurisdiction_is_not_shared_credentials():
     other = person("ann", role="us_attorney", verified=True)
     accounts.add_bar_admission(other, jurisdiction="CA", number="4455667", admitted=date(2016, 1, 1))
     assert flags(signed_by_attorney(attorney)) == set()
+
+
+def test_a_bar_number_that_turns_up_on_another_account_later_is_flagged_at_submission():
+    attorney = dana()  # NY 4455667
+    filing = signed_by_attorney(attorney)
+    assert flags(filing) == set()
+    impostor = person("ivan", role="us_attorney", verified=True)
+    accounts.add_bar_admission(impostor, jurisdiction="Ny", number="4455667", admitted=date(2016, 1, 1))
+
+    with CaptureQueriesContext(connection) as statements:
+        filings.submit_filing(attorney, filing)
+
+    assert flags(filing) == {"shared_attorney_credentials"}
+    # answered by the read of the filing's contents, not asked again
+    assert sum("accounts_baradmission" in s["sql"] for s in statements.captured_queries) == 1
+
+
+@pytest.mark.parametrize("submitted", [False, True], ids=["made", "submitted"])
+def test_admissions_without_a_number_never_share_one(submitted):
+    attorney = person("amy", role="us_attorney", verified=True)
+    other = person("ann", role="us_attorney", verified=True)
+    for account in (attorney, other):
+        accounts.add_bar_admission(account, jurisdiction="NY", number="", admitted=date(2016, 1, 1))
+    filing = signed_by_attorney(attorney)
+    if submitted:
+        filings.submit_filing(attorney, filing)
+    assert "shared_attorney_credentials" not in flags(filing)
 
 
 def test_submitting_for_more_than_20_distinct_applicants_in_30_days_flags_the_filer():
