@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -84,6 +85,8 @@ def collect(quick: bool, population_sizes: list[int], population_runs: int, larg
     if not quick:
         results["steps_postgres"] = _run("steps", "--runs", runs, "--submissions", "300", "--postgres")
         results["roundtrips"] = _run("roundtrips", "--runs", runs, "--calls", "2000")
+        if shutil.which("valgrind"):
+            results["instructions"] = _run("instructions", "--calls", "100")
         results["http"] = [
             _run("http", "--database", db, "--runs", runs, "--duration", "10") for db in ("sqlite", "postgres")
         ]
@@ -151,6 +154,19 @@ def _render_steps(steps: dict, heading: str) -> list[str]:
     return [*lines, ""]
 
 
+def _render_instructions(instructions: dict) -> list[str]:
+    counts = instructions["per_call"]
+    millions = {case: f"{count / 1e6:.2f} million" for case, count in counts.items()}
+    return [
+        "Instructions this process executes per call on PostgreSQL (`python -m bench.instructions`,",
+        "valgrind's callgrind; the same within a percent run after run, where the times above",
+        f"drift): a submission {millions['submit']}, its statements alone (bench/floor.py)",
+        f"{millions['floor']}, the flip {millions['flip']}; the submission {counts['submit'] / counts['flip']:.1f}",
+        f"times the flip, its statements alone {counts['floor'] / counts['flip']:.1f} times.",
+        "",
+    ]
+
+
 def _render_roundtrips(roundtrips: dict) -> list[str]:
     lines = [
         "What a round trip costs on PostgreSQL (`python -m bench.roundtrips`), per call, in one",
@@ -208,6 +224,8 @@ def render(results: dict, command: str) -> str:
     lines += _render_steps(results["steps"], "## 1b. Where a submission's time goes")
     if "steps_postgres" in results:
         lines += _render_steps(results["steps_postgres"], "### The same on PostgreSQL")
+    if "instructions" in results:
+        lines += _render_instructions(results["instructions"])
     if "roundtrips" in results:
         lines += _render_roundtrips(results["roundtrips"])
     small, large = results["pages"]

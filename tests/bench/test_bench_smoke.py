@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,11 @@ def test_the_round_trip_bench_reads_each_case_on_both_sides():
         "one statement, a kept cursor",
     }
     assert all(sides["wall"]["median"] > 0 and "server" in sides for sides in cases.values())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="runs on the local PostgreSQL, as CI's second pass does")
+@pytest.mark.skipif(not shutil.which("valgrind"), reason="counts with valgrind: apt-get install -y valgrind")
+def test_the_instruction_counts_of_each_case():
+    counts = _bench("instructions", "--calls", "3")["per_call"]
+    # the submission does all its statements do and more; they, more than the flip's two
+    assert counts["submit"] > counts["floor"] > counts["flip"] > 0
