@@ -36,4 +36,5 @@ bench: venv
 	$(VENV)/bin/pip install --quiet gunicorn==27.0.1
 	command -v wrk >/dev/null || apt-get install -y wrk
 	test -x /usr/bin/time || apt-get install -y time
+	command -v valgrind >/dev/null || apt-get install -y valgrind
 	$(PY) -m bench.run
