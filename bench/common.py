@@ -12,16 +12,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def remove_sqlite_at_exit(path: Path) -> None:
+    """Remove a throw-away SQLite database, with the files SQLite and the project keep
+    beside it, when this process ends."""
+    from tmverify.sqlite.base import WRITER_LOCK_SUFFIX
+
+    for suffix in ("", "-wal", "-shm", WRITER_LOCK_SUFFIX):
+        atexit.register(Path(f"{path}{suffix}").unlink, missing_ok=True)
+
+
 def setup_django(database_url: str | None = None) -> None:
     """Point Django at `database_url` (a fresh SQLite file by default) and migrate it."""
     sys.path.insert(0, str(ROOT))
     if database_url is None:
-        from tmverify.sqlite.base import WRITER_LOCK_SUFFIX
-
         handle, path = tempfile.mkstemp(prefix="tmverify-bench-", suffix=".sqlite3")
         os.close(handle)
-        for suffix in ("", "-wal", "-shm", WRITER_LOCK_SUFFIX):
-            atexit.register(Path(path + suffix).unlink, missing_ok=True)
+        remove_sqlite_at_exit(Path(path))
         database_url = f"sqlite:///{path}"
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"

@@ -2,14 +2,20 @@
 paper queue and a filing's detail page. Queries per page must not grow with the office
 (no N+1), and throughput at the large size should stay near the small one.
 
-    python -m bench.pages --filings 1000
+Each size has its own SQLite database, built first; then the sizes take turns, run after
+run, in one process, so that a drift of the shared machine touches both alike.
+
+    python -m bench.pages --filings 1000 100000
 """
 
 import argparse
+import os
+import shutil
 import time
 from datetime import date
+from pathlib import Path
 
-from .common import emit, setup_django, summary
+from .common import emit, remove_sqlite_at_exit, setup_django, summary
 
 
 def _office(filings: int):
@@ -47,49 +53,89 @@ def _recorder(queries: list):
     return record
 
 
+def _use(database: Path) -> None:
+    """Point the default connection at `database` (it connects again on its next query)."""
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = str(database)
+
+
+def _databases(sizes: list[int]) -> list[Path]:
+    """One migrated, empty database file per size (copies of the one `setup_django` made)."""
+    from django.db import connection
+
+    first = Path(connection.settings_dict["NAME"])
+    connection.close()  # everything in the main file, none in the write-ahead log
+    copies = []
+    for n in sizes[1:]:
+        copy = first.with_name(f"{first.stem}-{n}{first.suffix}")
+        shutil.copyfile(first, copy)
+        remove_sqlite_at_exit(copy)
+        copies.append(copy)
+    return [first, *copies]
+
+
+def _pages(filings: int):
+    """The office of `filings` filings in the current database; each page's client and URL."""
+    from django.test import Client
+
+    from tmverify import clock
+
+    owner, examiner, filing_pk = _office(filings)
+    clock.set_today(date(2025, 6, 2))
+    filer, office = Client(), Client()
+    filer.force_login(owner)
+    office.force_login(examiner)
+    return {
+        "dashboard (50 filings)": (filer, "/filings/"),
+        "filing detail": (filer, f"/filings/{filing_pk}/"),
+        "console paper queue": (office, "/console/accounts/paperverification/"),
+    }
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
-    parser.add_argument("--filings", type=int, default=1000)
+    parser.add_argument("--filings", type=int, nargs="+", default=[1000, 100_000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--show-queries", action="store_true")
     args = parser.parse_args(argv)
     setup_django()
+    if not os.environ["DATABASE_URL"].startswith("sqlite"):
+        raise SystemExit("bench.pages builds its offices on SQLite")
 
     from django.db import connection
-    from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from tmverify import clock
-
     setup_test_environment()
-    owner, examiner, filing_pk = _office(args.filings)
-    clock.set_today(date(2025, 6, 2))
-    filer, office = Client(), Client()
-    filer.force_login(owner)
-    office.force_login(examiner)
-    pages = {
-        "dashboard (50 filings)": (filer, "/filings/"),
-        "filing detail": (filer, f"/filings/{filing_pk}/"),
-        "console paper queue": (office, "/console/accounts/paperverification/"),
-    }
-    report = {"bench": "pages", "filings": args.filings, "pages": {}}
-    for name, (client, url) in pages.items():
-        queries = []
-        with connection.execute_wrapper(_recorder(queries)):
-            response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-        samples = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            for _ in range(args.requests):
-                client.get(url)
-            samples.append(args.requests / (time.perf_counter() - start))
-        report["pages"][name] = {"queries": len(queries), "rps": summary(samples)}
-        if args.show_queries:
-            report["pages"][name]["sql"] = queries
-    emit(report)
+    offices = []  # (its database, its pages, what is measured there)
+    for filings, database in zip(args.filings, _databases(args.filings), strict=True):
+        _use(database)
+        pages, measured = _pages(filings), {"filings": filings, "pages": {}}
+        for name, (client, url) in pages.items():
+            queries = []
+            with connection.execute_wrapper(_recorder(queries)):
+                response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{url} answered {response.status_code}")
+            measured["pages"][name] = {"queries": len(queries), "rps": []}
+            if args.show_queries:
+                measured["pages"][name]["sql"] = queries
+        offices.append((database, pages, measured))
+    for _ in range(args.runs):
+        for database, pages, measured in offices:  # the sizes take turns
+            _use(database)
+            for name, (client, url) in pages.items():
+                start = time.perf_counter()
+                for _ in range(args.requests):
+                    client.get(url)
+                measured["pages"][name]["rps"].append(args.requests / (time.perf_counter() - start))
+    sizes = [measured for _, _, measured in offices]
+    for measured in sizes:
+        for page in measured["pages"].values():
+            page["rps"] = summary(page["rps"])
+    emit({"bench": "pages", "sizes": sizes})
 
 
 if __name__ == "__main__":

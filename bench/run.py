@@ -74,10 +74,9 @@ def collect(quick: bool, population_sizes: list[int], population_runs: int, larg
     results["gate"] = [
         _run("gate", "--filings", str(n), "--runs", runs, "--calls", "20" if quick else "300") for n in sizes
     ]
-    page_sizes = [100, 400] if quick else [1000, 100_000]
-    results["pages"] = [
-        _run("pages", "--filings", str(n), "--runs", runs, "--requests", "3" if quick else "20") for n in page_sizes
-    ]
+    results["pages"] = _run(
+        "pages", "--filings", *map(str, sizes), "--runs", runs, "--requests", "3" if quick else "20"
+    )["sizes"]
     results["population"] = [
         _population(n, large_runs if n > LARGE_POPULATION else population_runs) for n in population_sizes
     ]
