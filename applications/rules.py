@@ -13,7 +13,7 @@ from django.db.models.functions import Upper
 from accounts.models import ATTORNEY_ROLES, BarAdmission, Role, User
 from accounts.rules import acting_reasons, suspension_reasons
 from tmverify import clock, policy
-from tmverify.db import PreparedQuery
+from tmverify.db import PreparedQuery, loaded
 from tmverify.reasons import Reason, reason
 
 from .access import can_access
@@ -249,12 +249,12 @@ _ANY_BAR_SHARED = PreparedQuery(
 def shares_attorney_credentials(attorney: User | None) -> bool:
     """R23: one of the attorney's bar numbers, in its jurisdiction, also stands on another
     account. Admissions read with the answer (`services.lock_filing` reads them so, with
-    the filing) are not asked again."""
+    the filing) are not asked again; otherwise one query asks for all of them."""
     if attorney is None:
         return False
-    numbered = [admission for admission in attorney.bar_admissions.all() if admission.number]
-    if all(hasattr(admission, "shared_elsewhere") for admission in numbered):
-        return any(admission.shared_elsewhere for admission in numbered)
+    admissions = loaded(attorney, "bar_admissions")
+    if admissions is not None and all(hasattr(admission, "shared_elsewhere") for admission in admissions):
+        return any(admission.shared_elsewhere for admission in admissions if admission.number)
     return _ANY_BAR_SHARED.first(attorney.pk) is not None
 
 

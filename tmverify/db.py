@@ -272,6 +272,13 @@ def keep_loaded(instance, relation: str, rows: list) -> None:
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = kept
 
 
+def loaded(instance, relation: str) -> list | None:
+    """The rows of `instance.<relation>` kept by `keep_loaded` or `prefetch_related`, or
+    None when `instance.<relation>.all()` would query."""
+    kept = instance.__dict__.get("_prefetched_objects_cache", {}).get(relation)
+    return None if kept is None else list(kept)
+
+
 @dataclass(frozen=True)
 class _Compiled:
     sql: str

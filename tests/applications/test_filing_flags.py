@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts import services as accounts
+from accounts.models import User
+from applications import rules
 from applications import services as filings
 from applications.models import SubmitterApplicant
 from tests.factories import dana, draft, filing_data, person, signed_by_attorney, sunwave
@@ -87,16 +89,42 @@ def test_a_bar_number_that_turns_up_on_another_account_later_is_flagged_at_submi
     assert sum("accounts_baradmission" in s["sql"] for s in statements.captured_queries) == 1
 
 
+def _flags_when(submitted: bool, attorney) -> set[str]:
+    """The flags of a filing by `attorney`, as made, or as made and then submitted (where
+    the answer comes with the filing's contents)."""
+    filing = signed_by_attorney(attorney)
+    if submitted:
+        filings.submit_filing(attorney, filing)
+    return flags(filing)
+
+
 @pytest.mark.parametrize("submitted", [False, True], ids=["made", "submitted"])
 def test_admissions_without_a_number_never_share_one(submitted):
     attorney = person("amy", role="us_attorney", verified=True)
     other = person("ann", role="us_attorney", verified=True)
+    accounts.add_bar_admission(attorney, jurisdiction="CA", number="123", admitted=date(2016, 1, 1))
     for account in (attorney, other):
         accounts.add_bar_admission(account, jurisdiction="NY", number="", admitted=date(2016, 1, 1))
-    filing = signed_by_attorney(attorney)
-    if submitted:
-        filings.submit_filing(attorney, filing)
-    assert "shared_attorney_credentials" not in flags(filing)
+    assert "shared_attorney_credentials" not in _flags_when(submitted, attorney)
+
+
+@pytest.mark.parametrize("submitted", [False, True], ids=["made", "submitted"])
+def test_a_number_twice_on_ones_own_account_is_not_shared(submitted):
+    attorney = person("amy", role="us_attorney", verified=True)
+    for jurisdiction in ("NY", "ny"):
+        accounts.add_bar_admission(attorney, jurisdiction=jurisdiction, number="77", admitted=date(2016, 1, 1))
+    assert "shared_attorney_credentials" not in _flags_when(submitted, attorney)
+
+
+def test_the_shared_bar_check_asks_once_for_all_of_an_attorneys_admissions():
+    attorney = dana()
+    for number in ("1", "2", "3"):
+        accounts.add_bar_admission(attorney, jurisdiction="CA", number=number, admitted=date(2016, 1, 1))
+
+    with CaptureQueriesContext(connection) as statements:
+        assert not rules.shares_attorney_credentials(User.objects.get(pk=attorney.pk))
+
+    assert sum("accounts_baradmission" in s["sql"] for s in statements.captured_queries) == 1
 
 
 def test_submitting_for_more_than_20_distinct_applicants_in_30_days_flags_the_filer():
