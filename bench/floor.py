@@ -4,11 +4,17 @@ Python can take a submission below this while it sends these statements; section
 measures it beside (b) and (c) over HTTP, on PostgreSQL.
 
 The statements are the submission's own: a process's first floor request submits its
-filing for real and keeps what each statement said and the values it took; every later
-request replays those texts with its own filing's values (the receipt and the audit
-events keep the first one's digests, signature and hashes). When the submission's
-statements change, `SHAPE` and `_values` must follow: that first request says so.
+filing for real (as the account it names; later requests are that account's) and keeps
+what each statement said and the values it took. Every later request replays those
+texts with its own filing's values, found by the column each value is for: its id, serial
+number, applicant and place in the audit chain. The rest stays the first one's: the
+times, the receipt's digests and signature, the audit events' hashes (so the bench
+database's audit chain does not verify). When the submission's statements change,
+`SHAPE` must follow: that first request says so.
 """
+
+import re
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from psycopg.types.json import Jsonb
@@ -39,64 +45,106 @@ NOTE, HIGH_VOLUME, FLAG, SERIAL, FILING, RECEIPT, HEAD, EVENTS, HEAD_UPDATE = ra
 READS = (0, 1, 2, 3, 4)  # the filing, its goods, signatures, flags and bar admissions
 
 
+def _top_level(sql: str, keyword: str) -> int:
+    """Where `keyword` first stands in `sql` outside parentheses (not in a subquery)."""
+    depth = 0
+    for at, char in enumerate(sql):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and sql.startswith(keyword, at):
+            return at
+    raise ValueError(f"no {keyword.strip()} in {sql[:80]}")
+
+
 def _shape(sql: str) -> tuple[str, str]:
     verb = sql.split(None, 1)[0]
-    after = {"SELECT": " FROM ", "INSERT": "INSERT INTO ", "UPDATE": "UPDATE "}.get(verb, " ")
-    return verb, sql.split(after, 1)[1].split('"')[1] if after in sql else ""
+    table = sql[_top_level(sql, {"SELECT": " FROM ", "INSERT": " INTO "}.get(verb, " ")) :]
+    return verb, table.split('"')[1]
 
 
-def _record(actor_id: int, pk: int) -> tuple:
+def _columns(sql: str) -> list[str]:
+    """What each value of a statement is for: the column of each `%s` of an INSERT (row
+    after row) or an UPDATE (its SET, then its WHERE)."""
+    if sql.startswith("INSERT"):
+        columns = re.findall(r'"(\w+)"', sql[sql.index("(") : sql.index(")")])
+        return columns * (sql.count("%s") // len(columns))
+    return re.findall(r'"(\w+)" = %s', sql)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    serial: str  # the first filing's
+    statements: list  # (SQL, values, the column of each value) of each statement
+    applicant_name: int  # its place in the filing's row
+
+
+def _record(actor_id: int, pk: int) -> Recorded:
     """Submit filing `pk` for real; what each statement said, with its values."""
     statements = []
 
     def keep(execute, sql, params, many, context):
         if sql.split(None, 1)[0] in ("SELECT", "INSERT", "UPDATE", "DELETE"):  # not a savepoint's
-            statements.append((sql, params))
+            statements.append((sql, list(params or ())))
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(keep):
         filing = submit_filing(User(pk=actor_id), Application(pk=pk))
     shape = tuple(_shape(sql) for sql, _ in statements)
-    if shape != SHAPE:
+    if shape != SHAPE or any(statements[index][1][-1] != pk for index in READS):
         raise RuntimeError(f"submit_filing's statements changed; bench/floor.py must follow them: {shape}")
-    return filing.serial_number, statements
+    filing_read = statements[READS[0]][0]
+    selected = filing_read[len("SELECT ") : _top_level(filing_read, " FROM ")].split(", ")
+    # what is worked out once: each statement's columns, and where the applicant's name is
+    return Recorded(
+        serial=filing.serial_number,
+        statements=[(sql, values, _columns(sql)) for sql, values in statements],
+        applicant_name=selected.index('"applications_applicant"."name"'),
+    )
 
 
-def _values(recorded: tuple, index: int, pk: int, found: dict) -> list:
-    """Statement `index`'s values for filing `pk`, from the recorded ones and what the
-    earlier round trips of this request found."""
-    first_serial, statements = recorded
-    values = list(statements[index][1] or ())
-    if index in READS:  # the filing's id comes last (WHERE ... = %s)
-        return [*values[:-1], pk]
-    if index == NOTE:  # the submitter's
-        return [values[0], applicant_key(found["applicant"]), values[2]]
-    if index == FLAG:
-        return [pk, *values[1:]]
-    if index == FILING:  # its UPDATE
-        values[-2] = pk  # WHERE id = %s AND state = %s
-        return [found["serial"] if v == first_serial else v for v in values]
-    if index == RECEIPT:
-        return [pk, Jsonb(dict(values[1].obj, serial_number=found["serial"])), *values[2:]]
-    if index == EVENTS:  # two rows of 13 values
-        seq, last = found["head"]
-        width = len(values) // 2
-        for row in range(2):
-            values[row * width] = seq + 1 + row
-            values[row * width + 6] = str(pk)
-            values[row * width + 11] = last if row == 0 else values[width - 1]
-        values[-3] = Jsonb(dict(values[-3].obj, serial_number=found["serial"]))
-        return values
-    if index == HEAD_UPDATE:
-        return [found["head"][0] + 2, values[1]]
-    return values  # the same for every filing of the bench attorney
+def _at(columns: list[str], column: str, row: int = 0) -> int:
+    """Where the value for `column` is, in the `row`th row."""
+    return [index for index, name in enumerate(columns) if name == column][row]
 
 
-def _trip(pg, recorded: tuple, indices: tuple, pk: int, found: dict) -> list:
+def _with_serial(data: Jsonb, serial: str) -> Jsonb:
+    return Jsonb(dict(data.obj, serial_number=serial)) if "serial_number" in data.obj else data
+
+
+def _values(statement: tuple, index: int, pk: int, found: dict) -> list:
+    """The values of the statement `index` for filing `pk`: the recorded ones, with what is
+    this filing's (and what the earlier round trips of this request found) put in."""
+    values, columns = list(statement[1]), statement[2]
+    if index in READS:  # by the filing's id, the last value (the record checked it)
+        values[-1] = pk
+    elif index == NOTE:
+        values[_at(columns, "applicant_key")] = applicant_key(found["applicant"])
+    elif index == FLAG:
+        values[_at(columns, "application_id")] = pk
+    elif index == FILING:
+        values[_at(columns, "id")], values[_at(columns, "serial_number")] = pk, found["serial"]
+    elif index == RECEIPT:
+        values[_at(columns, "application_id")] = pk
+        values[_at(columns, "payload")] = _with_serial(values[_at(columns, "payload")], found["serial"])
+    elif index == EVENTS:
+        seq, previous = found["head"]
+        for row in range(columns.count("seq")):
+            values[_at(columns, "seq", row)], values[_at(columns, "prev_hash", row)] = seq + 1 + row, previous
+            values[_at(columns, "subject_id", row)] = str(pk)
+            data = _at(columns, "data", row)
+            values[data] = _with_serial(values[data], found["serial"])
+            previous = values[_at(columns, "hash", row)]
+        found["last_seq"] = seq + columns.count("seq")
+    elif index == HEAD_UPDATE:
+        values[_at(columns, "seq")] = found["last_seq"]
+    return values
+
+
+def _trip(pg, statements: list, indices: tuple, pk: int, found: dict) -> list:
+    """Send the statements `indices` in one round trip; their cursors."""
     cursors = [pg.cursor() for _ in indices]
-    with pg.pipeline():
+    with connection.wrap_database_errors, pg.pipeline():
         for index, cursor in zip(indices, cursors, strict=True):
-            cursor.execute(recorded[1][index][0], _values(recorded, index, pk, found), prepare=True)
+            cursor.execute(statements[index][0], _values(statements[index], index, pk, found))
     return cursors
 
 
@@ -107,20 +155,21 @@ def submit(actor_id: int, pk: int) -> str:
     """Submit filing `pk` with the submission's statements alone; its serial number."""
     if not _recorded:
         _recorded.append(_record(actor_id, pk))
-        return _recorded[0][0]
+        return _recorded[0].serial
     recorded = _recorded[0]
+    statements, found = recorded.statements, {}
     with transaction.atomic():
         pg = connection.connection
-        found = {}
-        reads = _trip(pg, recorded, READS, pk, found)
+        reads = _trip(pg, statements, READS, pk, found)
         # every row comes into Python, as any way of submitting needs them
-        [filing], *_ = [cursor.fetchall() for cursor in reads]
-        found["applicant"] = filing[[column.name for column in reads[0].description].index("name")]
-        _trip(pg, recorded, (NOTE, HIGH_VOLUME), pk, found)[1].fetchall()
-        found["serial"] = f"{_trip(pg, recorded, (FLAG, SERIAL), pk, found)[1].fetchone()[0]:08d}"
-        if _trip(pg, recorded, (FILING,), pk, found)[0].rowcount != 1:
+        filings, *_ = [cursor.fetchall() for cursor in reads]
+        if not filings:
+            raise RuntimeError(f"no such filing: {pk}")
+        found["applicant"] = filings[0][recorded.applicant_name]
+        _trip(pg, statements, (NOTE, HIGH_VOLUME), pk, found)[1].fetchall()
+        found["serial"] = f"{_trip(pg, statements, (FLAG, SERIAL), pk, found)[1].fetchone()[0]:08d}"
+        if _trip(pg, statements, (FILING,), pk, found)[0].rowcount != 1:
             raise RuntimeError(f"filing {pk} was not signed")
-        _, seq, last = _trip(pg, recorded, (RECEIPT, HEAD), pk, found)[1].fetchone()
-        found["head"] = (seq, last)
-        _trip(pg, recorded, (EVENTS, HEAD_UPDATE), pk, found)  # then COMMIT
+        found["head"] = _trip(pg, statements, (RECEIPT, HEAD), pk, found)[1].fetchone()[1:]
+        _trip(pg, statements, (EVENTS, HEAD_UPDATE), pk, found)  # then COMMIT
     return found["serial"]

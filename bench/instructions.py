@@ -19,102 +19,93 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .common import ROOT, emit
 
 CASES = ("submit", "flip", "floor")
-
-
-def _wait_for(path: Path, process: subprocess.Popen | None = None) -> None:
-    while not path.exists():
-        if process is not None and process.poll() is not None:
-            raise SystemExit(f"the counted process ended early ({process.returncode})")
-        time.sleep(0.05)
+DEADLINE = 600  # seconds the counted process may take for a step before it is given up
 
 
 def _child(calls: int, signals: Path) -> None:
-    """Set up, then run each case's calls when told to (the parent counts around them)."""
+    """Set up, then run each case's calls when told to. It waits on a pipe (`os.mkfifo`),
+    blocked in the kernel, so that no instruction of its own is counted between cases."""
     from .common import analyze, postgres_database, setup_django
 
     setup_django(postgres_database("tmverify_bench_instructions"))
-    from django.db import transaction
-
-    from accounts.models import User
-    from applications.models import Application
-    from applications.services import submit_filing
-
-    from . import floor
+    from .cases import cases
     from .data import attorney, clone_filings
     from .models import Toggle
 
-    actor = attorney()
-    filings = iter(clone_filings(30 + 2 * calls + 1))
-    toggle = Toggle.objects.create()
-
-    def submit():
-        submit_filing(User(pk=actor.pk), Application(pk=next(filings)))
-
-    def flip():
-        with transaction.atomic():
-            row = Toggle.objects.select_for_update().get(pk=toggle.pk)
-            Toggle.objects.filter(pk=toggle.pk).update(status=not row.status)
-
-    def submit_floor():
-        floor.submit(actor.pk, next(filings))
-
+    run = cases(attorney(), iter(clone_filings(40 + 2 * calls)), toggle=Toggle.objects.create().pk)
     for _ in range(30):
-        submit()  # warm, and a high-volume filer: each filing gets a flag, as in bench.http
+        run["submit"]()  # warm, and a high-volume filer: each filing gets a flag, as in bench.http
     analyze(os.environ["DATABASE_URL"])
-    flip()
-    submit_floor()  # its first call records the real submission's statements
-    (signals / "ready").touch()
-    for case, fn in zip(CASES, (submit, flip, submit_floor), strict=True):
-        _wait_for(signals / f"go-{case}")
+    for _ in range(10):  # warm: statements prepared on the server (the first call records them)
+        run["flip"]()
+        run["floor"]()
+    for case in CASES:
+        (signals / "ready").write_text(case)
+        (signals / "go").read_text()  # blocks until the parent opens the pipe and closes it
         for _ in range(calls):
-            fn()
-        (signals / f"done-{case}").touch()
-    _wait_for(signals / "end")
+            run[case]()
+    (signals / "ready").write_text("")
+    (signals / "go").read_text()
 
 
 def _count(calls: int) -> dict:
+    """Run the child under callgrind; the instructions of each case's calls, per call."""
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is missing: apt-get install -y valgrind")
     signals = Path(tempfile.mkdtemp(prefix="tmverify-instructions-"))
-    out = signals / "callgrind.out"
-    child = subprocess.Popen(
-        [
-            "valgrind",
-            "--tool=callgrind",
-            "--instr-atstart=no",
-            f"--callgrind-out-file={out}",
-            sys.executable,
-            "-m",
-            "bench.instructions",
-            "--calls",
-            str(calls),
-            "--child",
-            str(signals),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    for pipe in ("ready", "go"):
+        os.mkfifo(signals / pipe)
+    errors = signals / "stderr"
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        f"--callgrind-out-file={signals / 'callgrind.out'}",
+        *(sys.executable, "-m", "bench.instructions", "--calls", str(calls), "--child", str(signals)),
+    ]
+    with errors.open("w") as stderr:
+        child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
 
     def control(*args: str) -> None:
-        subprocess.run(["callgrind_control", *args, str(child.pid)], check=True, capture_output=True)
+        subprocess.run(["callgrind_control", *args, str(child.pid)], check=True, capture_output=True, timeout=60)
+
+    def meanwhile(step):
+        """`step()`, which blocks on a pipe until the child answers, or an error if the
+        child ends or takes longer than DEADLINE."""
+        with ThreadPoolExecutor(1) as pool:
+            done, started = pool.submit(step), time.monotonic()
+            while not done.done():
+                if child.poll() is not None or time.monotonic() - started > DEADLINE:
+                    child.kill()
+                    tail = errors.read_text(errors="replace")[-2000:]
+                    raise SystemExit(f"the counted process failed ({child.returncode}):\n{tail}")
+                time.sleep(0.05)
+            return done.result()
+
+    def ready() -> str:
+        return meanwhile((signals / "ready").read_text)
+
+    def go() -> None:
+        meanwhile(lambda: (signals / "go").write_text(""))
 
     try:
-        _wait_for(signals / "ready", child)
+        case = ready()
         control("--instr=on")
-        for case in CASES:
+        while case:
             control("--zerocost")
-            (signals / f"go-{case}").touch()
-            _wait_for(signals / f"done-{case}", child)
+            go()
+            following = ready()  # the child has run the case's calls
             control(f"--dump={case}")
+            case = following
         control("--instr=off")
-        (signals / "end").touch()
-        child.wait(timeout=120)
+        go()
+        child.wait(timeout=DEADLINE)
         counts = {}
         for dump in signals.glob("callgrind.out.*"):  # one per --dump, named by it
             text = dump.read_text(errors="replace")

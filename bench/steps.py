@@ -70,11 +70,9 @@ def main(argv=None):
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from applications.models import Application
-    from applications.services import submit_filing
     from tmverify.db import PreparedInsert
 
-    from . import floor
+    from .cases import cases
     from .data import attorney, clone_filings
     from .models import Toggle
 
@@ -84,16 +82,8 @@ def main(argv=None):
     filings = iter(clone_filings(args.submissions * ((3 if on_postgres else 2) * args.runs + 1)))  # timed, CPU read
     Toggle.objects.bulk_create(Toggle() for _ in range(10))
 
-    def submit():
-        submit_filing(User(pk=actor.pk), Application(pk=next(filings)))
-
-    def flip():
-        with transaction.atomic():
-            row = Toggle.objects.select_for_update().get(pk=1)
-            Toggle.objects.filter(pk=1).update(status=not row.status)
-
-    def submit_floor():
-        floor.submit(actor.pk, next(filings))
+    calls = cases(actor, filings, toggle=1)
+    submit, flip = calls["submit"], calls["flip"]
 
     for _ in range(args.submissions):
         submit()  # warm up, and make the bench attorney a high-volume filer like a busy firm
@@ -102,10 +92,9 @@ def main(argv=None):
         submit()
     with CaptureQueriesContext(connection) as flip_statements:
         flip()
-    measured = {"submit": submit, "flip": flip}
+    measured = calls if on_postgres else {"submit": submit, "flip": flip}
     if on_postgres:
-        submit_floor()  # its first call records the real submission's statements
-        measured["floor"] = submit_floor
+        calls["floor"]()  # its first call records the real submission's statements
 
     totals, flips, steps = [], [], defaultdict(list)
     cpu = {name: {"client": [], "server": []} for name in measured}
