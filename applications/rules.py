@@ -230,19 +230,18 @@ def surcharge_applies(application: Application, on: date | None = None) -> bool:
 
 # --- flags (never blocking) --------------------------------------------------------------
 def bar_shared_elsewhere() -> Exists:
-    """For a bar admission (annotated, or in a filter): its jurisdiction, compared without
-    case, and its number also stand on another account (R23)."""
+    """For a bar admission (annotated, or in a filter): its number, never an empty one,
+    also stands in its jurisdiction, compared without case, on another account (R23)."""
     return Exists(
         BarAdmission.objects.alias(upper_jurisdiction=Upper("jurisdiction"))
         .filter(upper_jurisdiction=Upper(OuterRef("jurisdiction")), number=OuterRef("number"))
+        .exclude(number="")
         .exclude(attorney=OuterRef("attorney"))
     )
 
 
 _ANY_BAR_SHARED = PreparedQuery(
-    lambda attorney: (
-        BarAdmission.objects.filter(bar_shared_elsewhere(), attorney=attorney).exclude(number="").only("pk")[:1]
-    )
+    lambda attorney: BarAdmission.objects.filter(bar_shared_elsewhere(), attorney=attorney).only("pk")[:1]
 )
 
 
@@ -254,7 +253,7 @@ def shares_attorney_credentials(attorney: User | None) -> bool:
         return False
     admissions = loaded(attorney, "bar_admissions")
     if admissions is not None and all(hasattr(admission, "shared_elsewhere") for admission in admissions):
-        return any(admission.shared_elsewhere for admission in admissions if admission.number)
+        return any(admission.shared_elsewhere for admission in admissions)
     return _ANY_BAR_SHARED.first(attorney.pk) is not None
 
 

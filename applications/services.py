@@ -508,8 +508,13 @@ def can_submit(actor: User, application: Application) -> list:
     return rules.submission_reasons(actor, application)
 
 
+def serial_number(counter: int) -> str:
+    """The serial number the counter's value `counter` stands for: eight digits."""
+    return f"{counter:08d}"
+
+
 def _next_serial() -> str:
-    return f"{increment_singleton(SerialCounter, 'last'):08d}"
+    return serial_number(increment_singleton(SerialCounter, "last"))
 
 
 _SUBMISSION_NOTE = PreparedInsert(

@@ -21,7 +21,7 @@ from psycopg.types.json import Jsonb
 
 from accounts.models import User
 from applications.models import Application, applicant_key
-from applications.services import submit_filing
+from applications.services import serial_number, submit_filing
 
 # (verb, table) of each statement, in order, as `submit_filing` sends them on PostgreSQL
 # for a busy attorney's filing that gets a flag; `submit` sends them in the same round trips
@@ -167,7 +167,7 @@ def submit(actor_id: int, pk: int) -> str:
             raise RuntimeError(f"no such filing: {pk}")
         found["applicant"] = filings[0][recorded.applicant_name]
         _trip(pg, statements, (NOTE, HIGH_VOLUME), pk, found)[1].fetchall()
-        found["serial"] = f"{_trip(pg, statements, (FLAG, SERIAL), pk, found)[1].fetchone()[0]:08d}"
+        found["serial"] = serial_number(_trip(pg, statements, (FLAG, SERIAL), pk, found)[1].fetchone()[0])
         if _trip(pg, statements, (FILING,), pk, found)[0].rowcount != 1:
             raise RuntimeError(f"filing {pk} was not signed")
         found["head"] = _trip(pg, statements, (RECEIPT, HEAD), pk, found)[1].fetchone()[1:]

@@ -111,10 +111,10 @@ def main(argv=None):
             steps[label].append(spent[label] / (args.submissions - 1) * 1000)
         steps["the rest"].append(total - sum(spent[label] for label in LABELS) / (args.submissions - 1) * 1000)
         for name, fn in measured.items():
-            spent = per_call_ms(fn, args.submissions - 1, connection)
-            cpu[name]["client"].append(spent["client"])
-            if spent["server"] is not None:
-                cpu[name]["server"].append(spent["server"])
+            cost = per_call_ms(fn, args.submissions - 1, connection)
+            cpu[name]["client"].append(cost["client"])
+            if cost["server"] is not None:
+                cpu[name]["server"].append(cost["server"])
 
     user_id = actor.pk
     sql = 'SELECT "id", "email", "identity_state", "role" FROM "accounts_user" WHERE "id" = %s'
