@@ -61,7 +61,7 @@ class UserManager(BaseUserManager):
 class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
     """One account is one natural person (R1), with a one-time identity state (R3)."""
 
-    email = models.EmailField(unique=True)
+    email = models.EmailField()
     first_name = models.CharField("legal first name", max_length=100)
     last_name = models.CharField("legal last name", max_length=100)
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
@@ -78,7 +78,7 @@ class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
     # State to return to when a suspension is lifted.
     state_before_suspension = models.CharField(max_length=20, choices=IdentityState.choices, blank=True)
     # R6: keyed fingerprint of the verified document; the number itself only encrypted.
-    document_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    document_fingerprint = models.CharField(max_length=64, blank=True)
     document_ciphertext = models.TextField(blank=True)
     # R6: the verified account whose document this account presented.
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -93,6 +93,10 @@ class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["first_name", "last_name"]
 
     class Meta:
+        # Set in Meta, not on the fields: on PostgreSQL a field's own index comes with a
+        # second one for LIKE prefixes, which nothing here asks (tests/tmverify/test_indexes.py)
+        constraints = [models.UniqueConstraint(fields=["email"], name="one_account_per_email")]
+        indexes = [models.Index(fields=["document_fingerprint"])]
         permissions = [
             ("review_paper", "Can review paper identity verifications"),
             ("review_fraud", "Can decide fraud holds"),
@@ -261,12 +265,15 @@ class VerificationRequest(models.Model):
     """A one-time nonce handed to the identity provider; its signed result must echo it."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_requests")
-    nonce = models.CharField(max_length=64, unique=True)
+    nonce = models.CharField(max_length=64)
     method = models.CharField(max_length=10, choices=Method.choices)
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["nonce"], name="one_request_per_nonce")]
 
 
 class VerificationAttempt(models.Model):
@@ -277,7 +284,8 @@ class VerificationAttempt(models.Model):
         PASS = "pass"
         FAIL = "fail"
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_attempts")
+    # indexed as the first column of Meta.indexes
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_attempts", db_index=False)
     at = models.DateTimeField()
     method = models.CharField(max_length=10, choices=Method.choices)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
@@ -298,7 +306,7 @@ class PaperVerification(ConcurrentTransitionMixin, models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     document_country = models.CharField(max_length=2)
     document_ciphertext = models.TextField()
-    document_fingerprint = models.CharField(max_length=64, db_index=True)
+    document_fingerprint = models.CharField(max_length=64)
     scan_name = models.CharField(max_length=100, blank=True)
     scan_content_type = models.CharField(max_length=50, blank=True)
     state = FSMField(max_length=10, choices=State.choices, default=State.PENDING, protected=True)
@@ -309,6 +317,7 @@ class PaperVerification(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["filed_at", "pk"]
+        indexes = [models.Index(fields=["document_fingerprint"])]
 
     def _decide(self, reviewer, reason):
         self.reviewed_by = reviewer
@@ -327,13 +336,16 @@ class PaperVerification(ConcurrentTransitionMixin, models.Model):
 class PatentIdentity(models.Model):
     """A person verified through the patent side (R7), imported from the patent registry."""
 
-    email = models.EmailField(unique=True)
+    email = models.EmailField()
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     patent_account = models.CharField(max_length=64, blank=True)
     # The trademark role the patent record determines; blank when it cannot.
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     verified_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["email"], name="one_patent_identity_per_email")]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name} <{self.email}>"
@@ -385,5 +397,8 @@ class Sponsorship(ConcurrentTransitionMixin, models.Model):
 class SignInFailure(models.Model):
     """A failed sign-in for an email address, for the brute-force limiter."""
 
-    email = models.CharField(max_length=254, db_index=True)
+    email = models.CharField(max_length=254)
     at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "at"])]

@@ -91,16 +91,25 @@ class Application(ConcurrentTransitionMixin, models.Model):
     attorney = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="represented_filings"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_filings")
+    # created_by and submitted_by are indexed as the first column of Meta.indexes
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_filings", db_index=False
+    )
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)
 
     state = FSMField(max_length=20, choices=FilingState.choices, default=FilingState.DRAFT, protected=True)
-    serial_number = models.CharField(max_length=8, unique=True, null=True, blank=True)
+    # NULL until submitted: one_filing_per_serial_number allows many NULLs, not many ""
+    serial_number = models.CharField(max_length=8, null=True, blank=True)  # noqa: DJ001
     filing_date = models.DateField(null=True, blank=True)
     fee = models.PositiveIntegerField(null=True, blank=True, help_text="Fixed at submission, whole dollars.")
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="submitted_filings"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submitted_filings",
+        db_index=False,
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     # R23: where a suspended filing returns when the suspension is lifted.
@@ -108,6 +117,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["serial_number"], name="one_filing_per_serial_number")]
         indexes = [
             models.Index(fields=["created_by", "state"]),
             models.Index(fields=["submitted_by", "submitted_at"]),
@@ -189,7 +199,8 @@ class GoodsEntry(models.Model):
 class Flag(models.Model):
     """A warning raised on a filing (R13, R18, R20, R23); never blocks, never removed."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="flags")
+    # indexed as the first column of one_flag_per_code
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="flags", db_index=False)
     code = models.CharField(max_length=40)
     raised_at = models.DateTimeField(default=clock.now)
     detail = models.TextField(blank=True)
@@ -229,16 +240,20 @@ class Signature(models.Model):
 class SignatureLink(models.Model):
     """A single-use, expiring signing link. Only a hash of the token is stored."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="signature_links")
+    # indexed as the first column of Meta.indexes
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="signature_links", db_index=False
+    )
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signature_links")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["token_hash"], name="one_link_per_token")]
         indexes = [models.Index(fields=["application", "signer"])]
 
     def is_usable(self, now=None) -> bool:
@@ -259,7 +274,8 @@ class SubmitterApplicant(models.Model):
     entries, however many filings the account submits.
     """
 
-    submitter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # indexed as the first column of Meta.indexes
+    submitter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     applicant_key = models.CharField(max_length=200)
     last_submitted_at = models.DateTimeField()
 
