@@ -4,13 +4,13 @@ from django.core.exceptions import PermissionDenied
 
 from tmverify import audit, clock
 
-from .models import SignInFailure, User
+from .models import SignInFailure, User, normal_email
 
 
 def sign_in_locked(email: str) -> bool:
     """10 failures for one account within 15 minutes refuse sign-in for 15 minutes."""
     since = clock.now() - settings.SIGNIN_LOCK_WINDOW
-    recent = SignInFailure.objects.filter(email=email.strip().lower(), at__gt=since).count()
+    recent = SignInFailure.objects.filter(email=normal_email(email), at__gt=since).count()
     return recent >= settings.SIGNIN_MAX_FAILURES
 
 
@@ -20,7 +20,7 @@ class AccountBackend(ModelBackend):
     and refuses them too."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        email = (username or kwargs.get(User.USERNAME_FIELD) or "").strip().lower()
+        email = normal_email(username or kwargs.get(User.USERNAME_FIELD) or "")
         if not email:
             return None
         if sign_in_locked(email):

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .countries import COUNTRIES
-from .models import Method, Role, User
+from .models import Method, Role, User, normal_email
 
 ROLE_CHOICES = [
     (Role.OWNER, _("Owner: I file for myself or my company")),
@@ -45,7 +45,7 @@ class SignUpForm(forms.Form):
     )
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return normal_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()
@@ -116,4 +116,4 @@ class PersonByEmailForm(forms.Form):
     email = forms.EmailField(label=_("Their email"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return normal_email(self.cleaned_data["email"])

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext_noop
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
@@ -42,13 +43,23 @@ class Method(models.TextChoices):
 PROVIDER_METHODS = {Method.ONLINE, Method.VIDEO}
 
 
+def normal_email(value: str) -> str:
+    """An email as it is stored and looked up: lower case, no surrounding space. Stored only
+    so (a check constraint), an address is found by equality, through its unique index;
+    a case-blind comparison reads every account."""
+    return value.strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
+
+    def by_email(self, email: str):
+        return self.filter(email=normal_email(email))
 
     def create_user(self, email, password=None, **fields):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=normal_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -95,7 +106,10 @@ class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
     class Meta:
         # Set in Meta, not on the fields: on PostgreSQL a field's own index comes with a
         # second one for LIKE prefixes, which nothing here asks (tests/tmverify/test_indexes.py)
-        constraints = [models.UniqueConstraint(fields=["email"], name="one_account_per_email")]
+        constraints = [
+            models.UniqueConstraint(fields=["email"], name="one_account_per_email"),
+            models.CheckConstraint(condition=Q(email=Lower(Trim("email"))), name="account_email_is_normal"),
+        ]
         indexes = [models.Index(fields=["document_fingerprint"])]
         permissions = [
             ("review_paper", "Can review paper identity verifications"),
@@ -345,7 +359,10 @@ class PatentIdentity(models.Model):
     verified_on = models.DateField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["email"], name="one_patent_identity_per_email")]
+        constraints = [
+            models.UniqueConstraint(fields=["email"], name="one_patent_identity_per_email"),
+            models.CheckConstraint(condition=Q(email=Lower(Trim("email"))), name="patent_email_is_normal"),
+        ]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name} <{self.email}>"

@@ -30,6 +30,7 @@ from .models import (
     User,
     VerificationAttempt,
     VerificationRequest,
+    normal_email,
 )
 from .provider import InvalidProviderResult, SimulatedProvider, get_provider
 
@@ -62,7 +63,7 @@ def register_user(
     if len(country) != 2 or not country.isalpha():
         raise ValidationError("The country must be a two-letter ISO code.", code="country")
     with audit.atomic():
-        if User.objects.filter(email__iexact=email).exists():
+        if User.objects.by_email(email).exists():
             raise ValidationError("An account with this email already exists.", code="email")
         user = User.objects.create_user(
             email, password, first_name=first_name, last_name=last_name, role=role, country=country.upper()
@@ -461,7 +462,7 @@ def correct_verified_identity(
 
 # --- patent carry-over (R7) --------------------------------------------------------------
 def _carry_over_patent(user: User) -> bool:
-    record = PatentIdentity.objects.filter(email__iexact=user.email).first()
+    record = PatentIdentity.objects.filter(email=user.email).first()
     if (
         record is None
         or user.identity_state != IdentityState.UNVERIFIED
@@ -505,7 +506,7 @@ def import_patent_identities(text: str) -> PatentImport:
     errors, rows, seen = [], [], set()
     for line, row in enumerate(reader, start=2):
         problems = []
-        email = (row.get("email") or "").strip().lower()
+        email = normal_email(row.get("email") or "")
         if "@" not in email:
             problems.append("email is not an email address")
         elif email in seen:

@@ -193,7 +193,7 @@ def sponsorships(request, sponsor_form=None, request_form=None, status=200):
 
 
 def _other_party(form):
-    user = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+    user = User.objects.by_email(form.cleaned_data["email"]).first()
     if user is None:
         form.add_error("email", _("No account uses this email. Ask them to create an account first."))
     return user

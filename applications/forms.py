@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.countries import COUNTRIES
-from accounts.models import User
+from accounts.models import User, normal_email
 
 from . import id_manual
 from .models import Basis, EntityType
@@ -75,11 +75,11 @@ class ApplicationForm(forms.Form):
             del self.fields["attorney_email"]
 
     def clean_attorney_email(self):
-        email = self.cleaned_data.get("attorney_email", "").strip().lower()
+        email = normal_email(self.cleaned_data.get("attorney_email", ""))
         if not email:
             self.attorney = None
             return ""
-        self.attorney = User.objects.filter(email__iexact=email).first()
+        self.attorney = User.objects.by_email(email).first()
         if self.attorney is None:
             raise ValidationError(_("No account uses this email."))
         return email
@@ -251,8 +251,8 @@ class SignerForm(forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        self.person = User.objects.filter(email__iexact=email).first()
+        email = normal_email(self.cleaned_data["email"])
+        self.person = User.objects.by_email(email).first()
         if self.person is None:
             raise ValidationError(_("No account uses this email. Ask the signer to create an account first."))
         return email
@@ -262,8 +262,8 @@ class AttorneyForm(forms.Form):
     email = forms.EmailField(label=_("New attorney's account email"))
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        self.person = User.objects.filter(email__iexact=email).first()
+        email = normal_email(self.cleaned_data["email"])
+        self.person = User.objects.by_email(email).first()
         if self.person is None:
             raise ValidationError(_("No account uses this email."))
         return email
