@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower, Trim
+from django.db.models import F, Q
+from django.db.models.functions import Lower, Trim, Upper
 from django.utils.translation import gettext_noop
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
@@ -255,6 +255,14 @@ class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
         return previous
 
 
+def bar_credential(ref=F) -> dict[str, Upper]:
+    """A bar credential as R23's shared-credentials flag and the fraud signals compare it:
+    the admission's number and jurisdiction, each without case (both are stored trimmed).
+    `ref=OuterRef` gives the outer query's admission's. The index `bar_credential` is on
+    these expressions, so a credential is found without reading every admission."""
+    return {"bar_number": Upper(ref("number")), "bar_jurisdiction": Upper(ref("jurisdiction"))}
+
+
 class BarAdmission(models.Model):
     """An attorney's bar admission (R16): jurisdiction, number where issued, standing."""
 
@@ -265,7 +273,7 @@ class BarAdmission(models.Model):
     good_standing = models.BooleanField(default=True)
 
     class Meta:
-        indexes = [models.Index(fields=["jurisdiction", "number"])]
+        indexes = [models.Index(*bar_credential().values(), name="bar_credential")]
 
     def __str__(self):
         return f"{self.jurisdiction} {self.number or '(no number)'}"

@@ -8,9 +8,8 @@ import re
 from datetime import date
 
 from django.db.models import Exists, OuterRef
-from django.db.models.functions import Upper
 
-from accounts.models import ATTORNEY_ROLES, BarAdmission, Role, User
+from accounts.models import ATTORNEY_ROLES, BarAdmission, Role, User, bar_credential
 from accounts.rules import acting_reasons, suspension_reasons
 from tmverify import clock, policy
 from tmverify.db import PreparedQuery, loaded
@@ -230,11 +229,12 @@ def surcharge_applies(application: Application, on: date | None = None) -> bool:
 
 # --- flags (never blocking) --------------------------------------------------------------
 def bar_shared_elsewhere() -> Exists:
-    """For a bar admission (annotated, or in a filter): its number, never an empty one,
-    also stands in its jurisdiction, compared without case, on another account (R23)."""
+    """For a bar admission (annotated, or in a filter): its credential
+    (`accounts.models.bar_credential`, never with an empty number) also stands on another
+    account (R23)."""
     return Exists(
-        BarAdmission.objects.alias(upper_jurisdiction=Upper("jurisdiction"))
-        .filter(upper_jurisdiction=Upper(OuterRef("jurisdiction")), number=OuterRef("number"))
+        BarAdmission.objects.alias(**bar_credential())
+        .filter(**bar_credential(OuterRef))
         .exclude(number="")
         .exclude(attorney=OuterRef("attorney"))
     )

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count
-from django.db.models.functions import Lower, Trim, Upper
+from django.db.models.functions import Lower
 
-from accounts.models import BarAdmission, Sponsorship, User
+from accounts.models import BarAdmission, Sponsorship, User, bar_credential
 from applications.models import Application
 
 
@@ -90,9 +90,7 @@ def _flag_signal(code: str):
 
 
 def _bar_numbers():
-    return BarAdmission.objects.exclude(number="").annotate(
-        bar_j=Upper(Trim("jurisdiction")), bar_n=Upper(Trim("number"))
-    )
+    return BarAdmission.objects.exclude(number="").annotate(**bar_credential())
 
 
 def _bar_rows(groups) -> list[SignalRow]:
@@ -100,15 +98,20 @@ def _bar_rows(groups) -> list[SignalRow]:
     groups = list(groups)
     holders = defaultdict(list)
     if groups:
-        numbers = {g["bar_n"] for g in groups}
+        numbers = {g["bar_number"] for g in groups}
         for j, n, attorney_id in (
-            _bar_numbers().filter(bar_n__in=numbers).order_by("attorney_id").values_list("bar_j", "bar_n", "attorney")
+            _bar_numbers()
+            .filter(bar_number__in=numbers)
+            .order_by("attorney_id")
+            .values_list("bar_jurisdiction", "bar_number", "attorney")
         ):
             if attorney_id not in holders[(j, n)]:
                 holders[(j, n)].append(attorney_id)
     return [
         SignalRow(
-            label=f"{g['bar_j']} bar no. {g['bar_n']}", count=g["n"], account_ids=holders[(g["bar_j"], g["bar_n"])]
+            label=f"{g['bar_jurisdiction']} bar no. {g['bar_number']}",
+            count=g["n"],
+            account_ids=holders[(g["bar_jurisdiction"], g["bar_number"])],
         )
         for g in groups
     ]
@@ -118,10 +121,10 @@ def _per_bar_number(counted: str, threshold: int) -> list[SignalRow]:
     """Bar numbers with at least `threshold` distinct `counted` (accounts, filings)."""
     groups = (
         _bar_numbers()
-        .values("bar_j", "bar_n")
+        .values("bar_jurisdiction", "bar_number")
         .annotate(n=Count(counted, distinct=True))
         .filter(n__gte=threshold)
-        .order_by("-n", "bar_j", "bar_n")
+        .order_by("-n", "bar_jurisdiction", "bar_number")
     )
     return _bar_rows(groups)
 

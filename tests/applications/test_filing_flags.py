@@ -5,11 +5,11 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps as django_apps
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts import services as accounts
-from accounts.models import User
+from accounts.models import BarAdmission, User
 from applications import rules
 from applications import services as filings
 from applications.models import SubmitterApplicant
@@ -114,6 +114,24 @@ def test_a_number_twice_on_ones_own_account_is_not_shared(submitted):
     for jurisdiction in ("NY", "ny"):
         accounts.add_bar_admission(attorney, jurisdiction=jurisdiction, number="77", admitted=date(2016, 1, 1))
     assert "shared_attorney_credentials" not in _flags_when(submitted, attorney)
+
+
+def test_a_bar_number_typed_in_another_case_is_the_same_credential():
+    amy = person("amy", role="us_attorney", verified=True)
+    ann = person("ann", role="us_attorney", verified=True)
+    accounts.add_bar_admission(amy, jurisdiction="NY", number="ab-4455", admitted=date(2016, 1, 1))
+    accounts.add_bar_admission(ann, jurisdiction="ny", number="AB-4455", admitted=date(2016, 1, 1))
+    assert flags(signed_by_attorney(amy)) == {"shared_attorney_credentials"}
+
+
+def test_the_shared_bar_check_finds_a_credential_through_its_index():
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # on a table this small PostgreSQL would rather read it all; can it use the index?
+                cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = BarAdmission.objects.filter(rules.bar_shared_elsewhere()).explain()
+    assert "bar_credential" in plan
 
 
 def test_the_shared_bar_check_asks_once_for_all_of_an_attorneys_admissions():
