@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from applications.models import Application
 from tmverify import clock, policy
-from tmverify.simulation.parser import parse_scenario
+from tmverify.simulation.parser import ScenarioError, parse_scenario
 from tmverify.simulation.runner import run_scenario
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +209,20 @@ def test_the_json_form_of_a_result_carries_every_step():
 
     assert document["passed"] is False
     assert document["steps"][0]["actual"].startswith("refused [verification_failed]")
+
+
+def test_an_actors_email_in_capitals_with_spaces_still_carries_a_patent_verification_over():
+    ada = {"name": "Ada Byron", "role": "owner", "email": " Ada@Example.test ", "patent_verified": True}
+    result = run(
+        [{"check": "identity", "actor": "ada", "state": "verified", "method": "patent", "role": "owner"}],
+        {"ada": {**ada, "patent_role": "owner"}},
+    )
+
+    assert result.passed, [step.actual for step in result.steps]
+
+
+def test_two_actors_whose_emails_differ_only_in_case_and_spaces_are_refused():
+    with pytest.raises(ScenarioError, match="already another actor's"):
+        scenario(
+            [], {"ada": {"name": "Ada Byron", "email": "ada@x.test"}, "bo": {"name": "Bo Li", "email": " ADA@x.test"}}
+        )

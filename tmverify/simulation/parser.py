@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from accounts.models import normal_email
 from applications.models import Basis, EntityType, FilingState
 from tmverify.policy import PROFILES
 from tmverify.reasons import CODES, FLAGS
@@ -196,9 +197,9 @@ def _parse_actor(actor_id: str, raw, used_emails: set) -> Actor:
     email = raw.get("email", f"{actor_id}@example.test")
     if not isinstance(email, str) or "@" not in email or len(email) > 254:
         raise ScenarioError(f"actor {actor_id!r}: email {json.dumps(email)} is not an email address")
-    if email.lower() in used_emails:
+    if normal_email(email) in used_emails:
         raise ScenarioError(f"actor {actor_id!r}: email {email} is already another actor's")
-    used_emails.add(email.lower())
+    used_emails.add(normal_email(email))
     country = _country(raw.get("country", "US"), f"actor {actor_id!r}: country")
     document = raw.get("document", f"SIM-{actor_id.upper()}-001")
     if not isinstance(document, str) or not document.strip():

@@ -14,7 +14,7 @@ from django_fsm import TransitionNotAllowed
 
 from accounts import office
 from accounts import services as accounts
-from accounts.models import PatentIdentity, User
+from accounts.models import PatentIdentity, User, normal_email
 from accounts.rules import office_reasons
 from applications import services as filings
 from applications.models import Application, Flag
@@ -99,7 +99,7 @@ class _Run:
             if actor.patent_verified:
                 # R7: the patent-side record must exist before the account, so it carries over
                 PatentIdentity.objects.create(
-                    email=actor.email.lower(),
+                    email=normal_email(actor.email),
                     first_name=actor.first_name,
                     last_name=actor.last_name,
                     patent_account=f"PAT-{actor.id}",
