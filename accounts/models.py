@@ -50,6 +50,11 @@ def normal_email(value: str) -> str:
     return value.strip().lower()
 
 
+def email_is_normal(name: str) -> models.CheckConstraint:
+    """`normal_email`, said to the database: the table's `email` is stored only so."""
+    return models.CheckConstraint(condition=Q(email=Lower(Trim("email"))), name=name)
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -108,7 +113,7 @@ class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
         # second one for LIKE prefixes, which nothing here asks (tests/tmverify/test_indexes.py)
         constraints = [
             models.UniqueConstraint(fields=["email"], name="one_account_per_email"),
-            models.CheckConstraint(condition=Q(email=Lower(Trim("email"))), name="account_email_is_normal"),
+            email_is_normal("account_email_is_normal"),
         ]
         indexes = [models.Index(fields=["document_fingerprint"])]
         permissions = [
@@ -369,7 +374,7 @@ class PatentIdentity(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["email"], name="one_patent_identity_per_email"),
-            models.CheckConstraint(condition=Q(email=Lower(Trim("email"))), name="patent_email_is_normal"),
+            email_is_normal("patent_email_is_normal"),
         ]
 
     def __str__(self):

@@ -197,9 +197,9 @@ def _parse_actor(actor_id: str, raw, used_emails: set) -> Actor:
     email = raw.get("email", f"{actor_id}@example.test")
     if not isinstance(email, str) or "@" not in email or len(email) > 254:
         raise ScenarioError(f"actor {actor_id!r}: email {json.dumps(email)} is not an email address")
-    if normal_email(email) in used_emails:
+    if (key := normal_email(email)) in used_emails:
         raise ScenarioError(f"actor {actor_id!r}: email {email} is already another actor's")
-    used_emails.add(normal_email(email))
+    used_emails.add(key)
     country = _country(raw.get("country", "US"), f"actor {actor_id!r}: country")
     document = raw.get("document", f"SIM-{actor_id.upper()}-001")
     if not isinstance(document, str) or not document.strip():
