@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tmverify",
     "accounts",
     "applications",
+    "console",
 ]
 
 MIDDLEWARE = [

@@ -8,5 +8,5 @@ urlpatterns = [
     # the simulated identity provider: an outside party with its own pages
     path("provider/", include("accounts.provider_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("console/", include("tmverify.console_urls", namespace="console")),
+    path("console/", include("console.urls", namespace="console")),
 ]

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from accounts import services as accounts
 from accounts.models import User
 from applications import services as filings
+from applications.deadlines import process_deadlines
 from applications.models import SignatureLink
 from tmverify import clock
-from tmverify.deadlines import process_deadlines
 from tmverify.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts import services as accounts
 from accounts.models import BarAdmission, User
+from applications import fraud_signals
 from applications import services as filings
 from applications.models import Application
 from applications.services import FilingData, GoodsData
-from tmverify import fraud_signals
 from tmverify.models import AuditEvent
 from tmverify.reasons import Refused
 

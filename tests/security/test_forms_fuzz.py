@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from accounts import forms as account_forms
 from accounts.provider_views import ProviderCheckForm
 from applications import forms as filing_forms
-from tmverify.console import NoteForm, SignalActForm
+from console.site import NoteForm, SignalActForm
 
 pytestmark = pytest.mark.django_db
 

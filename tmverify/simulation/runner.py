@@ -16,11 +16,12 @@ from accounts import office
 from accounts import services as accounts
 from accounts.models import PatentIdentity, User, normal_email
 from accounts.rules import office_reasons
+from applications import deadlines
 from applications import services as filings
 from applications.models import Application, Flag
 from applications.rules import fee_for
 from applications.services import ApplicantData, FilingData, GoodsData
-from tmverify import clock, deadlines, policy
+from tmverify import clock, policy
 from tmverify.reasons import Refused, reason
 
 from .parser import Scenario, Step

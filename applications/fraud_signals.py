@@ -15,7 +15,8 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 
 from accounts.models import BarAdmission, Sponsorship, User, bar_credential
-from applications.models import Application
+
+from .models import Application
 
 
 @dataclass

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.db.models import F
 
 from accounts.models import IdentityState, User
-from applications.models import SignatureLink
 from tmverify import audit, clock
+
+from .models import SignatureLink
 
 
 @dataclass

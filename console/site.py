@@ -25,8 +25,10 @@ from django_fsm.admin import FSMAdminMixin
 
 from accounts.models import IdentityState, PaperVerification, User
 from accounts.office import OFFICE_GROUPS
+from applications import fraud_signals
 from applications.models import Application, FilingState
-from tmverify import audit, fraud_signals
+from applications.sanctions import suspend_account_and_filings
+from tmverify import audit
 from tmverify.reasons import Refused
 
 
@@ -153,8 +155,6 @@ class ConsoleSite(admin.AdminSite):
     @method_decorator(require_POST)
     def signal_act_view(self, request, key):
         """R23: suspend the account of a signal row and its pending filings, in one step."""
-        from applications.sanctions import suspend_account_and_filings
-
         self._spec(key)
         form = SignalActForm(request.POST)
         back = reverse("admin:signal_detail", kwargs={"key": key}, current_app=self.name)

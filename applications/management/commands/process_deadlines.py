@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tmverify.deadlines import process_deadlines
+from applications.deadlines import process_deadlines
 
 
 class Command(BaseCommand):
