@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accounts",
     "applications",
     "console",
+    "simulator",
 ]
 
 MIDDLEWARE = [

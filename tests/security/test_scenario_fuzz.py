@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tmverify.simulation.parser import ScenarioError, load_file, parse_scenario
-from tmverify.simulation.runner import run_scenario
+from simulator.parser import ScenarioError, load_file, parse_scenario
+from simulator.runner import run_scenario
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tmverify.simulation.parser import ScenarioError, load_file
+from simulator.parser import ScenarioError, load_file
 
 GOOD_STEP = {"actor": "dana", "do": "verify", "method": "online", "result": "pass"}
 

@@ -2,6 +2,8 @@
 
 from html import escape
 
+from tmverify.reasons import CODES, FLAGS
+
 from .runner import ScenarioResult
 
 
@@ -102,8 +104,6 @@ def _html_table(caption: str, counts: dict, total: int | None = None, describe=N
 
 def population_html(summary) -> str:
     """The summary as one self-contained HTML page: tables and inline SVG charts."""
-    from tmverify.reasons import CODES, FLAGS
-
     people = sum(summary.people_by_outcome.values())
     sections = [
         ("People by verification outcome", summary.people_by_outcome, people, None),

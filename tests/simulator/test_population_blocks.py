@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from tmverify.simulation.population import Summary, run_population, simulate_population
+from simulator.blocks import simulate_population
+from simulator.population import Summary, run_population
 
 ON = date(2024, 6, 1)
 

@@ -13,10 +13,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tmverify.simulation import report
-from tmverify.simulation.database import quiet, throwaway_database
-from tmverify.simulation.parser import ScenarioError, load_file
-from tmverify.simulation.runner import run_scenario
+from simulator import report
+from simulator.blocks import simulate_population
+from simulator.database import quiet, throwaway_database
+from simulator.parser import ScenarioError, load_file
+from simulator.population import DEFAULT_DATE
+from simulator.runner import run_scenario
 
 EXIT_FAILED = 1
 EXIT_INVALID = 2
@@ -94,8 +96,6 @@ class Command(BaseCommand):
 
     # --- populations ------------------------------------------------------------------
     def population(self, options):
-        from tmverify.simulation.population import DEFAULT_DATE, simulate_population
-
         size = options["population"]
         if size < 1:
             raise CommandError("--population needs a number of people, 1 or more", returncode=EXIT_INVALID)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from simulator.parser import load_file
+from simulator.runner import run_scenario
 from tmverify.reasons import CODES, FLAGS
-from tmverify.simulation.parser import load_file
-from tmverify.simulation.runner import run_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = sorted((ROOT / "tests" / "scenarios").glob("*.json"))

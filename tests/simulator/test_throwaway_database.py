@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from tmverify.simulation.database import throwaway_database
+from simulator.database import throwaway_database
 
 
 @pytest.fixture

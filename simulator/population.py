@@ -5,13 +5,10 @@ staff and clients, a patent inventor, a company with its officer, a filing mill)
 batches of units committed together; only counters and a few recent bar numbers and
 documents are kept in memory. Outcomes are read back from the database at the end.
 
-A population of more than `BLOCK` people is cut into blocks of `BLOCK` people, each run
-in its own throw-away database, on as many processes as asked, and their summaries are
-added up (`simulate_population`). A block's randomness comes from the seed and the
-block's place alone, so the same seed gives the same result on any number of processes.
+A block of people runs in its own throw-away database (`run_block`); blocks.py cuts a
+large population into blocks and runs them on as many processes as asked.
 """
 
-import multiprocessing
 import os
 import random
 import resource
@@ -30,7 +27,6 @@ from applications.services import ApplicantData, FilingData, GoodsData
 from tmverify import audit, clock, policy
 from tmverify.reasons import Refused
 
-from . import workers
 from .database import quiet, throwaway_database
 
 DEFAULT_DATE = date(2024, 6, 1)
@@ -510,7 +506,7 @@ def _summarise(population: _Population, size: int, seed: int, on: date) -> Summa
 
 
 @dataclass(frozen=True)
-class _Block:
+class Block:
     people: int
     seed: int | str
     on: date
@@ -518,61 +514,10 @@ class _Block:
     offset: int
 
 
-def _blocks(size: int, seed: int, on: date, block: int) -> list[_Block]:
-    # the first block takes the seed itself: a population of one block is the one
-    # `run_population` generates
-    return [
-        _Block(min(block, size - offset), seed if offset == 0 else f"{seed}/{offset // block}", on, size, offset)
-        for offset in range(0, size, block)
-    ]
-
-
-def run_block(block: _Block, progress=None) -> tuple[Summary, int, int]:
+def run_block(block: Block, progress=None) -> tuple[Summary, int, int]:
     """One block in a fresh throw-away database; with the process's id and peak memory (KiB)."""
     with quiet(), throwaway_database():
         summary = run_population(
             block.people, seed=block.seed, on=block.on, progress=progress, total=block.total, offset=block.offset
         )
     return summary, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
-@dataclass
-class PopulationRun:
-    summary: Summary
-    blocks: int
-    processes: int
-    peak_kib: int  # every process's peak added up: what the run held at most
-
-
-def simulate_population(
-    size: int, *, seed: int, on: date = DEFAULT_DATE, jobs: int = 1, block: int = BLOCK, progress=None
-) -> PopulationRun:
-    """`size` people in blocks of `block`, each in its own throw-away database, on up to
-    `jobs` processes; the project's database is never opened. Workers are started fresh
-    (spawn), never forked from a process that may hold database connections. `progress`
-    hears of every batch on one process, of every block on several."""
-    blocks = _blocks(size, seed, on, block)
-    jobs = max(1, min(jobs, len(blocks)))
-    parts, peaks = [], {}
-
-    def finished(summary: Summary, pid: int, peak: int) -> None:
-        parts.append(summary)
-        peaks[pid] = max(peaks.get(pid, 0), peak)
-        if progress is not None:
-            progress(sum(part.size for part in parts))
-
-    if jobs == 1:
-        for each in blocks:
-            told = None if progress is None else lambda n, start=each.offset: progress(start + n)
-            finished(*run_block(each, progress=told))
-    else:
-        with multiprocessing.get_context("spawn").Pool(jobs, initializer=workers.start) as pool:
-            for result in pool.imap_unordered(workers.run_block, blocks):
-                finished(*result)
-        peaks[os.getpid()] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return PopulationRun(
-        summary=Summary.added_up(parts, size=size, seed=seed, on=on.isoformat()),
-        blocks=len(blocks),
-        processes=jobs,
-        peak_kib=sum(peaks.values()),
-    )

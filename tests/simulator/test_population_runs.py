@@ -8,10 +8,10 @@ from django.db import transaction
 
 from accounts.models import PatentIdentity, Sponsorship, User
 from applications.models import Application
+from simulator.population import run_population
+from simulator.report import population_html, population_lines
 from tmverify import clock, policy
 from tmverify.reasons import CODES, FLAGS
-from tmverify.simulation.population import run_population
-from tmverify.simulation.report import population_html, population_lines
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications.models import Application
+from simulator.parser import ScenarioError, parse_scenario
+from simulator.runner import run_scenario
 from tmverify import clock, policy
-from tmverify.simulation.parser import ScenarioError, parse_scenario
-from tmverify.simulation.runner import run_scenario
 
 pytestmark = pytest.mark.django_db
 
