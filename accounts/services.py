@@ -32,7 +32,7 @@ from .models import (
     VerificationRequest,
     normal_email,
 )
-from .provider import InvalidProviderResult, SimulatedProvider, get_provider
+from .provider import InvalidProviderResult, read_result
 
 _LOCKED_ACCOUNT = PreparedQuery(lambda pk: User.objects.select_for_update().filter(pk=pk))
 
@@ -229,19 +229,18 @@ _OPEN_REQUEST = PreparedQuery(
 )
 
 
-def complete_verification(user: User, token: str, provider: SimulatedProvider | None = None) -> User:
+def complete_verification(user: User, token: str) -> User:
     """Accept only a valid, unexpired, unused result signed by the provider.
 
     A failure counts toward the lockout (R5); a duplicate document puts the account on
     fraud hold (R6). Both are kept, and the step is still refused.
     """
-    provider = provider or get_provider()
     outcome: Refused | None = None
     with audit.refusals_recorded("identity.verify", user, user):
         with audit.atomic():
             user = _locked(user)
             try:
-                result = provider.read_result(token)
+                result = read_result(token)
             except InvalidProviderResult as exc:
                 raise Refused(reason("verification_failed", f"The provider's result was refused: {exc}.")) from exc
             request = _OPEN_REQUEST.first(user.pk, result.nonce)
@@ -273,23 +272,6 @@ def complete_verification(user: User, token: str, provider: SimulatedProvider | 
         if outcome is not None:
             raise outcome
     return user
-
-
-def verify_with_simulated_provider(
-    user: User, *, method: str, role: str, document_country: str, document_number: str, passed: bool
-) -> User:
-    """The whole provider round trip (start, provider answers, complete), as one call."""
-    request = start_verification(user, method=method, role=role)
-    provider = get_provider()
-    token = provider.issue(
-        subject=str(user.pk),
-        nonce=request.nonce,
-        method=method,
-        passed=passed,
-        document_country=document_country,
-        document_number=document_number,
-    )
-    return complete_verification(user, token, provider)
 
 
 # --- notarized paper form (R4) ---------------------------------------------------------

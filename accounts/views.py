@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tmverify.reasons import Refused
 
-from . import services
+from . import provider, services
 from .forms import (
     BarAdmissionForm,
     ChooseRoleForm,
@@ -27,7 +27,6 @@ from .forms import (
     StartVerificationForm,
 )
 from .models import Method, Role, Sponsorship, User
-from .provider import get_provider
 from .web import add_validation_error, show_refusal
 
 
@@ -100,7 +99,7 @@ def start_verification(request):
     except Refused as refused:
         show_refusal(request, refused)
         return redirect("accounts:identity")
-    return redirect(get_provider().start_url(verification.nonce))
+    return redirect(provider.start_url(verification))
 
 
 @require_POST

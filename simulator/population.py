@@ -28,6 +28,7 @@ from tmverify import audit, clock, policy
 from tmverify.reasons import Refused
 
 from .database import quiet, throwaway_database
+from .identity import verify_with_simulated_provider
 
 DEFAULT_DATE = date(2024, 6, 1)
 UNITS_PER_BATCH = 40
@@ -204,7 +205,7 @@ class _Population:
         failures = 5 if self.chance(0.012) else (1 if self.chance(0.08) else 0)
         for outcome in [False] * failures + [True]:
             _, refused = self.attempt(
-                accounts.verify_with_simulated_provider,
+                verify_with_simulated_provider,
                 user,
                 method=method,
                 role=user.role,

@@ -24,6 +24,7 @@ from applications.services import ApplicantData, FilingData, GoodsData
 from tmverify import clock, policy
 from tmverify.reasons import Refused, reason
 
+from .identity import verify_with_simulated_provider
 from .parser import Scenario, Step
 
 
@@ -141,7 +142,7 @@ class _Run:
         if args["method"] == "paper":
             accounts.file_paper_verification(user, role=role, document_country=actor.country, document_number=document)
             return
-        accounts.verify_with_simulated_provider(
+        verify_with_simulated_provider(
             user,
             method=args["method"],
             role=role,

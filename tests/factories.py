@@ -20,6 +20,7 @@ from accounts.office import make_office_staff
 from applications import services as filings
 from applications.models import Application
 from applications.services import ApplicantData, FilingData, GoodsData
+from simulator.identity import verify_with_simulated_provider
 
 _documents = count(1)
 
@@ -54,7 +55,7 @@ def person(
 
 def verify(user: User, *, document: str | None = None, passed: bool = True, method: str = "online", role=None):
     """One full round trip through the simulated provider."""
-    return accounts.verify_with_simulated_provider(
+    return verify_with_simulated_provider(
         user,
         method=method,
         role=user.role if role is None else role,

@@ -7,6 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "applications",
     "console",
     "simulator",
+    "provider",
 ]
 
 MIDDLEWARE = [
@@ -210,10 +213,22 @@ TMVERIFY_EVIDENCE_KEYS = _parse_key_ring(
 # HMAC-SHA256 key for document fingerprints (duplicate detection without plaintext).
 TMVERIFY_FINGERPRINT_KEY = _key_setting("TMVERIFY_FINGERPRINT_KEY", "fingerprint")
 # Ed25519 private key seeds (base64, 32 bytes): the office signs receipts; the simulated
-# identity provider is an outside party with its own key. The app itself only ever uses
-# the provider's public key.
+# identity provider (provider/) is an outside party with its own key.
 TMVERIFY_OFFICE_SIGNING_KEY = _key_setting("TMVERIFY_OFFICE_SIGNING_KEY", "office-ed25519")
 TMVERIFY_PROVIDER_SIGNING_KEY = _key_setting("TMVERIFY_PROVIDER_SIGNING_KEY", "provider-ed25519")
+# What the app (accounts) knows of the provider, as of any outside one: where to send the
+# person, the name it signs as, the public key it signs with (raw, base64; by default the
+# simulated provider's, derived from its seed above) and the name it issues results for.
+TMVERIFY_PROVIDER_START_URL = os.environ.get("TMVERIFY_PROVIDER_START_URL", "/provider/check/{request}/")
+TMVERIFY_PROVIDER_ISSUER = os.environ.get("TMVERIFY_PROVIDER_ISSUER", "tmverify-simulated-idp")
+TMVERIFY_PROVIDER_PUBLIC_KEY = (
+    os.environ.get("TMVERIFY_PROVIDER_PUBLIC_KEY", "")
+    or base64.b64encode(
+        Ed25519PrivateKey.from_private_bytes(base64.b64decode(TMVERIFY_PROVIDER_SIGNING_KEY)[:32])
+        .public_key()
+        .public_bytes(Encoding.Raw, PublicFormat.Raw)
+    ).decode()
+)
 TMVERIFY_PROVIDER_AUDIENCE = os.environ.get("TMVERIFY_PROVIDER_AUDIENCE", "tmverify")
 TMVERIFY_PROVIDER_RESULT_TTL = timedelta(minutes=10)
 

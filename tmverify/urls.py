@@ -6,7 +6,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("filings/", include("applications.urls")),
     # the simulated identity provider: an outside party with its own pages
-    path("provider/", include("accounts.provider_urls")),
+    path("provider/", include("provider.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("console/", include("console.urls", namespace="console")),
 ]

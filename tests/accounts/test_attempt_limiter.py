@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 
+from accounts import provider as relying_party
 from accounts import services as accounts
 from accounts.models import VerificationAttempt, VerificationRequest
-from accounts.provider import SimulatedProvider
+from provider.issuer import SimulatedProvider
 from tests.factories import person, verify
 from tmverify import audit, clock
 from tmverify.reasons import Refused
@@ -19,18 +20,18 @@ pytestmark = pytest.mark.django_db
 def provider_calls(monkeypatch):
     """A spy on the provider's side: every nonce handed to it and every result it issues."""
     calls = []
-    issue, start_url = SimulatedProvider.issue, SimulatedProvider.start_url
+    issue, start_url = SimulatedProvider.issue, relying_party.start_url
 
     def spy_issue(self, **kwargs):
         calls.append(("issue", kwargs["nonce"]))
         return issue(self, **kwargs)
 
-    def spy_start_url(self, nonce):
-        calls.append(("start", nonce))
-        return start_url(self, nonce)
+    def spy_start_url(request):
+        calls.append(("start", request.nonce))
+        return start_url(request)
 
     monkeypatch.setattr(SimulatedProvider, "issue", spy_issue)
-    monkeypatch.setattr(SimulatedProvider, "start_url", spy_start_url)
+    monkeypatch.setattr(relying_party, "start_url", spy_start_url)
     return calls
 
 

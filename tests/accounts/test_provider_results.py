@@ -9,7 +9,7 @@ import pytest
 
 from accounts import services as accounts
 from accounts.models import IdentityState, VerificationAttempt
-from accounts.provider import SimulatedProvider
+from provider.issuer import SimulatedProvider
 from tests.factories import mallory, person
 from tmverify import audit, clock
 from tmverify.reasons import Refused

@@ -4,6 +4,7 @@ import pytest
 from console_people import attorney, company, officer, person, scan, submitted_filing
 
 from accounts import services as accounts
+from simulator.identity import verify_with_simulated_provider
 from tmverify.reasons import Refused
 
 
@@ -20,7 +21,7 @@ def office(db):
     olga = person("olga", document="SHARED-1")  # verified first with a document...
     hank = person("hank", verified=False)  # ...that Hank then presents too: on fraud hold (R6)
     with pytest.raises(Refused):
-        accounts.verify_with_simulated_provider(
+        verify_with_simulated_provider(
             hank, method="online", role="owner", document_country="US", document_number="SHARED-1", passed=True
         )
     hank.refresh_from_db()

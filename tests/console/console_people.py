@@ -8,6 +8,7 @@ from accounts import services as accounts
 from accounts.office import make_office_staff
 from applications import services as filings
 from applications.services import ApplicantData, FilingData, GoodsData
+from simulator.identity import verify_with_simulated_provider
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 24
 
@@ -17,7 +18,7 @@ def person(key, role="owner", country="US", verified=True, document=None, last_n
         email=f"{key}@example.test", first_name=key.title(), last_name=last_name, role=role, country=country
     )
     if verified:
-        accounts.verify_with_simulated_provider(
+        verify_with_simulated_provider(
             user,
             method="online",
             role=role,

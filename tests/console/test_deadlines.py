@@ -13,6 +13,7 @@ from accounts.models import User
 from applications import services as filings
 from applications.deadlines import process_deadlines
 from applications.models import SignatureLink
+from simulator.identity import verify_with_simulated_provider
 from tmverify import clock
 from tmverify.models import AuditEvent
 
@@ -33,7 +34,7 @@ def due(office):
     fay = person("fay", verified=False)  # five failed online attempts lock her out (R5)
     for _ in range(5):
         with pytest.raises(accounts.Refused):
-            accounts.verify_with_simulated_provider(
+            verify_with_simulated_provider(
                 fay, method="online", role="owner", document_country="US", document_number="F-1", passed=False
             )
     fay.refresh_from_db()
@@ -105,7 +106,7 @@ def test_a_lifted_lockout_does_not_count_old_failures_again(due):
     fay = due["fay"]
     run_at(due["start"] + timedelta(hours=7))
     with pytest.raises(accounts.Refused) as refusal:
-        accounts.verify_with_simulated_provider(
+        verify_with_simulated_provider(
             fay, method="online", role="owner", document_country="US", document_number="F-1", passed=False
         )
     assert refusal.value.codes == ["verification_failed"]

@@ -13,6 +13,7 @@ from applications import fraud_signals
 from applications import services as filings
 from applications.models import Application
 from applications.services import FilingData, GoodsData
+from simulator.identity import verify_with_simulated_provider
 from tmverify.models import AuditEvent
 from tmverify.reasons import Refused
 
@@ -59,7 +60,7 @@ def mill(prefix, owners=10, mail_drops=4):
     for n in (1, 2):
         held = person(f"{prefix}doc{n}", verified=False)
         with pytest.raises(Refused):
-            accounts.verify_with_simulated_provider(
+            verify_with_simulated_provider(
                 held, method="online", role="owner", document_country="US", document_number=f"{prefix}-DOC", passed=True
             )
         doc_holders.append(held)

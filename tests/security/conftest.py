@@ -4,6 +4,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from accounts import services as accounts
+from accounts.provider import start_url
 from applications import services as filings
 from applications.services import ApplicantData
 
@@ -67,7 +68,8 @@ def personas(db):
     erin = factories.examiner()
     sam = factories.supervisor()
 
-    nonce = accounts.start_verification(uma, method="online", role="owner").nonce
+    # the provider's page for Uma's open request, as the app sends her there
+    ticket = start_url(accounts.start_verification(uma, method="online", role="owner")).split("/")[-2]
     own = factories.filing_data(
         applicant=ApplicantData(
             name="Olivia Reyes",
@@ -105,7 +107,7 @@ def personas(db):
         "super": sam,
     }
     objects = {
-        "nonce": nonce,
+        "ticket": ticket,
         "olivias": olivias.pk,
         "sunwave": sunwave.pk,
         "token": token,

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 # Objects in {braces} come from the `personas` fixture: {sunwave} is Dana's draft for Li's
 # company (Pat may see it), {olivias} Olivia's own submitted filing, {waiting} Uri's
 # request to Dana, {active} Dana's sponsorship of Pat, {paper} Paula's notarized form with
-# its scan, {mallory} Mallory's account, {token} Li's signing link, {nonce} Uma's open
+# its scan, {mallory} Mallory's account, {token} Li's signing link, {ticket} Uma's open
 # provider check.
 MATRIX = """
 method url                                                   anon uown vown other link atty staff ustaff exam super
@@ -66,8 +66,8 @@ GET    /filings/{sunwave}/receipt/                            302  404  404  404
 GET    /filings/{olivias}/receipt/download/                   302  404  200  404   404  404  404   404    200  200
 GET    /filings/sign/{token}/                                 200  200  200  200   200  200  200   200    200  200
 GET    /filings/sign/made-up-token/                           404  404  404  404   404  404  404   404    404  404
-GET    /provider/check/{nonce}/                               200  200  200  200   200  200  200   200    200  200
-GET    /provider/check/made-up-nonce/                         404  404  404  404   404  404  404   404    404  404
+GET    /provider/check/{ticket}/                              200  200  200  200   200  200  200   200    200  200
+GET    /provider/check/made-up-ticket/                        404  404  404  404   404  404  404   404    404  404
 POST   /i18n/setlang/                                         302  302  302  302   302  302  302   302    302  302
 GET    /console/                                              302  403  403  403   403  403  403   403    200  200
 GET    /console/login/                                        200  200  200  200   200  200  200   200    302  302
@@ -256,7 +256,7 @@ def test_every_url_that_takes_a_post_refuses_one_without_a_csrf_token(personas):
         "accounts/sponsorships/<int:pk>/approve/",
         "console/accounts/user/<path:object_id>/transition/<str:transition_name>/",
         "console/signals/<str:key>/act/",
-        "provider/check/<str:nonce>/",
+        "provider/check/<str:ticket>/",
     }
     assert state_changing <= checked, state_changing - checked
 

@@ -7,6 +7,7 @@ from django.apps import apps
 from accounts import services as accounts
 from applications import services as filings
 from applications.services import FilingData
+from simulator.identity import verify_with_simulated_provider
 from tmverify import audit
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def snapshot():
 
 ACTIONS = {
     "register": lambda w: accounts.register_user(email="new@example.test", first_name="New", last_name="Person"),
-    "verify": lambda w: accounts.verify_with_simulated_provider(
+    "verify": lambda w: verify_with_simulated_provider(
         w["li"], method="online", role="owner", document_country="CN", document_number="LI-1", passed=True
     ),
     "paper_review": lambda w: accounts.review_paper_verification(w["sam"], w["paper"], approve=True, note="ok"),

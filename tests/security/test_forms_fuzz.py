@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts import forms as account_forms
-from accounts.provider_views import ProviderCheckForm
 from applications import forms as filing_forms
 from console.site import NoteForm, SignalActForm
+from provider.views import ProviderCheckForm
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ FORMS = {
     "sign in": ("anon", "/accounts/login/", {"username": st.one_of(emails, text), "password": text}),
     "start verification": ("uown", "/accounts/identity/start/", fields_of(account_forms.StartVerificationForm)),
     "provider result": ("uown", "/accounts/identity/callback/", {"result": st.one_of(text, huge)}),
-    "provider check": ("anon", "/provider/check/{nonce}/", fields_of(ProviderCheckForm)),
+    "provider check": ("anon", "/provider/check/{ticket}/", fields_of(ProviderCheckForm)),
     "paper form": ("uown", "/accounts/identity/paper/", fields_of(account_forms.PaperVerificationForm)),
     "choose role": ("link", "/accounts/identity/role/", fields_of(account_forms.ChooseRoleForm)),
     "bar admission": ("atty", "/accounts/bar/", fields_of(account_forms.BarAdmissionForm)),

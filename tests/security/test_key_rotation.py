@@ -9,6 +9,7 @@ from django.core.management import call_command
 from accounts import services
 from accounts.evidence import open_document
 from accounts.models import PaperVerification, User
+from simulator.identity import verify_with_simulated_provider
 from tmverify import crypto
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def _person(n):
 def test_rotate_keys_reencrypts_everything_and_the_old_key_can_go(settings):
     settings.TMVERIFY_EVIDENCE_KEYS = {"old": _key()}
     online = _person(1)
-    services.verify_with_simulated_provider(
+    verify_with_simulated_provider(
         online, method="online", role="owner", document_country="US", document_number="X1", passed=True
     )
     paper_person = _person(2)
@@ -55,7 +56,7 @@ def test_a_value_sealed_for_one_account_does_not_open_for_another():
 
 def test_rotate_keys_stops_when_a_value_cannot_be_decrypted(settings):
     person = _person(3)
-    services.verify_with_simulated_provider(
+    verify_with_simulated_provider(
         person, method="online", role="owner", document_country="US", document_number="X3", passed=True
     )
     settings.TMVERIFY_EVIDENCE_KEYS = {"new": _key()}  # the old key is gone too early

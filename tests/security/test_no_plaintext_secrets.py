@@ -8,6 +8,7 @@ from django.db import connection
 
 from accounts import services as accounts
 from applications import services as filings
+from simulator.identity import verify_with_simulated_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def all_table_text() -> str:
 def test_documents_and_link_tokens_never_appear_in_tables_or_logs(world, caplog):
     caplog.set_level(logging.DEBUG)
     li = world["li"]  # Chinese seller verifying with her passport
-    accounts.verify_with_simulated_provider(
+    verify_with_simulated_provider(
         li, method="video", role="owner", document_country="CN", document_number=SECRET_DOCUMENTS[0], passed=True
     )
     paula = accounts.register_user(email="paula2@example.test", first_name="Paula", last_name="Paper", role="owner")

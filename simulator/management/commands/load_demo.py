@@ -8,6 +8,7 @@ from django.db import transaction
 from accounts import services
 from accounts.models import PatentIdentity, Role, User
 from accounts.office import make_office_staff
+from simulator.identity import verify_with_simulated_provider
 from tmverify import clock, policy
 
 PASSWORD = "demo-password-2026"
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         for person, document in ((dana, "D1000001"), (pat, "D1000002")):
             if clock.today() < policy.current().opening_date(person.role):
                 continue  # R11: staff self-verification is not open yet on this date
-            services.verify_with_simulated_provider(
+            verify_with_simulated_provider(
                 person,
                 method="online",
                 role=person.role,

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProviderConfig(AppConfig):
+    name = "provider"
+    verbose_name = "Simulated identity provider (an outside party)"
