@@ -353,7 +353,7 @@ def review_paper_verification(
                     user,
                     method="paper",
                     role=paper.role,
-                    country=paper.document_country,
+                    country=paper.document_country.code,
                     ciphertext=paper.document_ciphertext,
                     fp=paper.document_fingerprint,
                     approve=user.approve_paper_form,

@@ -60,11 +60,11 @@ class ApplicantData:
         return cls(
             name=user.full_name,
             entity=EntityType.INDIVIDUAL,
-            citizenship=user.country,
+            citizenship=user.country.code,
             email=user.email,
             street="1 Example Street",
             city="Capital City",
-            country=user.country,
+            country=user.country.code,
             user=user,
         )
 
