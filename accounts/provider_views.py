@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tmverify import clock
 
-from .forms import COUNTRY_CHOICES
+from .forms import country_choices
 from .models import Method, VerificationRequest
 from .provider import get_provider
 
 
 class ProviderCheckForm(forms.Form):
-    document_country = forms.ChoiceField(label=_("Country that issued the document"), choices=COUNTRY_CHOICES)
+    document_country = forms.ChoiceField(label=_("Country that issued the document"), choices=country_choices)
     document_number = forms.CharField(
         label=_("Document number"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
