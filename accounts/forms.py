@@ -5,8 +5,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-from .countries import COUNTRIES
 from .models import Method, Role, User, normal_email
 
 ROLE_CHOICES = [
@@ -20,7 +20,12 @@ METHOD_CHOICES = [
     (Method.VIDEO, _("Video call with an agent (for people without a US ID)")),
     (Method.PAPER, _("Notarized paper form, reviewed by the office (takes longer)")),
 ]
-COUNTRY_CHOICES = [("", _("Choose a country"))] + COUNTRIES
+
+
+def country_choices():
+    """The country menu: a blank first, then django-countries' ISO 3166-1 list named and
+    sorted in the active language (a callable, so each request gets its own language)."""
+    return [("", _("Choose a country")), *countries]
 
 
 class SignUpForm(forms.Form):
@@ -32,7 +37,7 @@ class SignUpForm(forms.Form):
     )
     email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     country = forms.ChoiceField(
-        label=_("Country where you live"), choices=COUNTRY_CHOICES, initial="US", help_text=_("Where you reside.")
+        label=_("Country where you live"), choices=country_choices, initial="US", help_text=_("Where you reside.")
     )
     password1 = forms.CharField(
         label=_("Password"),
@@ -87,7 +92,7 @@ class ChooseRoleForm(forms.Form):
 
 class PaperVerificationForm(forms.Form):
     role = forms.ChoiceField(label=_("Your trademark role"), choices=ROLE_CHOICES)
-    document_country = forms.ChoiceField(label=_("Country that issued your ID document"), choices=COUNTRY_CHOICES)
+    document_country = forms.ChoiceField(label=_("Country that issued your ID document"), choices=country_choices)
     document_number = forms.CharField(
         label=_("ID document number"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower, Trim, Upper
 from django.utils.translation import gettext_noop
+from django_countries.fields import CountryField
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from tmverify import clock
@@ -81,7 +82,7 @@ class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField("legal first name", max_length=100)
     last_name = models.CharField("legal last name", max_length=100)
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
-    country = models.CharField(max_length=2, default="US")
+    country = CountryField(default="US")
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=clock.now)
@@ -331,7 +332,7 @@ class PaperVerification(ConcurrentTransitionMixin, models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="paper_verifications")
     role = models.CharField(max_length=20, choices=Role.choices)
-    document_country = models.CharField(max_length=2)
+    document_country = CountryField()
     document_ciphertext = models.TextField()
     document_fingerprint = models.CharField(max_length=64)
     scan_name = models.CharField(max_length=100, blank=True)

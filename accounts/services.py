@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django_countries import countries
 from django_fsm import can_proceed
 
 from tmverify import audit, clock, crypto
@@ -60,7 +61,7 @@ def register_user(
 ) -> User:
     """Create an account (one natural person); carry over a patent-side verification (R7)."""
     _check_role(role, allow_blank=True)
-    if len(country) != 2 or not country.isalpha():
+    if country.upper() not in countries:  # django-countries' ISO 3166-1 list: "USA" or "ZZ" is refused
         raise ValidationError("The country must be a two-letter ISO code.", code="country")
     with audit.atomic():
         if User.objects.by_email(email).exists():
@@ -335,7 +336,7 @@ def review_paper_verification(
                     user,
                     method="paper",
                     role=paper.role,
-                    country=paper.document_country,
+                    country=paper.document_country.code,
                     ciphertext=paper.document_ciphertext,
                     fp=paper.document_fingerprint,
                     approve=user.approve_paper_form,

@@ -5,14 +5,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.countries import COUNTRIES
+from accounts.forms import country_choices
 from accounts.models import User, normal_email
 
 from . import id_manual
 from .models import Basis, EntityType
 from .services import ApplicantData, FilingData, GoodsData
 
-COUNTRY_CHOICES = [("", _("Choose a country"))] + COUNTRIES
 ENTITY_CHOICES = [("", _("Choose the type"))] + [(value, _(text)) for value, text in EntityType.choices]
 BASIS_CHOICES = [(value, _(text)) for value, text in Basis.choices]
 
@@ -46,7 +45,7 @@ class ApplicationForm(forms.Form):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     region = forms.CharField(label=_("State, province or region"), max_length=100, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
-    country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
     mailing_address = forms.CharField(
         label=_("Mailing address, if different"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

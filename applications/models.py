@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_noop
+from django_countries.fields import CountryField
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from tmverify import clock
@@ -55,7 +56,7 @@ class Applicant(models.Model):
     domicile_city = models.CharField(max_length=100, blank=True)
     domicile_region = models.CharField(max_length=100, blank=True)
     domicile_postal_code = models.CharField(max_length=20, blank=True)
-    domicile_country = models.CharField(max_length=2, blank=True)
+    domicile_country = CountryField(blank=True)
     mailing_address = models.TextField(blank=True)
     # Set when the applicant is an individual owner with an account here.
     user = models.ForeignKey(

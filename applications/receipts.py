@@ -41,7 +41,7 @@ def build_payload(application: Application, flags) -> dict:
                 "city": applicant.domicile_city,
                 "region": applicant.domicile_region,
                 "postal_code": applicant.domicile_postal_code,
-                "country": applicant.domicile_country,
+                "country": applicant.domicile_country.code,
             },
         },
         "mark": application.mark,

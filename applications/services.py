@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.constants import OnConflict
+from django_countries import countries
 from django_fsm import ConcurrentTransition
 
 from accounts.models import ATTORNEY_ROLES, FILER_ROLES, BarAdmission, User
@@ -60,11 +61,11 @@ class ApplicantData:
         return cls(
             name=user.full_name,
             entity=EntityType.INDIVIDUAL,
-            citizenship=user.country,
+            citizenship=user.country.code,
             email=user.email,
             street="1 Example Street",
             city="Capital City",
-            country=user.country,
+            country=user.country.code,
             user=user,
         )
 
@@ -99,8 +100,8 @@ def _validate(data: FilingData) -> None:
     if applicant is not None:
         if applicant.entity and applicant.entity not in EntityType.values:
             problems.append(f"Unknown entity type {applicant.entity!r}.")
-        if applicant.country and (len(applicant.country) != 2 or not applicant.country.isalpha()):
-            problems.append("The domicile country must be a two-letter ISO code.")
+        if applicant.country and applicant.country.upper() not in countries:  # django-countries' ISO 3166-1 list
+            problems.append(f"The domicile country {applicant.country!r} is not a country's two-letter ISO code.")
     if data.first_use and data.first_use > clock.today():
         problems.append("The date of first use cannot be in the future.")
     if problems:

@@ -173,7 +173,7 @@ class _Population:
             return None, refused
 
     def document(self, user: User) -> tuple[str, str]:
-        return user.country, f"{user.country}-{self.serial:09d}"
+        return user.country.code, f"{user.country}-{self.serial:09d}"
 
     # --- identity ---------------------------------------------------------------------
     def verify(self, user: User, *, always: bool = False) -> None:
@@ -357,7 +357,7 @@ class _Population:
         for _ in range(self.rng.choice([0, 0, 1, 1, 2])):
             if self.room() <= 0:
                 break
-            member = self.person("support_staff", lawyer.country)
+            member = self.person("support_staff", lawyer.country.code)
             if clock.today() >= policy.current().staff_verification_opens:
                 self.verify(member, always=False)
             standing = self.rng.random()

@@ -59,7 +59,7 @@ def verify(user: User, *, document: str | None = None, passed: bool = True, meth
         user,
         method=method,
         role=user.role if role is None else role,
-        document_country=user.country,
+        document_country=user.country.code,
         document_number=document or f"DOC-{next(_documents):06d}",
         passed=passed,
     )
