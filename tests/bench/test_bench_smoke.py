@@ -6,6 +6,7 @@ themselves are marked `bench` (tests/bench/conftest.py says how to run them)."""
 import ast
 import copy
 import importlib
+import inspect
 import json
 import re
 import shutil
@@ -24,15 +25,16 @@ ROOT = Path(__file__).resolve().parents[2]
 BEFORE = json.loads(run.BEFORE.read_text())
 
 
-def _imports(path: Path) -> list[tuple[str, list[str]]]:
-    """(module, names imported from it) for every import in the file, nested ones too,
-    relative ones left out."""
+def _imports(path: Path) -> list[tuple[str, list[str], list[str]]]:
+    """(module, names imported from it, the names they are bound to) for every `from`
+    import in the file, nested ones too, relative ones left out; ("x.y", [], []) for `import x.y`."""
     found = []
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
-            found += [(alias.name, []) for alias in node.names]
+            found += [(alias.name, [], []) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and not node.level:
-            found.append((node.module, [alias.name for alias in node.names]))
+            names = [alias.name for alias in node.names]
+            found.append((node.module, names, [alias.asname or alias.name for alias in node.names]))
     return found
 
 
@@ -48,27 +50,40 @@ def test_no_product_module_imports_bench():
     importers = [
         str(file.relative_to(ROOT))
         for file in files
-        if any(module == "bench" or module.startswith("bench.") for module, _ in _imports(file))
+        if any(module == "bench" or module.startswith("bench.") for module, _, _ in _imports(file))
     ]
     assert importers == []
 
 
-def test_what_bench_imports_of_the_product_is_there():
+def test_what_bench_uses_of_the_product_is_there():
     """bench/ reaches into the product by name (often inside a function, after Django is set
-    up): a module or name moved or renamed in the product fails here, not in `make bench`."""
+    up): a module, a name imported from it or a function called on an imported module
+    (`accounts.register_user`) moved or renamed fails here, not in `make bench`."""
     product = {p.name for p in ROOT.iterdir() if (p / "__init__.py").exists()} - {"bench", "tests"}
     missing = []
     for file in sorted((ROOT / "bench").glob("*.py")):
-        for module, names in _imports(file):
+        tree, modules = ast.parse(file.read_text()), {}  # the names bound to a product module
+        for module, names, aliases in _imports(file):
             if module.split(".")[0] not in product:
                 continue
             imported = importlib.import_module(module)
-            for name in names:
-                if name != "*" and not hasattr(imported, name):
-                    try:
+            for name, alias in zip(names, aliases, strict=True):
+                if name == "*":
+                    continue
+                if not hasattr(imported, name):
+                    try:  # a submodule, then bound on its package
                         importlib.import_module(f"{module}.{name}")
                     except ModuleNotFoundError:
                         missing.append(f"{file.name}: {module}.{name}")
+                        continue
+                if inspect.ismodule(value := getattr(imported, name)):
+                    modules[alias] = value
+        used = (
+            (modules[node.value.id], node.attr)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
+        )
+        missing += [f"{file.name}: {module.__name__}.{name}" for module, name in used if not hasattr(module, name)]
     assert missing == []
 
 
