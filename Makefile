@@ -4,6 +4,9 @@ PY := $(VENV)/bin/python
 
 .PHONY: run test lint format venv migrate demo bench
 
+# `make bench BENCH_ARGS="--only http,population"` runs part of it (bench/run.py says how)
+BENCH_ARGS ?=
+
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -37,4 +40,4 @@ bench: venv
 	command -v wrk >/dev/null || apt-get install -y wrk
 	test -x /usr/bin/time || apt-get install -y time
 	command -v valgrind >/dev/null || apt-get install -y valgrind
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(BENCH_ARGS)

@@ -1,5 +1,5 @@
-"""The calls section 1 compares, for the in-process benchmarks (bench.steps,
-bench.instructions); bench.views serves the same over HTTP."""
+"""The calls the in-process benchmarks compare (bench.steps, bench.instructions);
+bench.views serves the same over HTTP."""
 
 from collections.abc import Callable, Iterator
 
@@ -7,15 +7,13 @@ from accounts.models import User
 from applications.models import Application
 from applications.services import submit_filing
 
-from . import floor
 from .models import flip
 
 
 def cases(actor: User, filings: Iterator[int], toggle: int) -> dict[str, Callable[[], object]]:
-    """(c) the real submission and (d) its statements alone, each of the next filing of
-    `filings` by `actor`; (b) the flip of the toggle row `toggle`."""
+    """(c) the real submission of the next filing of `filings` by `actor`; (b) the flip of
+    the toggle row `toggle`."""
     return {
         "submit": lambda: submit_filing(User(pk=actor.pk), Application(pk=next(filings))),
         "flip": lambda: flip(toggle),
-        "floor": lambda: floor.submit(actor.pk, next(filings)),
     }

@@ -13,11 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def remove_sqlite_at_exit(path: Path) -> None:
-    """Remove a throw-away SQLite database, with the files SQLite and the project keep
-    beside it, when this process ends."""
-    from tmverify.sqlite.base import WRITER_LOCK_SUFFIX
-
-    for suffix in ("", "-wal", "-shm", WRITER_LOCK_SUFFIX):
+    """Remove a throw-away SQLite database, with the files SQLite keeps beside it (its
+    write-ahead log and shared memory in WAL mode, a journal otherwise), when this process ends."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
         atexit.register(Path(f"{path}{suffix}").unlink, missing_ok=True)
 
 
@@ -50,7 +48,9 @@ def setup_django(database_url: str | None = None) -> None:
             cursor.execute("PRAGMA synchronous=OFF")
 
 
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test"
+# the server's maintenance database: throw-away databases are made and dropped from it
+# (never the suites' own, which CI and other runs may be using)
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 def _admin(*statements: str) -> None:

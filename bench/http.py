@@ -1,7 +1,6 @@
 """Submit over HTTP: gunicorn (2 sync workers, DJANGO_DEBUG=False), 16 concurrent wrk
-clients for 10 s, against (a) a bare view, (b) a row-locking status flip, (c) the real
-submission of signed, valid filings and, on PostgreSQL, (d) the floor: that submission's
-statements alone (bench/floor.py). The endpoints take turns run after run, so a drift of
+clients for 10 s, against (a) a bare view, (b) a row-locking status flip and (c) the real
+submission of signed, valid filings. The endpoints take turns run after run, so a drift of
 the shared machine touches all of them alike.
 
     python -m bench.http --database sqlite --runs 5 --duration 10
@@ -145,23 +144,19 @@ def main(argv=None):
         "TMVERIFY_TODAY": "2025-06-02",
     }
     env["DATABASE_URL"] = _database_url(args.database, workdir)
-    # the floor sends PostgreSQL's pipelines; it takes its turn after the real submission,
-    # which leaves the serial counter made and the bench attorney a high-volume filer
-    submissions = ["submit", "floor"] if args.database == "postgres" else ["submit"]
-    first, last = _prepare(env, env["DATABASE_URL"], args.filings_per_run * args.runs * len(submissions))
+    first, last = _prepare(env, env["DATABASE_URL"], args.filings_per_run * args.runs)
     analyze(env["DATABASE_URL"])
     base = f"http://127.0.0.1:{PORT}"
     server = _start_server(env)
-    results = {"ok": [], "flip": [], **{name: [] for name in submissions}}
+    results = {"ok": [], "flip": [], "submit": []}
     try:
         for run in range(args.runs):
             results["ok"].append(_wrk(f"{base}/bench/ok/", args.duration))
             results["flip"].append(_wrk(base, args.duration, ["/bench/flip/", str(run * 100_000), "2"]))
-            for turn, name in enumerate(submissions):
-                start = first + (run * len(submissions) + turn) * args.filings_per_run
-                results[name].append(_wrk(base, args.duration, [f"/bench/{name}/", str(start), "2"]))
-                if results[name][-1]["requests"] > args.filings_per_run:
-                    raise SystemExit("ran out of signed filings: raise --filings-per-run")
+            start = first + run * args.filings_per_run
+            results["submit"].append(_wrk(base, args.duration, ["/bench/submit/", str(start), "2"]))
+            if results["submit"][-1]["requests"] > args.filings_per_run:
+                raise SystemExit("ran out of signed filings: raise --filings-per-run")
             analyze(env["DATABASE_URL"])  # between runs, untimed: what autovacuum would do
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -1,8 +1,7 @@
 """Instructions this process executes per call on PostgreSQL, counted by valgrind's
-callgrind: the real submission, the row-locking flip, and the submission's statements
-alone (bench/floor.py). Times on a shared machine drift by a sixth within the hour; these
-counts come out the same run after run (within a percent), so a change to the Python can
-be weighed on its own. What they count is this side's work (Python, the driver, the
+callgrind: the real submission and the row-locking flip. Times on a shared machine drift
+by a sixth within the hour; these counts come out the same run after run (within a
+percent), so a change to the Python can be weighed on its own. What they count is this side's work (Python, the driver, the
 crypto): not PostgreSQL's, and not the waits.
 
     python -m bench.instructions --calls 100
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from .common import ROOT, emit
 
-CASES = ("submit", "flip", "floor")
+CASES = ("submit", "flip")
 DEADLINE = 600  # seconds the counted process may take for a step before it is given up
 
 
@@ -43,9 +42,8 @@ def _child(calls: int, signals: Path) -> None:
     for _ in range(30):
         run["submit"]()  # warm, and a high-volume filer: each filing gets a flag, as in bench.http
     analyze(os.environ["DATABASE_URL"])
-    for _ in range(10):  # warm: statements prepared on the server (the first call records them)
+    for _ in range(10):  # warm
         run["flip"]()
-        run["floor"]()
     # The setup leaves many new objects behind, and the full collection they call for,
     # which walks every object of the process (Django's and the apps' included), came
     # inside the first case's calls in some runs and not in others: 0.7 million

@@ -3,8 +3,8 @@
 Every step of `submit_filing` is timed by wrapping the function that does it; what no
 step covers (opening and committing the transaction, saving the filing, Django's own
 work between steps) is "the rest". One ORM statement and the same statement written by
-hand are timed too, a SELECT and an INSERT (this one also prepared, as the submission's
-inserts are): the difference is the price of building queries.
+hand are timed too, a SELECT and an INSERT: the difference is the price of building
+queries.
 
     python -m bench.steps --submissions 300
     python -m bench.steps --submissions 300 --postgres   # a throw-away PostgreSQL database
@@ -22,7 +22,8 @@ from unittest import mock
 
 from .common import analyze, emit, per_call_ms, postgres_database, setup_django, summary
 
-# (label, module, function): the steps of a submission, in order
+# (label, module, function): the steps of a submission, in order. When the services are
+# reorganised these names must follow them: `_wrapped` says which one is gone.
 STEPS = [
     ("read and lock the filing with its contents", "applications.services", "lock_filing"),
     ("the gate (rules in Python)", "applications.rules", "submission_reasons"),
@@ -48,6 +49,17 @@ def _timed(spent: dict, label: str, function):
     return wrapper
 
 
+def _wrapped(stack: ExitStack, spent: dict) -> None:
+    """Time every step of STEPS by wrapping its function where the services look it up."""
+    import importlib
+
+    for label, module, name in STEPS:
+        target = importlib.import_module(module)
+        if not hasattr(target, name):
+            raise SystemExit(f"bench/steps.py: {module}.{name} ({label!r}) is gone; name the function doing it now")
+        stack.enter_context(mock.patch.object(target, name, _timed(spent, label, getattr(target, name))))
+
+
 def _per_call_ms(fn, calls: int) -> float:
     start = time.perf_counter()
     for _ in range(calls):
@@ -64,22 +76,17 @@ def main(argv=None):
     args = parser.parse_args(argv)
     setup_django(postgres_database("tmverify_bench_steps") if args.postgres else args.database_url)
 
-    import importlib
-
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from tmverify.db import PreparedInsert
 
     from .cases import cases
     from .data import attorney, clone_filings
     from .models import Toggle
 
     actor = attorney()
-    # on PostgreSQL the CPU of the submission's statements alone is read too (bench/floor.py)
-    on_postgres = connection.vendor == "postgresql"
-    filings = iter(clone_filings(args.submissions * ((3 if on_postgres else 2) * args.runs + 1)))  # timed, CPU read
+    filings = iter(clone_filings(args.submissions * (2 * args.runs + 1)))  # warm-up, then timed and CPU read
     Toggle.objects.bulk_create(Toggle() for _ in range(10))
 
     calls = cases(actor, filings, toggle=1)
@@ -92,18 +99,14 @@ def main(argv=None):
         submit()
     with CaptureQueriesContext(connection) as flip_statements:
         flip()
-    measured = calls if on_postgres else {"submit": submit, "flip": flip}
-    if on_postgres:
-        calls["floor"]()  # its first call records the real submission's statements
+    measured = {"submit": submit, "flip": flip}
 
     totals, flips, steps = [], [], defaultdict(list)
     cpu = {name: {"client": [], "server": []} for name in measured}
     for _ in range(args.runs):
         spent = defaultdict(float)
         with ExitStack() as stack:
-            for label, module, name in STEPS:
-                target = importlib.import_module(module)
-                stack.enter_context(mock.patch.object(target, name, _timed(spent, label, getattr(target, name))))
+            _wrapped(stack, spent)
             total = _per_call_ms(submit, args.submissions - 1)
         flips.append(_per_call_ms(flip, args.submissions))
         totals.append(total)
@@ -127,14 +130,10 @@ def main(argv=None):
             cursor.execute(sql, [user_id])
             cursor.fetchone()
 
-    toggles = PreparedInsert(Toggle)
     insert_sql = f"INSERT INTO {Toggle._meta.db_table} (status) VALUES (%s) RETURNING id"
 
     def insert_by_orm():
         Toggle.objects.bulk_create([Toggle()])
-
-    def insert_prepared():
-        toggles.insert([Toggle()])
 
     def insert_by_hand():
         with connection.cursor() as cursor:
@@ -162,7 +161,6 @@ def main(argv=None):
             "raw_statement_ms": summary([_per_call_ms(by_hand, 500) for _ in range(args.runs)]),
             "insert_ms": {
                 "orm": summary([per_insert_ms(insert_by_orm) for _ in range(args.runs)]),
-                "prepared": summary([per_insert_ms(insert_prepared) for _ in range(args.runs)]),
                 "by_hand": summary([per_insert_ms(insert_by_hand) for _ in range(args.runs)]),
             },
         }

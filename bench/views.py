@@ -1,6 +1,5 @@
-"""Endpoints measured side by side: bare Django, a row-locking status flip, the real
-submission of a signed filing (full gate, serial, audit event, signed receipt) and, on
-PostgreSQL, that submission's statements alone (bench/floor.py).
+"""Endpoints measured side by side: bare Django, a row-locking status flip and the real
+submission of a signed filing (full gate, serial, audit event, signed receipt).
 
 They exist only under bench.settings; the submitter is the office's bench attorney, so
 what is measured is the rules, not the sign-in. The view hands the service bare ids:
@@ -9,7 +8,6 @@ what is measured is the rules, not the sign-in. The view hands the service bare 
 
 import functools
 
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -19,7 +17,6 @@ from applications.models import Application
 from applications.services import submit_filing
 from tmverify.reasons import Refused
 
-from . import floor
 from .models import flip as flip_toggle
 
 BENCH_ATTORNEY = "bench-attorney@bench.example"
@@ -50,11 +47,3 @@ def submit(request, pk):
     except Refused as exc:
         return JsonResponse({"refused": exc.codes}, status=409)
     return JsonResponse({"serial_number": filing.serial_number})
-
-
-@csrf_exempt
-@require_POST
-def submit_floor(request, pk):
-    if connection.vendor != "postgresql":  # it sends PostgreSQL's pipelines
-        return JsonResponse({"error": "the floor runs on PostgreSQL"}, status=404)
-    return JsonResponse({"serial_number": floor.submit(_bench_attorney_id(), pk)})
