@@ -28,10 +28,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     setup_django()
 
-    from accounts.provider import SimulatedProvider
+    from accounts.provider import read_result
     from applications.models import Application, Receipt
     from applications.receipts import check_receipt, receipt_document, sign_payload
     from applications.services import submit_filing
+    from provider.issuer import SimulatedProvider
     from tmverify import audit, clock, crypto
     from tmverify.models import AuditEvent
 
@@ -48,7 +49,7 @@ def main(argv=None):
     event = AuditEvent.objects.last()
 
     results = {
-        "provider_result_verify": _per_op(lambda: provider.read_result(token), args.calls, args.runs),
+        "provider_result_verify": _per_op(lambda: read_result(token), args.calls, args.runs),
         "evidence_encrypt": _per_op(
             lambda: crypto.encrypt('{"country": "US", "number": "X1"}', context="identity-document:user:1"),
             args.calls,

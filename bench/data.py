@@ -11,6 +11,7 @@ from accounts.models import User
 from applications import services as filings
 from applications.models import Applicant, Application, GoodsEntry, Signature
 from applications.services import ApplicantData, FilingData, GoodsData
+from simulator.identity import verify_with_simulated_provider
 from tmverify import clock
 
 BENCH_ATTORNEY = "bench-attorney@bench.example"
@@ -27,7 +28,7 @@ def attorney() -> User:
         email=BENCH_ATTORNEY, first_name="Dana", last_name="Bench", password="bench-password-2026", role="us_attorney"
     )
     accounts.add_bar_admission(dana, jurisdiction="NY", number="B-1", admitted=date(2015, 1, 10))
-    return accounts.verify_with_simulated_provider(
+    return verify_with_simulated_provider(
         dana, method="online", role="us_attorney", document_country="US", document_number="BENCH-1", passed=True
     )
 

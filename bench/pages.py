@@ -20,6 +20,7 @@ from .common import emit, remove_sqlite_at_exit, setup_django, summary
 def _office(filings: int):
     from accounts import services as accounts
     from accounts.office import make_office_staff
+    from simulator.identity import verify_with_simulated_provider
     from tmverify import clock
 
     from .data import BENCH_DAY, clone_filings
@@ -28,7 +29,7 @@ def _office(filings: int):
     owner = accounts.register_user(
         email="owner@bench.example", first_name="Olivia", last_name="Owner", password="x" * 12, role="owner"
     )
-    accounts.verify_with_simulated_provider(
+    verify_with_simulated_provider(
         owner, method="online", role="owner", document_country="US", document_number="OWN-1", passed=True
     )
     mine = clone_filings(50, state="draft", created_by=owner)

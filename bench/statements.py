@@ -38,8 +38,8 @@ def main(argv=None):
     from django.conf import settings
     from django.db import connections
 
-    from tmverify.simulation.database import throwaway_database
-    from tmverify.simulation.population import run_population
+    from simulator.database import throwaway_database
+    from simulator.population import run_population
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     kinds = Counter()
