@@ -81,18 +81,15 @@ def _append(events: list[AuditEvent]) -> None:
     """Link `events` to the chain, in order, under the head's lock: one locking read of
     the head (created on first use; a concurrent first append waits for the one that
     created it), one insert of the events, one update of the head."""
-    with transaction.atomic(savepoint=False):  # a transaction of its own outside one; no savepoint inside
-        _link(events)
-
-
-def _link(events: list[AuditEvent]) -> None:
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-    for event in events:
-        head.seq += 1
-        event.seq, event.prev_hash = head.seq, head.last_hash
-        event.hash = head.last_hash = compute_hash(event)
-    AuditEvent.objects.bulk_create(events)
-    head.save(update_fields=["seq", "last_hash"])
+    # a transaction of its own when called outside one; inside one, no savepoint
+    with transaction.atomic(savepoint=False):
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        for event in events:
+            head.seq += 1
+            event.seq, event.prev_hash = head.seq, head.last_hash
+            event.hash = head.last_hash = compute_hash(event)
+        AuditEvent.objects.bulk_create(events)
+        head.save(update_fields=["seq", "last_hash"])
 
 
 def record(
