@@ -137,16 +137,6 @@ class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.first_name
 
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args, **kwargs):
-        # A save of named non-state fields (last_login at sign-in, the lockout time) writes
-        # only those columns, so it cannot undo a transition made meanwhile: skip the
-        # stale-state guard of ConcurrentTransitionMixin for it.
-        if update_fields is not None and "identity_state" not in update_fields:
-            return models.Model._do_update(
-                self, base_qs, using, pk_val, values, update_fields, forced_update, *args, **kwargs
-            )
-        return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update, *args, **kwargs)
-
     # --- predicates -------------------------------------------------------------------
     @property
     def is_verified(self) -> bool:

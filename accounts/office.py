@@ -19,9 +19,9 @@ def office_group(name: str) -> Group:
 
 
 def make_office_staff(user, group_name: str) -> None:
+    """Put `user` in the office group. Django caches an instance's permissions once asked,
+    so an instance that was asked before keeps its old answer: read the account again."""
     user.groups.add(office_group(group_name))
     user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    # drop Django's per-instance permission cache so the new group counts at once
-    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
-        user.__dict__.pop(cache, None)
+    # the one column, as an update: a copy read before a transition still saves it
+    type(user).objects.filter(pk=user.pk).update(is_staff=True)

@@ -4,7 +4,6 @@ import re
 from datetime import date
 
 from tmverify import clock, policy
-from tmverify.db import PreparedQuery
 from tmverify.reasons import Reason, reason
 
 from .models import ATTORNEY_ROLES, IdentityState, Role, Sponsorship, User
@@ -56,14 +55,10 @@ def identity_reasons(user: User, on: date | None = None) -> list[Reason]:
     return reasons
 
 
-_ACTIVE_SPONSORSHIPS = PreparedQuery(
-    lambda pk: Sponsorship.objects.filter(staff=pk, state=Sponsorship.State.ACTIVE).select_related("attorney")
-)
-
-
 def sponsoring_attorney_ids(staff: User) -> list[int]:
     """R10: attorneys whose active sponsorship lets this staff member act (for them)."""
-    return [s.attorney_id for s in _ACTIVE_SPONSORSHIPS.all(staff.pk) if is_sponsoring_attorney(s.attorney)]
+    active = Sponsorship.objects.filter(staff=staff, state=Sponsorship.State.ACTIVE).select_related("attorney")
+    return [s.attorney_id for s in active if is_sponsoring_attorney(s.attorney)]
 
 
 def is_sponsoring_attorney(attorney: User) -> bool:

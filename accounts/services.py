@@ -14,7 +14,6 @@ from django_countries import countries
 from django_fsm import can_proceed
 
 from tmverify import audit, clock, crypto
-from tmverify.db import PreparedQuery
 from tmverify.reasons import Refused, reason, refuse_if
 
 from . import rules
@@ -35,11 +34,9 @@ from .models import (
 )
 from .provider import InvalidProviderResult, read_result
 
-_LOCKED_ACCOUNT = PreparedQuery(lambda pk: User.objects.select_for_update().filter(pk=pk))
-
 
 def _locked(user: User) -> User:
-    return _LOCKED_ACCOUNT.get(user.pk)
+    return User.objects.select_for_update().get(pk=user.pk)
 
 
 def _check_role(role: str, *, allow_blank: bool = False) -> None:
@@ -169,27 +166,24 @@ def _record_failure(user: User, method: str) -> None:
     failures = failures.count()
     if failures >= settings.IDV_MAX_ATTEMPTS:
         user.idv_locked_until = now + settings.IDV_ATTEMPT_WINDOW
-        user.save(update_fields=["idv_locked_until"])
+        # the one column, as an update: never a save that could trip over the state
+        User.objects.filter(pk=user.pk).update(idv_locked_until=user.idv_locked_until)
         audit.record("identity.locked", user, actor=user, data={"until": user.idv_locked_until.isoformat()})
 
 
 # R6/R23: a suspended account that was verified still holds its identity; otherwise a
 # suspended filer could verify a fresh account with the same ID and carry on
-_VERIFIED_WITH_DOCUMENT = PreparedQuery(
-    lambda fingerprint, pk: (
+def _other_verified_account(user: User, fingerprint: str) -> User | None:
+    return (
         User.objects.filter(
             Q(identity_state=IdentityState.VERIFIED)
             | Q(identity_state=IdentityState.SUSPENDED, state_before_suspension=IdentityState.VERIFIED),
             document_fingerprint=fingerprint,
         )
-        .exclude(pk=pk)
-        .order_by("pk")[:1]
+        .exclude(pk=user.pk)
+        .order_by("pk")
+        .first()
     )
-)
-
-
-def _other_verified_account(user: User, fingerprint: str) -> User | None:
-    return _VERIFIED_WITH_DOCUMENT.first(fingerprint, user.pk)
 
 
 def _settle_identity(user: User, *, method: str, role: str, country: str, ciphertext: str, fp: str, approve) -> bool:
@@ -221,15 +215,6 @@ _DUPLICATE = reason(
 )
 
 
-_OPEN_REQUEST = PreparedQuery(
-    lambda pk, nonce: (
-        VerificationRequest.objects.select_for_update()
-        .filter(user=pk, nonce=nonce, used_at__isnull=True)
-        .order_by("pk")[:1]
-    )
-)
-
-
 def complete_verification(user: User, token: str) -> User:
     """Accept only a valid, unexpired, unused result signed by the provider.
 
@@ -244,7 +229,12 @@ def complete_verification(user: User, token: str) -> User:
                 result = read_result(token)
             except InvalidProviderResult as exc:
                 raise Refused(reason("verification_failed", f"The provider's result was refused: {exc}.")) from exc
-            request = _OPEN_REQUEST.first(user.pk, result.nonce)
+            request = (
+                VerificationRequest.objects.select_for_update()
+                .filter(user=user, nonce=result.nonce, used_at__isnull=True)
+                .order_by("pk")
+                .first()
+            )
             if request is None or result.subject != str(user.pk) or result.method != request.method:
                 raise Refused(
                     reason("verification_failed", "The provider's result was already used or is not for this request.")
@@ -321,7 +311,7 @@ def review_paper_verification(
             refuse_if(rules.office_reasons(reviewer, "review_paper"))
             # lock the form and its account so two reviewers can't both decide
             paper = PaperVerification.objects.select_for_update().get(pk=paper.pk)
-            user = _locked(paper.user)
+            user = _locked(User(pk=paper.user_id))  # by id: reading `paper.user` first would cost a query
             if user.pk == reviewer.pk:
                 raise Refused(reason("forbidden", "You cannot review your own identity verification."))
             if paper.state != PaperVerification.State.PENDING or user.identity_state != IdentityState.PENDING_REVIEW:

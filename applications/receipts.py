@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from accounts.rules import identity_required
 from tmverify import clock, crypto
-from tmverify.db import PreparedInsert
 
 from .models import Application, Receipt, SignatureMethod
 from .rules import fee_lines, valid_signatures
@@ -108,18 +107,13 @@ def sign_payload(payload: dict) -> tuple[str, dict[str, str]]:
     return crypto.sign(crypto.office_key(), _digests_message(digests)), digests
 
 
-_RECEIPT = PreparedInsert(Receipt)
-
-
 def issue_receipt(application: Application, flags) -> Receipt:
     """Sign and keep the receipt of a filing just submitted with `flags` (codes)."""
     payload = build_payload(application, flags)
     signature, digests = sign_payload(payload)
-    receipt = Receipt(
+    return Receipt.objects.create(
         application=application, payload=payload, signature=signature, field_digests=digests, created_at=clock.now()
     )
-    _RECEIPT.insert([receipt])
-    return receipt
 
 
 def receipt_document(receipt: Receipt) -> dict:

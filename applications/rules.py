@@ -7,12 +7,11 @@ simulator all ask `submission_reasons`.
 import re
 from datetime import date
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 
 from accounts.models import ATTORNEY_ROLES, BarAdmission, Role, User, bar_credential
 from accounts.rules import acting_reasons, suspension_reasons
 from tmverify import clock, policy
-from tmverify.db import PreparedQuery, loaded
 from tmverify.reasons import Reason, reason
 
 from .access import can_access
@@ -61,11 +60,6 @@ def signature_format_reasons(text: str, title: str) -> list[Reason]:
     return []
 
 
-_LINK_FOR_SIGNER = PreparedQuery(
-    lambda application, signer: SignatureLink.objects.filter(application=application, signer=signer).only("pk")[:1]
-)
-
-
 def is_authorized_signatory(signer: User, application: Application) -> bool:
     """R14: attorney of record, the individual applicant, or an owner a request named."""
     if signer.role == Role.SUPPORT_STAFF:
@@ -74,7 +68,9 @@ def is_authorized_signatory(signer: User, application: Application) -> bool:
         return True
     if application.applicant_id and application.applicant.user_id == signer.pk:
         return True
-    return signer.role == Role.OWNER and bool(_LINK_FOR_SIGNER.all(application.pk, signer.pk))
+    return (
+        signer.role == Role.OWNER and SignatureLink.objects.filter(application=application.pk, signer=signer).exists()
+    )
 
 
 def signatory_reasons(signer: User, application: Application) -> list[Reason]:
@@ -240,21 +236,21 @@ def bar_shared_elsewhere() -> Exists:
     )
 
 
-_ANY_BAR_SHARED = PreparedQuery(
-    lambda attorney: BarAdmission.objects.filter(bar_shared_elsewhere(), attorney=attorney).only("pk")[:1]
-)
+def bar_admissions_with_answers(lookup: str = "bar_admissions") -> Prefetch:
+    """How an attorney's bar admissions are read wherever R23 is asked: each with
+    `shared_elsewhere`, the answer of `bar_shared_elsewhere`, in the same query.
+    `lookup`: the path to them (`"attorney__bar_admissions"` from a filing)."""
+    return Prefetch(lookup, queryset=BarAdmission.objects.annotate(shared_elsewhere=bar_shared_elsewhere()))
 
 
 def shares_attorney_credentials(attorney: User | None) -> bool:
     """R23: one of the attorney's bar numbers, in its jurisdiction, also stands on another
-    account. Admissions read with the answer (`services.lock_filing` reads them so, with
-    the filing) are not asked again; otherwise one query asks for all of them."""
+    account. The admissions come with the answer (`bar_admissions_with_answers`): read
+    here in one query unless the caller read them so already."""
     if attorney is None:
         return False
-    admissions = loaded(attorney, "bar_admissions")
-    if admissions is not None and all(hasattr(admission, "shared_elsewhere") for admission in admissions):
-        return any(admission.shared_elsewhere for admission in admissions)
-    return _ANY_BAR_SHARED.first(attorney.pk) is not None
+    prefetch_related_objects([attorney], bar_admissions_with_answers())
+    return any(admission.shared_elsewhere for admission in attorney.bar_admissions.all())
 
 
 def standing_flags(application: Application) -> list[str]:

@@ -11,15 +11,14 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models.constants import OnConflict
+from django.db import connection, transaction
+from django.db.models import Prefetch
 from django_countries import countries
-from django_fsm import ConcurrentTransition
+from django_fsm import can_proceed
 
-from accounts.models import ATTORNEY_ROLES, FILER_ROLES, BarAdmission, User
+from accounts.models import ATTORNEY_ROLES, FILER_ROLES, User
 from accounts.rules import acting_reasons, suspension_reasons
 from tmverify import audit, clock
-from tmverify.db import PreparedInsert, PreparedQuery, PreparedUpdate, increment_singleton, keep_loaded, together
 from tmverify.reasons import Refused, reason, refuse_if
 
 from . import emails, rules
@@ -138,9 +137,6 @@ def _save_contents(application: Application, data: FilingData) -> None:
     )
 
 
-_NEW_FLAG = PreparedInsert(Flag, on_conflict=OnConflict.IGNORE)
-
-
 def _raise_flags(application: Application, codes, *, detail: str = "", known: set[str] | None = None) -> set[str]:
     """Raise each of `codes` the filing does not have yet; flags are kept once raised.
 
@@ -148,14 +144,15 @@ def _raise_flags(application: Application, codes, *, detail: str = "", known: se
     known to be on the filing afterwards."""
     if known is None:
         known = set(Flag.objects.filter(application=application, code__in=codes).values_list("code", flat=True))
-    for code in codes:
-        if code in known:
-            continue
-        # a concurrent raise of the same flag is absorbed by the unique constraint
-        _NEW_FLAG.insert([Flag(application=application, code=code, detail=detail)])
+    new = [code for code in dict.fromkeys(codes) if code not in known]
+    # one insert for all of them; a concurrent raise of the same flag is absorbed by the
+    # unique constraint
+    Flag.objects.bulk_create(
+        [Flag(application=application, code=code, detail=detail) for code in new], ignore_conflicts=True
+    )
+    for code in new:
         audit.record("filing.flag_raised", application, data={"flag": code})
-        known.add(code)
-    return known
+    return known | set(new)
 
 
 def _raise_standing_flags(application: Application) -> None:
@@ -198,7 +195,7 @@ def _fresh(user: User | None, *loaded: User | None) -> User | None:
     for account in loaded:
         if account is not None and account.pk == user.pk:
             return account
-    return _ACCOUNT.get(user.pk)
+    return User.objects.get(pk=user.pk)
 
 
 def _on_filing(application: Application) -> tuple[User | None, User | None]:
@@ -206,46 +203,19 @@ def _on_filing(application: Application) -> tuple[User | None, User | None]:
     return application.attorney, application.created_by
 
 
-# what every step on a filing reads, compiled once per connection (tmverify.db)
-_ACCOUNT = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
-_LOCKED_FILING = PreparedQuery(
-    lambda pk: (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("applicant", "attorney", "created_by")
-        .filter(pk=pk)
-    )
-)
-_GOODS = PreparedQuery(lambda pk: GoodsEntry.objects.filter(application=pk))
-_SIGNATURES = PreparedQuery(lambda pk: Signature.objects.filter(application=pk).select_related("signer"))
-_FLAGS = PreparedQuery(lambda pk: Flag.objects.filter(application=pk))
-# the attorney's, found through the filing: sent with the filing's read, not after it,
-# with the answer of R23's shared-bar-number check for each
-_FILING_BAR_ADMISSIONS = PreparedQuery(
-    lambda pk: BarAdmission.objects.filter(attorney__in=Application.objects.filter(pk=pk).values("attorney")).annotate(
-        shared_elsewhere=rules.bar_shared_elsewhere()
-    )
-)
-
-
 def lock_filing(application: Application, *, with_contents: bool = False) -> Application:
     """The filing's row, locked until the transaction ends, with what the rules read;
-    `with_contents` also loads goods, signatures, bar admissions and flags (the full gate
-    and the receipt)."""
-    if not with_contents:
-        return _LOCKED_FILING.get(application.pk)
-    pk = application.pk
-    found, goods, signatures, flags, admissions = together(
-        (_LOCKED_FILING, (pk,)), (_GOODS, (pk,)), (_SIGNATURES, (pk,)), (_FLAGS, (pk,)), (_FILING_BAR_ADMISSIONS, (pk,))
-    )
-    if not found:
-        raise Application.DoesNotExist("Application matching query does not exist.")
-    [filing] = found
-    keep_loaded(filing, "goods", goods)
-    keep_loaded(filing, "signatures", signatures)
-    keep_loaded(filing, "flags", flags)
-    if filing.attorney is not None:
-        keep_loaded(filing.attorney, "bar_admissions", admissions)
-    return filing
+    `with_contents` also loads goods, signatures, bar admissions (with R23's answer) and
+    flags (the full gate and the receipt): one query each."""
+    filing = Application.objects.select_for_update(of=("self",)).select_related("applicant", "attorney", "created_by")
+    if with_contents:
+        filing = filing.prefetch_related(
+            "goods",
+            Prefetch("signatures", queryset=Signature.objects.select_related("signer")),
+            "flags",
+            rules.bar_admissions_with_answers("attorney__bar_admissions"),
+        )
+    return filing.get(pk=application.pk)
 
 
 def _supersede_signatures(application: Application) -> None:
@@ -324,15 +294,11 @@ def request_signature(actor: User, application: Application, signer: User) -> Si
     return link
 
 
-_LINK = PreparedQuery(
-    lambda token_hash: SignatureLink.objects.select_related("application", "signer").filter(token_hash=token_hash)
-)
-
-
 def find_link(token: str) -> SignatureLink | None:
     if not token:
         return None
-    return _LINK.first(_hash_token(token))  # token_hash is unique
+    # token_hash is unique
+    return SignatureLink.objects.select_related("application", "signer").filter(token_hash=_hash_token(token)).first()
 
 
 _LINK_INVALID = reason(
@@ -515,51 +481,49 @@ def serial_number(counter: int) -> str:
 
 
 def _next_serial() -> str:
-    return serial_number(increment_singleton(SerialCounter, "last"))
-
-
-_SUBMISSION_NOTE = PreparedInsert(
-    SubmitterApplicant,
-    on_conflict=OnConflict.UPDATE,
-    unique_fields=("submitter", "applicant_key"),
-    update_fields=("last_submitted_at",),
-)
+    """Add one to the counter and return its new value: one locking `UPDATE ... RETURNING`
+    (SQLite 3.35+, PostgreSQL), which the ORM cannot say in one statement; the row is
+    held until the transaction ends. The row is made on first use."""
+    meta, quote = SerialCounter._meta, connection.ops.quote_name
+    table, last, pk = quote(meta.db_table), quote(meta.get_field("last").column), quote(meta.pk.column)
+    with connection.cursor() as cursor:
+        for _ in range(2):
+            cursor.execute(f"UPDATE {table} SET {last} = {last} + 1 WHERE {pk} = 1 RETURNING {last}")
+            row = cursor.fetchone()
+            if row is not None:
+                return serial_number(row[0])
+            SerialCounter.objects.get_or_create(pk=1)  # a concurrent first one is waited for
+    raise RuntimeError("the serial counter's row could not be made")
 
 
 def _note_submission(submitter: User, application: Application) -> None:
     """Keep the per-applicant row `_is_high_volume` reads (one upsert)."""
-    _SUBMISSION_NOTE.insert(
+    SubmitterApplicant.objects.bulk_create(
         [
             SubmitterApplicant(
                 submitter=submitter,
                 applicant_key=applicant_key(application.applicant.name),
                 last_submitted_at=clock.now(),
             )
-        ]
+        ],
+        update_conflicts=True,
+        unique_fields=["submitter", "applicant_key"],
+        update_fields=["last_submitted_at"],
     )
-
-
-# the 21st applicant of the window, if there is one (read when compiled, once per connection)
-_ONE_APPLICANT_TOO_MANY = PreparedQuery(
-    lambda submitter, since: (
-        SubmitterApplicant.objects.filter(submitter=submitter, last_submitted_at__gte=since)
-        .order_by()
-        .only("pk")[settings.HIGH_VOLUME_APPLICANTS : settings.HIGH_VOLUME_APPLICANTS + 1]
-    )
-)
 
 
 def _is_high_volume(submitter: User) -> bool:
     """More than HIGH_VOLUME_APPLICANTS distinct applicants in HIGH_VOLUME_WINDOW? Reads at
-    most 21 index entries and returns at most one row, so a mill with 30,000 filings costs
-    no more than an ordinary filer."""
+    most 21 index entries and returns at most one row (the 21st applicant of the window,
+    if there is one), so a mill with 30,000 filings costs no more than an ordinary filer."""
     since = clock.now() - settings.HIGH_VOLUME_WINDOW
-    return _ONE_APPLICANT_TOO_MANY.first(submitter.pk, since) is not None
-
-
-# what `submit` changed, saved as `save()` would with ConcurrentTransitionMixin's check
-# that the state is still the one read (the row is locked, so it is)
-_SUBMITTED = PreparedUpdate(Application, Application.SUBMISSION_FIELDS, where=("state",), missing=ConcurrentTransition)
+    too_many = settings.HIGH_VOLUME_APPLICANTS
+    beyond = (
+        SubmitterApplicant.objects.filter(submitter=submitter, last_submitted_at__gte=since)
+        .order_by()
+        .values_list("pk", flat=True)[too_many : too_many + 1]
+    )
+    return bool(list(beyond))
 
 
 def submit_filing(actor: User, application: Application) -> Application:
@@ -568,7 +532,7 @@ def submit_filing(actor: User, application: Application) -> Application:
         application = lock_filing(application, with_contents=True)
         actor = _fresh(actor, *_on_filing(application))
         refuse_if(rules.submission_reasons(actor, application))
-        if application.state != FilingState.SIGNED:
+        if not can_proceed(application.submit):  # the transition's own source: signed
             raise Refused(reason("signature_required"))
         fee = rules.fee_for(application)
         before = application.state
@@ -578,8 +542,8 @@ def submit_filing(actor: User, application: Application) -> Application:
         # the serial counter's row stays locked until commit, holding every other
         # submission back: taken last, once nothing but this filing's writes is left
         application.submit(by=actor, serial_number=_next_serial(), fee=fee)
-        _SUBMITTED.update(application, state=before)
-        application._update_initial_state()
+        # ConcurrentTransitionMixin writes only where the state is still the one read
+        application.save(update_fields=Application.SUBMISSION_FIELDS)
         audit.record(
             "filing.submitted",
             application,

@@ -36,10 +36,10 @@ def console_groups(user) -> set[str]:
     """The office groups `user` belongs to (cached on the instance for the request)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    cached = getattr(user, "_console_groups", None)
+    cached = getattr(user, "office_groups_of_request", None)
     if cached is None:
         cached = set(user.groups.filter(name__in=OFFICE_GROUPS).values_list("name", flat=True))
-        user._console_groups = cached
+        user.office_groups_of_request = cached
     return cached
 
 

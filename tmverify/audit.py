@@ -15,7 +15,6 @@ from django.db import connection, transaction
 
 from tmverify import clock
 from tmverify.crypto import canonical_json, constant_time_equal, sha256_hex
-from tmverify.db import PreparedInsert, batched, lock_singleton, update_singleton
 from tmverify.models import AuditEvent, AuditHead
 from tmverify.reasons import Refused
 
@@ -60,9 +59,8 @@ def atomic():
     """`transaction.atomic()` whose audit events are appended in one go as it ends.
 
     A nested block hands its events to the enclosing one; a block that raises drops its
-    own events with its changes. The block is `batched()`: on PostgreSQL the rows it adds
-    by prepared inserts go to the database with the next prepared statement."""
-    with transaction.atomic(), batched():
+    own events with its changes."""
+    with transaction.atomic():
         _pending.blocks.append([])
         _pending.depths.append(len(connection.savepoint_ids))
         try:
@@ -79,19 +77,19 @@ def atomic():
             _append(events)
 
 
-_EVENTS = PreparedInsert(AuditEvent)
-
-
 def _append(events: list[AuditEvent]) -> None:
-    """Link `events` to the chain, in order, under the head's lock."""
-    head = lock_singleton(AuditHead)
-    seq, previous = head.seq, head.last_hash
-    for event in events:
-        seq += 1
-        event.seq, event.prev_hash = seq, previous
-        event.hash = previous = compute_hash(event)
-    _EVENTS.insert(events)
-    update_singleton(AuditHead, seq=seq, last_hash=previous)
+    """Link `events` to the chain, in order, under the head's lock: one locking read of
+    the head (created on first use; a concurrent first append waits for the one that
+    created it), one insert of the events, one update of the head."""
+    # a transaction of its own when called outside one; inside one, no savepoint
+    with transaction.atomic(savepoint=False):
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        for event in events:
+            head.seq += 1
+            event.seq, event.prev_hash = head.seq, head.last_hash
+            event.hash = head.last_hash = compute_hash(event)
+        AuditEvent.objects.bulk_create(events)
+        head.save(update_fields=["seq", "last_hash"])
 
 
 def record(

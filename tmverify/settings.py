@@ -92,9 +92,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # the same SQLite, with writers queued in the kernel instead of SQLite's sleeping
-    # busy handler (tmverify/sqlite/base.py)
-    DATABASES["default"]["ENGINE"] = "tmverify.sqlite"
+    # Django's own SQLite backend: a writer waits up to `timeout` seconds for the lock.
     # WAL lets readers go on while one writer commits; NORMAL syncs at checkpoints, which
     # in WAL mode still never corrupts the database (a power cut may lose the last commits).
     DATABASES["default"]["OPTIONS"] = {

@@ -30,3 +30,27 @@ def test_a_stale_copy_still_cannot_overwrite_the_identity_state():
     stale.first_name = "Changed"
     with pytest.raises(ConcurrentTransition):
         stale.save()
+
+
+def test_a_stale_copy_made_office_staff_keeps_the_account_verified():
+    from accounts.office import make_office_staff
+
+    stale = li()
+    verify(get_user_model().objects.get(pk=stale.pk), role="owner")
+
+    make_office_staff(stale, "examiner")  # writes is_staff from the stale copy
+
+    fresh = get_user_model().objects.get(pk=stale.pk)
+    assert fresh.identity_state == IdentityState.VERIFIED
+    assert fresh.is_staff
+
+
+def test_signing_in_writes_last_login_alone():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = li()
+    with CaptureQueriesContext(connection) as captured:
+        Client().force_login(user)
+    [write] = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('UPDATE "accounts_user"')]
+    assert write.startswith('UPDATE "accounts_user" SET "last_login" = ') and "identity_state" not in write

@@ -6,7 +6,6 @@ import re
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from psycopg import pq
 
 from applications.models import Application, Flag
 from applications.services import lock_filing, submit_filing
@@ -49,20 +48,6 @@ def test_a_filing_without_attorney_is_loaded_with_its_contents_all_the_same(djan
 def test_a_filing_that_is_not_there_is_the_models_does_not_exist():
     with transaction.atomic(), pytest.raises(Application.DoesNotExist):
         lock_filing(Application(pk=987654), with_contents=True)
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL's client sends statements together")
-def test_the_five_reads_go_to_postgresql_together():
-    filing = signed_by_attorney(dana())
-    pipelined = []
-
-    def note(execute, sql, params, many, context):
-        pipelined.append(connection.connection.pgconn.pipeline_status != pq.PipelineStatus.OFF)
-        return execute(sql, params, many, context)
-
-    with transaction.atomic(), connection.execute_wrapper(note):
-        lock_filing(filing, with_contents=True)
-    assert pipelined == [True] * 5
 
 
 def test_the_serial_counter_is_taken_last_so_other_submissions_wait_least():

@@ -1,0 +1,137 @@
+"""The statements of each service step and of each page the benchmarks measure
+(bench/pages.py), pinned: a change that reads something twice, or once per row, shows
+here. In a test every `audit.atomic()` is a savepoint (SAVEPOINT ... RELEASE): two of
+each count; outside a test they are the transaction's BEGIN and COMMIT."""
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from accounts import services as accounts
+from accounts.provider import get_provider
+from applications.services import lock_filing, submit_filing
+from tests.factories import dana, examiner, person, signed_by_attorney
+
+pytestmark = pytest.mark.django_db
+
+
+def test_submit_filing(django_assert_num_queries):
+    attorney = dana()
+    submit_filing(attorney, signed_by_attorney(attorney))  # the serial counter's row made once
+    filing = signed_by_attorney(attorney)
+    # savepoint; the filing locked with applicant, attorney and creator; its goods,
+    # signatures with signers, flags, the attorney's bar admissions with R23's answer;
+    # the submitter-applicant upsert; the 21st applicant of the window; the serial
+    # counter's UPDATE ... RETURNING; the filing's UPDATE (where still signed); the
+    # receipt; the audit head locked, the events, the head; release
+    with django_assert_num_queries(15):
+        submit_filing(attorney, filing)
+
+
+def test_lock_filing(django_assert_num_queries):
+    filing = signed_by_attorney(dana())
+    with transaction.atomic():
+        with django_assert_num_queries(1):  # the filing with applicant, attorney and creator
+            lock_filing(filing)
+        # and its goods, signatures with signers, flags, the attorney's bar admissions
+        with django_assert_num_queries(5):
+            lock_filing(filing, with_contents=True)
+
+
+def test_lock_filing_without_attorney_reads_no_bar_admissions(django_assert_num_queries):
+    filing = signed_by_attorney(dana())
+    filing.attorney = None
+    filing.save()
+    with transaction.atomic(), django_assert_num_queries(4):  # the filing, goods, signatures, flags
+        lock_filing(filing, with_contents=True)
+
+
+def test_start_verification(django_assert_num_queries):
+    user = person("zed")
+    # savepoint; the account locked; the request; the audit head locked, the event, the
+    # head; release
+    with django_assert_num_queries(7):
+        accounts.start_verification(user, method="online", role="owner")
+
+
+def test_complete_verification(django_assert_num_queries):
+    user = person("zed")
+    request = accounts.start_verification(user, method="online", role="owner")
+    token = get_provider().issue(
+        subject=str(user.pk),
+        nonce=request.nonce,
+        method="online",
+        passed=True,
+        document_country="US",
+        document_number="ZED-1",
+    )
+    # savepoint; the account locked; the open request locked; the request marked used;
+    # the passed attempt; another verified account with the document (R6); the account;
+    # the audit head locked, the event, the head; release
+    with django_assert_num_queries(11):
+        accounts.complete_verification(user, token)
+
+
+def test_file_paper_verification(django_assert_num_queries):
+    user = person("pam")
+    # savepoint; the account locked; the account (pending review); the paper form; the
+    # audit head locked, the event, the head; release
+    with django_assert_num_queries(8):
+        accounts.file_paper_verification(user, role="owner", document_country="US", document_number="P-1")
+
+
+def test_review_paper_verification(django_assert_num_queries):
+    paper = accounts.file_paper_verification(person("pam"), role="owner", document_country="US", document_number="P-1")
+    reviewer = examiner()
+    # savepoint; the reviewer; their own and their groups' permissions (Django's
+    # has_perm); the paper form locked; its account locked; the form; another verified
+    # account with the document (R6); the account; the audit head locked, the events,
+    # the head; release
+    with django_assert_num_queries(13):
+        accounts.review_paper_verification(reviewer, paper, approve=True)
+
+
+@pytest.fixture
+def pages():
+    """The pages bench/pages.py measures, each with a signed-in client, asked once
+    already (as a browsing user would have)."""
+    attorney = dana()
+    filing = signed_by_attorney(attorney)
+    signed_by_attorney(attorney)
+    for n in range(3):
+        accounts.file_paper_verification(
+            person(f"paper{n}"), role="owner", document_country="US", document_number=f"P-{n}"
+        )
+    filer, office = Client(), Client()
+    filer.force_login(attorney)
+    office.force_login(examiner())
+    found = {
+        "dashboard": (filer, "/filings/"),
+        "filing detail": (filer, f"/filings/{filing.pk}/"),
+        "console paper queue": (office, "/console/accounts/paperverification/"),
+    }
+    for client, url in found.values():
+        assert client.get(url).status_code == 200
+    return found
+
+
+@pytest.mark.parametrize(
+    "page, statements",
+    [
+        # the session; the account; the filings counted, read; their goods, flags, the
+        # attorneys' bar admissions, signatures with signers; sponsorships counted, read;
+        # the session saved (savepoint, update, release)
+        ("dashboard", 13),
+        # the session; the account; the filing with its people; its goods, flags, the
+        # attorney's bar admissions, signatures with signers; the session saved (3)
+        ("filing detail", 10),
+        # the session; the account; its office groups; the forms counted with the list's
+        # filter and without (the admin's changelist); the page of forms; the session
+        # saved (3)
+        ("console paper queue", 9),
+    ],
+)
+def test_page(pages, page, statements, django_assert_num_queries):
+    client, url = pages[page]
+    with django_assert_num_queries(statements):
+        assert client.get(url).status_code == 200
