@@ -8,8 +8,8 @@ from django.db import transaction
 from django.test import Client
 
 from accounts import services as accounts
-from accounts.provider import get_provider
 from applications.services import lock_filing, submit_filing
+from provider.issuer import SimulatedProvider
 from tests.factories import dana, examiner, person, signed_by_attorney
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_start_verification(django_assert_num_queries):
 def test_complete_verification(django_assert_num_queries):
     user = person("zed")
     request = accounts.start_verification(user, method="online", role="owner")
-    token = get_provider().issue(
+    token = SimulatedProvider().issue(
         subject=str(user.pk),
         nonce=request.nonce,
         method="online",
