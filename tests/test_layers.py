@@ -115,6 +115,12 @@ def cycles(edges) -> list[list[str]]:
     return found
 
 
+def test_every_app_of_the_project_has_its_place_in_the_layers():
+    # a new app (a folder with apps.py beside manage.py) must be given its layer here
+    apps = {path.parent.name for path in ROOT.glob("*/apps.py")} - {"bench"}
+    assert apps == set(PACKAGES)
+
+
 def test_every_product_package_is_read():
     edges = graph()
     assert {name.split(".")[0] for name in edges} == set(PACKAGES)
