@@ -4,6 +4,7 @@ One module, one place per rule. `can_submit`, `submit_filing`, the pages and the
 simulator all ask `submission_reasons`.
 """
 
+import functools
 import re
 from datetime import date
 
@@ -236,11 +237,18 @@ def bar_shared_elsewhere() -> Exists:
     )
 
 
+@functools.cache
+def _admissions_with_answers():
+    # built once: a queryset is never changed by its use (each use runs a clone), and
+    # building this annotated subquery cost more than running it (bench/findings.md 37)
+    return BarAdmission.objects.annotate(shared_elsewhere=bar_shared_elsewhere())
+
+
 def bar_admissions_with_answers(lookup: str = "bar_admissions") -> Prefetch:
     """How an attorney's bar admissions are read wherever R23 is asked: each with
     `shared_elsewhere`, the answer of `bar_shared_elsewhere`, in the same query.
     `lookup`: the path to them (`"attorney__bar_admissions"` from a filing)."""
-    return Prefetch(lookup, queryset=BarAdmission.objects.annotate(shared_elsewhere=bar_shared_elsewhere()))
+    return Prefetch(lookup, queryset=_admissions_with_answers().all())
 
 
 def shares_attorney_credentials(attorney: User | None) -> bool:
