@@ -39,6 +39,20 @@ _UNVERIFIED_MESSAGES = {
 }
 
 
+# R25: the sentence every filer step gives an office account, so it reads the same everywhere
+OFFICE_STAFF_DO_NOT_FILE = "Office staff examine and review; they cannot file, sign or act for a party."
+
+
+def office_staff_reasons(user: User) -> list[Reason]:
+    """R25: an office account (examiner, supervisor) never takes a filer's step: it
+    cannot verify as a filer, choose a role, give bar information, file, sign or act for
+    a party. The one predicate every filer step asks (through `acting_reasons` and
+    `verification_reasons`, or directly)."""
+    if user.is_office_staff():
+        return [reason("role_not_permitted", OFFICE_STAFF_DO_NOT_FILE)]
+    return []
+
+
 def suspension_reasons(user: User) -> list[Reason]:
     if user.is_suspended:
         return [reason("account_suspended", "This account is suspended by the office; it cannot act until reinstated.")]
@@ -76,19 +90,20 @@ def sponsorship_reasons(user: User) -> list[Reason]:
 
 
 def acting_reasons(user: User, on: date | None = None) -> list[Reason]:
-    """Every reason this account may not act as a filer today (suspension first)."""
+    """Every reason this account may not act as a filer today (suspension first; an
+    office account only `role_not_permitted`, R25: docs/DECISIONS.md 40)."""
     suspended = suspension_reasons(user)
     if suspended:
         return suspended
-    return identity_reasons(user, on) + sponsorship_reasons(user)
+    return office_staff_reasons(user) or identity_reasons(user, on) + sponsorship_reasons(user)
 
 
 def verification_reasons(user: User, role: str, on: date | None = None) -> list[Reason]:
     """May this account start identity verification now, for `role`? (R1-R5)."""
     on = on or clock.today()
-    suspended = suspension_reasons(user)
-    if suspended:
-        return suspended
+    blocked = suspension_reasons(user) or office_staff_reasons(user)
+    if blocked:
+        return blocked
     reasons = []
     if user.identity_state == IdentityState.VERIFIED:
         return [reason("already_verified")]

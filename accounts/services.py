@@ -90,7 +90,9 @@ def update_profile(user: User, *, first_name: str, last_name: str, role: str = "
 def add_bar_admission(
     attorney: User, *, jurisdiction: str, number: str = "", admitted: date | str | None, good_standing: bool = True
 ) -> BarAdmission:
-    """Record an attorney's bar admission (R16); raises ValidationError on bad input."""
+    """Record an attorney's bar admission (R16); raises ValidationError on bad input,
+    Refused for an office account (R25)."""
+    refuse_if(rules.office_staff_reasons(attorney))  # R25
     if isinstance(admitted, str):
         try:
             admitted = date.fromisoformat(admitted.strip())
@@ -123,7 +125,7 @@ def choose_role(user: User, role: str) -> User:
     _check_role(role)
     with audit.refusals_recorded("account.choose_role", user, user), audit.atomic():
         user = _locked(user)
-        refuse_if(rules.suspension_reasons(user))
+        refuse_if(rules.suspension_reasons(user) or rules.office_staff_reasons(user))
         if not user.is_verified or user.role:
             raise Refused(reason("invalid_state", "Only a verified account with no role yet can choose one."))
         user.role = role
@@ -559,6 +561,7 @@ def request_sponsorship(staff: User, attorney: User) -> Sponsorship:
         staff, attorney = _locked(staff), User.objects.get(pk=attorney.pk)
         refuse_if(
             rules.suspension_reasons(staff)
+            or rules.office_staff_reasons(staff)
             or _sponsorship_party_reasons(attorney, staff)
             or rules.identity_reasons(staff)
         )

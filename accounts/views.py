@@ -27,7 +27,7 @@ from .forms import (
     StartVerificationForm,
 )
 from .models import Method, Role, Sponsorship, User
-from .web import add_validation_error, show_refusal
+from .web import add_validation_error, filer_only, show_refusal
 
 
 def signup(request):
@@ -85,6 +85,7 @@ def identity(request):
 
 @require_POST
 @login_required
+@filer_only("accounts:identity")
 def start_verification(request):
     form = StartVerificationForm(request.POST)
     if not form.is_valid():
@@ -104,6 +105,7 @@ def start_verification(request):
 
 @require_POST
 @login_required
+@filer_only("accounts:identity")
 def verification_callback(request):
     """The provider's signed result comes back here (posted, never in the URL)."""
     try:
@@ -116,6 +118,7 @@ def verification_callback(request):
 
 
 @login_required
+@filer_only("accounts:identity")
 def paper_verification(request):
     role = request.GET.get("role") or request.POST.get("role") or request.user.role
     role = role if role in Role.values else ""
@@ -144,6 +147,7 @@ def paper_verification(request):
 
 @require_POST
 @login_required
+@filer_only("accounts:identity")
 def choose_role(request):
     form = ChooseRoleForm(request.POST)
     if not form.is_valid():
@@ -160,6 +164,7 @@ def choose_role(request):
 
 # --- bar admissions (R16) -------------------------------------------------------------------
 @login_required
+@filer_only("accounts:identity")
 def bar_admissions(request):
     form = BarAdmissionForm(request.POST or None, initial={"good_standing": True})
     if request.method == "POST" and form.is_valid():
@@ -167,6 +172,9 @@ def bar_admissions(request):
             services.add_bar_admission(request.user, **form.cleaned_data)
         except ValidationError as error:
             add_validation_error(form, error, "admitted" if error.code == "admitted" else None)
+        except Refused as refused:
+            show_refusal(request, refused)
+            return redirect("accounts:identity")
         else:
             messages.success(request, _("Your bar admission is saved."))
             return redirect("accounts:bar")
@@ -200,6 +208,7 @@ def _other_party(form):
 
 @require_POST
 @login_required
+@filer_only("accounts:sponsorships")
 def sponsor(request):
     form = PersonByEmailForm(request.POST, prefix="sponsor")
     staff = _other_party(form) if form.is_valid() else None
@@ -216,6 +225,7 @@ def sponsor(request):
 
 @require_POST
 @login_required
+@filer_only("accounts:sponsorships")
 def request_sponsorship(request):
     form = PersonByEmailForm(request.POST, prefix="request")
     attorney = _other_party(form) if form.is_valid() else None

@@ -62,8 +62,9 @@ def signature_format_reasons(text: str, title: str) -> list[Reason]:
 
 
 def is_authorized_signatory(signer: User, application: Application) -> bool:
-    """R14: attorney of record, the individual applicant, or an owner a request named."""
-    if signer.role == Role.SUPPORT_STAFF:
+    """R14: attorney of record, the individual applicant, or an owner a request named;
+    never support staff, never office staff (R25)."""
+    if signer.role == Role.SUPPORT_STAFF or signer.is_office_staff():
         return False
     if application.attorney_id == signer.pk:
         return True

@@ -17,7 +17,7 @@ from django_countries import countries
 from django_fsm import can_proceed
 
 from accounts.models import ATTORNEY_ROLES, FILER_ROLES, User
-from accounts.rules import acting_reasons, suspension_reasons
+from accounts.rules import acting_reasons, office_staff_reasons, suspension_reasons
 from tmverify import audit, clock
 from tmverify.reasons import Refused, reason, refuse_if
 
@@ -160,12 +160,13 @@ def _raise_standing_flags(application: Application) -> None:
 
 
 def _attorney_reasons(actor: User, attorney: User | None) -> list:
-    reasons = []
-    if attorney is not None and attorney.role not in ATTORNEY_ROLES:
-        reasons.append(
-            reason("role_not_permitted", f"{attorney.full_name} is not an attorney and cannot be of record.")
-        )
-    return reasons
+    if attorney is None:
+        return []
+    if attorney.is_office_staff():  # R25: the office is never of record for a party
+        return [reason("role_not_permitted", f"{attorney.full_name} is office staff and cannot be of record.")]
+    if attorney.role not in ATTORNEY_ROLES:
+        return [reason("role_not_permitted", f"{attorney.full_name} is not an attorney and cannot be of record.")]
+    return []
 
 
 def create_application(actor: User, data: FilingData, *, attorney: User | None = None) -> Application:
@@ -370,7 +371,7 @@ def sign_by_link(token: str, *, signature: str, title: str, declaration_accepted
         refuse_if(
             suspension_reasons(signer)
             or rules.state_reasons(application)
-            or rules.signatory_reasons(signer, application)
+            or office_staff_reasons(signer) + rules.signatory_reasons(signer, application)
             or rules.signature_format_reasons(signature, title)
         )
         if not declaration_accepted:
@@ -431,7 +432,7 @@ def sign_application(
                 not_personal = _personal_signature_reasons(actor, application, signer)
                 if not_personal:
                     flagged = True
-                    raise Refused(not_personal)
+                    raise Refused(office_staff_reasons(actor) + not_personal)
                 format_reasons = [] if upload is not None else rules.signature_format_reasons(signature, title)
                 if upload is not None and not title.strip():
                     format_reasons = [reason("signature_format", "Give your title beside the pen-and-ink signature.")]

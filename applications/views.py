@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import ATTORNEY_ROLES, Role, Sponsorship
 from accounts.rules import sponsoring_attorney_ids
-from accounts.web import add_validation_error, show_refusal
+from accounts.web import add_validation_error, filer_only, show_refusal
 from tmverify.reasons import Refused
 
 from . import id_manual, rules, services
@@ -121,6 +121,7 @@ def _render_form(request, form, goods, application=None, quote=None, status=200)
 
 
 @login_required
+@filer_only("applications:dashboard")
 def new_application(request):
     user = request.user
     if request.method == "POST":
@@ -146,6 +147,7 @@ def new_application(request):
 
 
 @login_required
+@filer_only("applications:detail", "pk")
 def edit_application(request, pk):
     application = _filing(request, pk)
     if not application.is_open:
@@ -217,6 +219,7 @@ def _after(request, application, refused: Refused | None, done: str, anchor: str
 
 @require_POST
 @login_required
+@filer_only("applications:detail", "pk")
 def sign(request, pk):
     application = _filing(request, pk)
     form = SignForm(request.POST)
@@ -237,6 +240,7 @@ def sign(request, pk):
 
 @require_POST
 @login_required
+@filer_only("applications:detail", "pk")
 def sign_upload(request, pk):
     application = _filing(request, pk)
     form = UploadSignForm(request.POST, request.FILES)
@@ -262,6 +266,7 @@ def sign_upload(request, pk):
 
 @require_POST
 @login_required
+@filer_only("applications:detail", "pk")
 def request_signature(request, pk):
     application = _filing(request, pk)
     form = SignerForm(request.POST)
@@ -277,6 +282,7 @@ def request_signature(request, pk):
 
 @require_POST
 @login_required
+@filer_only("applications:detail", "pk")
 def withdraw(request, pk):
     application = _filing(request, pk)
     try:
@@ -291,6 +297,7 @@ def withdraw(request, pk):
 
 @require_POST
 @login_required
+@filer_only("applications:detail", "pk")
 def appoint(request, pk):
     application = _filing(request, pk)
     form = AttorneyForm(request.POST)

@@ -30,6 +30,7 @@ STATIC_SENTENCES = [
     gettext_noop("Accept the declaration before you sign."),
     gettext_noop("Give your title beside the pen-and-ink signature."),
     gettext_noop("Only the attorney of record can withdraw the representation."),
+    gettext_noop("Office staff examine and review; they cannot file, sign or act for a party."),
     gettext_noop("Verify your identity (online, by video or with the notarized paper form) before you do this."),
     gettext_noop("Your notarized paper form is waiting for office review; you can act once it is approved."),
     gettext_noop("Your account is on hold for office review of a duplicate identity."),

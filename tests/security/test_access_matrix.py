@@ -5,8 +5,9 @@ The URL configuration is walked (console and provider included), so a new URL wi
 row in MATRIX fails `test_every_url_pattern_has_a_row_in_the_matrix`. Each cell runs in
 a savepoint that is rolled back, so the cells do not depend on each other's order.
 
-Statuses: 200 page; 302 redirect (for `anon`, to a sign-in page; for others, after the
-action or to where the page lives now); 400 form errors; 403 wrong role; 404 not yours
+Statuses: 200 page; 302 redirect (for `anon`, to a sign-in page; for office staff on a
+filer's form or step, to a page they may read, with the R25 refusal; for others, after
+the action or to where the page lives now); 400 form errors; 403 wrong role; 404 not yours
 or no such thing; 405 wrong method. POST rows send an empty body.
 """
 
@@ -35,30 +36,30 @@ GET    /accounts/login/                                       200  302  302  302
 POST   /accounts/logout/                                      302  302  302  302   302  302  302   302    302  302
 POST   /accounts/keepalive/                                   302  302  302  302   302  302  302   302    302  302
 GET    /accounts/identity/                                    302  200  200  200   200  200  200   200    200  200
-POST   /accounts/identity/start/                              302  400  400  400   400  400  400   400    400  400
+POST   /accounts/identity/start/                              302  400  400  400   400  400  400   400    302  302
 POST   /accounts/identity/callback/                           302  302  302  302   302  302  302   302    302  302
-GET    /accounts/identity/paper/                              302  200  200  200   200  200  200   200    200  200
+GET    /accounts/identity/paper/                              302  200  200  200   200  200  200   200    302  302
 POST   /accounts/identity/role/                               302  302  302  302   302  302  302   302    302  302
-GET    /accounts/bar/                                         302  200  200  200   200  200  200   200    200  200
+GET    /accounts/bar/                                         302  200  200  200   200  200  200   200    302  302
 GET    /accounts/sponsorships/                                302  200  200  200   200  200  200   200    200  200
-POST   /accounts/sponsorships/sponsor/                        302  400  400  400   400  400  400   400    400  400
-POST   /accounts/sponsorships/request/                        302  400  400  400   400  400  400   400    400  400
+POST   /accounts/sponsorships/sponsor/                        302  400  400  400   400  400  400   400    302  302
+POST   /accounts/sponsorships/request/                        302  400  400  400   400  400  400   400    302  302
 POST   /accounts/sponsorships/{waiting}/approve/              302  404  404  404   404  302  404   302    404  404
 POST   /accounts/sponsorships/{waiting}/deny/                 302  404  404  404   404  302  404   302    404  404
 POST   /accounts/sponsorships/{active}/end/                   302  404  404  404   404  302  302   404    404  404
 GET    /filings/                                              302  200  200  200   200  200  200   200    200  200
-GET    /filings/new/                                          302  200  200  200   200  200  200   200    200  200
+GET    /filings/new/                                          302  200  200  200   200  200  200   200    302  302
 POST   /filings/fee-quote/                                    302  200  200  200   200  200  200   200    200  200
 GET    /filings/id-manual/                                    200  200  200  200   200  200  200   200    200  200
 GET    /filings/{sunwave}/                                    302  404  404  404   404  200  200   404    200  200
 GET    /filings/{olivias}/                                    302  404  200  404   404  404  404   404    200  200
-GET    /filings/{sunwave}/edit/                               302  404  404  404   404  200  200   404    200  200
+GET    /filings/{sunwave}/edit/                               302  404  404  404   404  200  200   404    302  302
 GET    /filings/{olivias}/edit/                               302  404  302  404   404  404  404   404    302  302
-POST   /filings/{sunwave}/sign/                               302  404  404  404   404  400  400   404    400  400
-POST   /filings/{sunwave}/sign/upload/                        302  404  404  404   404  400  400   404    400  400
-POST   /filings/{sunwave}/request-signature/                  302  404  404  404   404  400  400   404    400  400
+POST   /filings/{sunwave}/sign/                               302  404  404  404   404  400  400   404    302  302
+POST   /filings/{sunwave}/sign/upload/                        302  404  404  404   404  400  400   404    302  302
+POST   /filings/{sunwave}/request-signature/                  302  404  404  404   404  400  400   404    302  302
 POST   /filings/{sunwave}/withdraw/                           302  404  404  404   404  302  302   404    302  302
-POST   /filings/{sunwave}/appoint/                            302  404  404  404   404  400  400   404    400  400
+POST   /filings/{sunwave}/appoint/                            302  404  404  404   404  400  400   404    302  302
 GET    /filings/{sunwave}/submit/                             302  404  404  404   404  200  200   404    200  200
 GET    /filings/{olivias}/submit/                             302  404  302  404   404  404  404   404    302  302
 GET    /filings/{olivias}/receipt/                            302  404  200  404   404  404  404   404    200  200
@@ -204,6 +205,34 @@ def test_outsiders_posting_to_others_objects_change_nothing(personas):
     assert refused > 50
     # the check can see a change: the attorney's own withdrawal is one
     assert call(personas, "atty", "POST", "/filings/{sunwave}/withdraw/", counted=True)[1]
+
+
+# R25: the filer's steps an office account is sent away from before any form is read
+# (submission is refused by the service, which audits the attempt)
+OFFICE_REFUSED = [
+    "/accounts/identity/start/",
+    "/accounts/identity/callback/",
+    "/accounts/identity/paper/",
+    "/accounts/identity/role/",
+    "/accounts/bar/",
+    "/accounts/sponsorships/sponsor/",
+    "/accounts/sponsorships/request/",
+    "/filings/new/",
+    "/filings/{sunwave}/edit/",
+    "/filings/{sunwave}/sign/",
+    "/filings/{sunwave}/sign/upload/",
+    "/filings/{sunwave}/request-signature/",
+    "/filings/{sunwave}/withdraw/",
+    "/filings/{sunwave}/appoint/",
+]
+
+
+def test_office_staff_posting_to_the_filer_pages_are_refused_and_change_nothing(personas):
+    for persona in ("exam", "super"):
+        for url in OFFICE_REFUSED:
+            response, changed = call(personas, persona, "POST", url, counted=True)
+            assert (response.status_code, changed) == (302, False), (persona, url)
+            assert not response["Location"].startswith("/accounts/login/"), (persona, url)
 
 
 def user_of(url: str, expected: dict) -> str:
