@@ -7,6 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from tmverify.document_numbers import DocumentNumberError, normal_number
+
 from .models import Method, Role, User, normal_email
 
 ROLE_CHOICES = [
@@ -103,7 +105,12 @@ class PaperVerificationForm(forms.Form):
     )
 
     def clean_document_number(self):
-        return self.cleaned_data["document_number"].strip()
+        number = self.cleaned_data["document_number"].strip()
+        try:
+            normal_number(number)  # the service checks it again; here the form says so on its field
+        except DocumentNumberError as exc:
+            raise forms.ValidationError(str(exc), code="document_number") from None
+        return number
 
 
 class BarAdmissionForm(forms.Form):

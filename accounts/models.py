@@ -115,6 +115,16 @@ class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(fields=["email"], name="one_account_per_email"),
             email_is_normal("account_email_is_normal"),
+            # R6, said to the database: concurrent verifications of one document cannot
+            # both succeed. A suspended account that was verified is not covered: passing
+            # a fraud hold suspends the other account and verifies the held one, which
+            # leaves exactly that pair (SCENARIOS "One person, one account"); the services
+            # still treat it as holding its document (`_other_verified_account`).
+            models.UniqueConstraint(
+                fields=["document_fingerprint"],
+                condition=Q(identity_state="verified") & ~Q(document_fingerprint=""),
+                name="one_verified_account_per_document",
+            ),
         ]
         indexes = [models.Index(fields=["document_fingerprint"])]
         permissions = [

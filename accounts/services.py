@@ -9,11 +9,13 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django_countries import countries
 from django_fsm import can_proceed
 
 from tmverify import audit, clock, crypto
+from tmverify.document_numbers import DocumentNumberError
 from tmverify.reasons import Refused, reason, refuse_if
 
 from . import rules
@@ -173,6 +175,15 @@ def _record_failure(user: User, method: str) -> None:
         audit.record("identity.locked", user, actor=user, data={"until": user.idv_locked_until.isoformat()})
 
 
+def _document_fingerprint(country: str, number: str) -> str:
+    """The fingerprint of a document number in its normal form (tmverify.document_numbers);
+    a number outside A-Z and 0-9 is a ValidationError."""
+    try:
+        return crypto.fingerprint(country, number)
+    except DocumentNumberError as exc:
+        raise ValidationError(str(exc), code="document_number") from exc
+
+
 # R6/R23: a suspended account that was verified still holds its identity; otherwise a
 # suspended filer could verify a fresh account with the same ID and carry on
 def _other_verified_account(user: User, fingerprint: str) -> User | None:
@@ -189,17 +200,39 @@ def _other_verified_account(user: User, fingerprint: str) -> User | None:
 
 
 def _settle_identity(user: User, *, method: str, role: str, country: str, ciphertext: str, fp: str, approve) -> bool:
-    """Store the evidence, then verify or (R6) hold for fraud; True when held."""
-    user.document_fingerprint = fp
-    user.document_ciphertext = ciphertext
-    user.role = role
+    """Store the evidence, then verify or (R6) hold for fraud; True when held.
+
+    The check is not enough on its own: two accounts verifying one document at once both
+    find no other. The database refuses the second verified account on a fingerprint
+    (`one_verified_account_per_document`); the loser's save fails in its savepoint, and it
+    is held for fraud next to the winner, whose row is committed by then."""
+
+    def store_evidence(account):
+        account.document_fingerprint = fp
+        account.document_ciphertext = ciphertext
+        account.role = role
+
+    store_evidence(user)
     other = _other_verified_account(user, fp)
     before = user.identity_state
     if other is not None:
         user.hold_for_fraud(other, method)
+        user.save()
     else:
         approve()
-    user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            other = _other_verified_account(user, fp)
+            if other is None:  # not the fingerprint constraint after all
+                raise
+            # the row as it was (the failed save is rolled back), read afresh: `user` holds
+            # the move that failed (the caller refuses, and reads it no more)
+            user = User.objects.get(pk=user.pk)
+            store_evidence(user)
+            user.hold_for_fraud(other, method)
+            user.save()
     audit.record(
         "identity.held_for_fraud" if other else "identity.verified",
         user,
@@ -248,6 +281,10 @@ def complete_verification(user: User, token: str) -> User:
                 _record_failure(user, request.method)
                 outcome = Refused(reason("verification_failed"))
             else:
+                try:
+                    fingerprint = _document_fingerprint(result.document_country, result.document_number)
+                except ValidationError as exc:
+                    raise Refused(reason("verification_failed", exc.messages[0])) from exc
                 VerificationAttempt.objects.create(
                     user=user, at=clock.now(), method=request.method, outcome=VerificationAttempt.Outcome.PASS
                 )
@@ -257,7 +294,7 @@ def complete_verification(user: User, token: str) -> User:
                     role=request.role,
                     country=result.document_country,
                     ciphertext=seal_document(user.pk, result.document_country, result.document_number),
-                    fp=crypto.fingerprint(result.document_country, result.document_number),
+                    fp=fingerprint,
                     approve=lambda: user.verify_with_provider(request.method),
                 )
                 if held:
@@ -272,6 +309,7 @@ def file_paper_verification(
     user: User, *, role: str, document_country: str, document_number: str, scan=None
 ) -> PaperVerification:
     """File the notarized form; the account waits for office review."""
+    fingerprint = _document_fingerprint(document_country, document_number)  # before the scan is stored
     scan_name = scan_type = ""
     if scan is not None:
         from tmverify.uploads import store_upload
@@ -289,7 +327,7 @@ def file_paper_verification(
             role=role,
             document_country=document_country.upper(),
             document_ciphertext=seal_document(user.pk, document_country, document_number),
-            document_fingerprint=crypto.fingerprint(document_country, document_number),
+            document_fingerprint=fingerprint,
             scan_name=scan_name,
             scan_content_type=scan_type,
             filed_at=clock.now(),
@@ -361,9 +399,11 @@ def _office_transition(
     move,
     note: str,
     unmet: str = "This decision's conditions are not met.",
+    prepare=None,
 ) -> User:
     """An office decision on an account; `unmet` says why, when the move's own
-    conditions (not the account's state) forbid it."""
+    conditions (not the account's state) forbid it. `prepare(officer, subject, note)`
+    runs once every check has passed, just before the move."""
     with audit.refusals_recorded(action, subject, officer), audit.atomic():
         officer = User.objects.get(pk=officer.pk)
         refuse_if(rules.office_reasons(officer, permission))
@@ -376,19 +416,53 @@ def _office_transition(
             raise Refused(reason("invalid_state", f"Not possible while the account is {subject.identity_status}."))
         if not can_proceed(transition):
             raise Refused(reason("invalid_state", unmet))
+        if prepare is not None:
+            prepare(officer, subject, note)
         transition()
-        subject.save()
+        try:
+            with transaction.atomic():
+                subject.save()
+        except IntegrityError:
+            # one_verified_account_per_document: another account verified on this
+            # document in the meantime (a reinstatement, a parallel decision)
+            raise Refused(reason("duplicate_identity", _DOCUMENT_TAKEN)) from None
         audit.record(
             action, subject, actor=officer, from_state=before, to_state=subject.identity_state, data={"note": note}
         )
     return subject
 
 
+_DOCUMENT_TAKEN = "This account's document is behind another verified account, so it cannot be verified again."
+
+
+def _suspend_other_holders(officer: User, subject: User, note: str) -> None:
+    """SCENARIOS "One person, one account": passing a fraud hold suspends every other
+    verified account on the document first, so the database never holds two."""
+    others = User.objects.select_for_update().filter(
+        identity_state=IdentityState.VERIFIED, document_fingerprint=subject.document_fingerprint
+    )
+    for other in others.exclude(pk=subject.pk).exclude(document_fingerprint="").order_by("pk"):
+        other.suspend()
+        other.save()
+        audit.record(
+            "account.suspended",
+            other,
+            actor=officer,
+            from_state=IdentityState.VERIFIED,
+            to_state=other.identity_state,
+            data={"note": note, "fraud_review_passed_for": subject.pk},
+        )
+        _end_sessions(other)
+
+
 def review_fraud_hold(supervisor: User, subject: User, *, passed: bool, note: str = "") -> User:
     """R6: a supervisor passes (verified) or rejects (rejected) an account on fraud hold."""
     move = "pass_fraud_review" if passed else "reject_for_fraud"
     expired = "This fraud hold is older than 30 days: it can only be rejected (R6)."
-    return _office_transition("identity.fraud_review", supervisor, subject, "review_fraud", move, note, expired)
+    prepare = _suspend_other_holders if passed else None
+    return _office_transition(
+        "identity.fraud_review", supervisor, subject, "review_fraud", move, note, expired, prepare=prepare
+    )
 
 
 def reopen_rejected_identity(supervisor: User, subject: User, *, note: str = "") -> User:
@@ -416,7 +490,20 @@ def _end_sessions(user: User) -> None:
 
 
 def reinstate_account(supervisor: User, subject: User, *, note: str = "") -> User:
-    return _office_transition("account.reinstated", supervisor, subject, "suspend_account", "reinstate", note)
+    """Back to the state before the suspension; not to verified when the office has since
+    passed another account on the same document (`duplicate_identity`)."""
+    return _office_transition(
+        "account.reinstated", supervisor, subject, "suspend_account", "reinstate", note, prepare=_document_still_free
+    )
+
+
+def _document_still_free(officer: User, subject: User, note: str) -> None:
+    if subject.state_before_suspension == IdentityState.VERIFIED and subject.document_fingerprint:
+        taken = User.objects.filter(
+            identity_state=IdentityState.VERIFIED, document_fingerprint=subject.document_fingerprint
+        ).exclude(pk=subject.pk)
+        if taken.exists():
+            raise Refused(reason("duplicate_identity", _DOCUMENT_TAKEN))
 
 
 def correct_verified_identity(

@@ -134,7 +134,9 @@ def paper_verification(request):
                 scan=data["scan"],
             )
         except ValidationError as error:
-            add_validation_error(form, error, "scan")
+            add_validation_error(
+                form, error, "document_number" if getattr(error, "code", None) == "document_number" else "scan"
+            )
         except Refused as refused:
             show_refusal(request, refused)
             return redirect("accounts:identity")

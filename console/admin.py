@@ -11,10 +11,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts import services
+from accounts.evidence import open_document
 from accounts.models import IdentityState, PaperVerification, User
 from applications import sanctions
 from applications.models import Application
 from tmverify import audit
+from tmverify.crypto import DecryptionError
+from tmverify.document_numbers import fold, masked
 from tmverify.uploads import open_upload
 
 from .site import ConsoleAction, ConsoleModelAdmin, admin_link, audit_table, site
@@ -144,11 +147,18 @@ class PaperVerificationAdmin(ConsoleModelAdmin):
     search_fields = ["user__email", "user__last_name"]
     fieldsets = [
         ("Applicant", {"fields": ["applicant_link", "applicant_details"]}),
-        ("Notarized form", {"fields": ["role", "document_country", "filed_at", "scan_panel"]}),
+        ("Notarized form", {"fields": ["role", "document_country", "filed_at", "typed_number", "scan_panel"]}),
         ("Decision", {"fields": ["state", "reviewed_by", "reviewed_at", "review_reason"]}),
         ("Audit trail", {"fields": ["audit_trail", "applicant_audit_trail"]}),
     ]
-    readonly_fields = ["applicant_link", "applicant_details", "scan_panel", "audit_trail", "applicant_audit_trail"]
+    readonly_fields = [
+        "applicant_link",
+        "applicant_details",
+        "typed_number",
+        "scan_panel",
+        "audit_trail",
+        "applicant_audit_trail",
+    ]
     console_actions = {
         "approve": ConsoleAction(
             "Approve",
@@ -215,6 +225,25 @@ class PaperVerificationAdmin(ConsoleModelAdmin):
         if not paper.scan_name:
             return "none"
         return format_html('<a href="{}">open</a>', self._scan_url(paper))
+
+    @admin.display(description="Document number typed")
+    def typed_number(self, paper):
+        """The number as the applicant typed it, all but its last four hidden, to compare
+        with the scan; and what it reads as when look-alike characters were folded."""
+        try:
+            _, number = open_document(paper.user_id, paper.document_ciphertext)
+        except DecryptionError:
+            return "The stored number cannot be decrypted with the configured keys."
+        typed = masked(number)
+        normal = fold(number)[0]
+        if normal == number.strip():
+            return format_html("<code>{}</code> (compare with the number on the scan)", typed)
+        return format_html(
+            "<code>{}</code>, read as <code>{}</code> once spaces, dashes and look-alike characters "
+            "are folded (compare with the number on the scan)",
+            typed,
+            masked(normal),
+        )
 
     @admin.display(description="Uploaded scan")
     def scan_panel(self, paper):

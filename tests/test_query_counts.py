@@ -66,9 +66,10 @@ def test_complete_verification(django_assert_num_queries):
         document_number="ZED-1",
     )
     # savepoint; the account locked; the open request locked; the request marked used;
-    # the passed attempt; another verified account with the document (R6); the account;
-    # the audit head locked, the event, the head; release
-    with django_assert_num_queries(11):
+    # the passed attempt; another verified account with the document (R6); the account,
+    # in a savepoint of its own (the database may refuse a second verified account on
+    # the document: issue 18); the audit head locked, the event, the head; release
+    with django_assert_num_queries(13):
         accounts.complete_verification(user, token)
 
 
@@ -85,9 +86,9 @@ def test_review_paper_verification(django_assert_num_queries):
     reviewer = examiner()
     # savepoint; the reviewer; their own and their groups' permissions (Django's
     # has_perm); the paper form locked; its account locked; the form; another verified
-    # account with the document (R6); the account; the audit head locked, the events,
-    # the head; release
-    with django_assert_num_queries(13):
+    # account with the document (R6); the account, in a savepoint of its own (issue 18);
+    # the audit head locked, the events, the head; release
+    with django_assert_num_queries(15):
         accounts.review_paper_verification(reviewer, paper, approve=True)
 
 

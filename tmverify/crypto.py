@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
+from . import document_numbers
+
 
 class DecryptionError(Exception):
     pass
@@ -69,14 +71,18 @@ def decrypt(token: str, *, context: str) -> str:
 
 
 # --- fingerprints ----------------------------------------------------------------------
-def normalise_document(country: str, number: str) -> str:
-    return f"{country.strip().upper()}:{''.join(ch for ch in number.upper() if ch.isalnum())}"
+def normalise_document(country: str, number: str, *, lenient: bool = False) -> str:
+    """`COUNTRY:NUMBER` in the number's normal form (document_numbers). Raises
+    DocumentNumberError on a number outside the alphabet; `lenient` drops those
+    characters instead, as the fingerprints stored before issue 18 did (migrations only)."""
+    normal = document_numbers.fold(number)[0] if lenient else document_numbers.normal_number(number)
+    return f"{country.strip().upper()}:{normal}"
 
 
-def fingerprint(country: str, number: str) -> str:
+def fingerprint(country: str, number: str, *, lenient: bool = False) -> str:
     """Keyed fingerprint of a government ID: equal documents match, plaintext never stored."""
     key = settings.TMVERIFY_FINGERPRINT_KEY.encode()
-    return hmac.new(key, normalise_document(country, number).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, normalise_document(country, number, lenient=lenient).encode(), hashlib.sha256).hexdigest()
 
 
 # --- Ed25519 -------------------------------------------------------------------------

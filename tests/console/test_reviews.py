@@ -110,6 +110,30 @@ def test_the_scan_is_served_only_through_the_console(client, office, settings):
     assert office["paper"].scan_name not in page
 
 
+def test_the_review_page_shows_the_typed_number_masked_but_for_its_last_four_beside_the_scan(client, office):
+    """Issue 18: the examiner compares the number typed with the one on the scan."""
+    from console_people import scan
+
+    lena = person("lena", verified=False)
+    paper = accounts.file_paper_verification(
+        lena, role="owner", document_country="US", document_number="D1000001", scan=scan()
+    )
+    cherokee = accounts.file_paper_verification(
+        person("lev", verified=False), role="owner", document_country="US", document_number="\u13a01000001"
+    )
+    client.force_login(office["erin"])
+
+    page = client.get(f"/console/accounts/paperverification/{paper.pk}/change/").content.decode()
+
+    assert "Document number typed" in page and "<code>•••0001</code>" in page
+    assert "D1000001" not in page and "D100" not in page
+    number_at, scan_at = page.index("•••0001"), page.index(f"/console/accounts/paperverification/{paper.pk}/scan/")
+    assert number_at < scan_at  # beside the scan, in the same section
+    # a number typed with look-alike characters says what it reads as
+    other = client.get(f"/console/accounts/paperverification/{cherokee.pk}/change/").content.decode()
+    assert "read as <code>•••0001</code>" in other
+
+
 def test_a_form_without_a_scan_has_nothing_to_serve(client, office):
     lena = person("lena", verified=False)
     paper = accounts.file_paper_verification(lena, role="owner", document_country="US", document_number="P-3")
