@@ -16,8 +16,8 @@ from django.db.models import Prefetch
 from django_countries import countries
 from django_fsm import can_proceed
 
-from accounts.models import ATTORNEY_ROLES, FILER_ROLES, User
-from accounts.rules import acting_reasons, office_staff_reasons, suspension_reasons
+from accounts.models import ATTORNEY_ROLES, FILER_ROLES, Role, User
+from accounts.rules import acting_reasons, office_staff_reasons, sponsoring_attorney_ids, suspension_reasons
 from tmverify import audit, clock
 from tmverify.reasons import Refused, reason, refuse_if
 
@@ -169,6 +169,21 @@ def _attorney_reasons(actor: User, attorney: User | None) -> list:
     return []
 
 
+def _staff_attorney_reasons(actor: User, attorney: User | None) -> list:
+    """Staff reach a filing only through an attorney who actively sponsors them
+    (docs/DECISIONS.md 9), so they must name one as its attorney of record."""
+    if actor.role != Role.SUPPORT_STAFF:
+        return []
+    if attorney is None or attorney.pk not in sponsoring_attorney_ids(actor):
+        return [
+            reason(
+                "sponsorship_required",
+                "Name as attorney of record an attorney who sponsors you: your access to the filing comes through them.",
+            )
+        ]
+    return []
+
+
 def create_application(actor: User, data: FilingData, *, attorney: User | None = None) -> Application:
     """Open a draft. Owners, attorneys and sponsored staff may (R2, R10, R11)."""
     _validate(data)
@@ -178,7 +193,9 @@ def create_application(actor: User, data: FilingData, *, attorney: User | None =
         reasons = acting_reasons(actor)
         if not reasons and actor.role not in FILER_ROLES:
             reasons = [reason("role_required")]
-        refuse_if(reasons or _attorney_reasons(actor, attorney))
+        refuse_if(reasons or _attorney_reasons(actor, attorney) or _staff_attorney_reasons(actor, attorney))
+        if attorney is None and actor.role in ATTORNEY_ROLES:
+            attorney = actor  # an attorney who names no one is of record (SCENARIOS.md v2)
         application = Application(created_by=actor, attorney=attorney)
         _save_contents(application, data)
         _raise_standing_flags(application)

@@ -71,7 +71,7 @@ class Step:
             parts.append(self.args["date"].isoformat())
         if self.name == "advance":
             parts.append(f"{self.args['days']} day(s)")
-        if self.kind == "check" and self.args.get("actor") and self.name in ("identity", "can_submit"):
+        if self.kind == "check" and self.args.get("actor") and self.name in ("identity", "can_submit", "access"):
             parts.append(f"actor={self.args['actor']}")
         return " ".join(parts)
 
@@ -143,6 +143,7 @@ _CHECKS = {
     ),
     "can_submit": ({"filing": "filing", "actor": "actor"}, {"blocked": "codes", "ok": "bool"}),
     "sponsorship": ({"attorney": "actor", "staff": "actor", "state": ("one_of", SPONSORSHIP_STATES)}, {}),
+    "access": ({"filing": "filing", "actor": "actor", "allowed": "bool"}, {}),
 }
 
 _ACTOR_KEYS = {"name", "email", "role", "country", "document", "bar", "patent_verified", "patent_role"}

@@ -16,7 +16,7 @@ from accounts import office
 from accounts import services as accounts
 from accounts.models import PatentIdentity, User, normal_email
 from accounts.rules import office_reasons
-from applications import deadlines
+from applications import access, deadlines
 from applications import services as filings
 from applications.models import Application, Flag
 from applications.rules import fee_for
@@ -299,6 +299,10 @@ class _Run:
         expected = args["blocked"]
         held = all(code in codes for code in expected)
         return [("gate", _codes(expected), _codes(expected) if held else (_codes(codes) if codes else "ok"))]
+
+    def check_access(self, args):
+        allowed = access.can_access(self.user(args["actor"]), self.filing(args["filing"]))
+        return [("allowed", args["allowed"], allowed)]
 
     def check_sponsorship(self, args):
         sponsorship = accounts.find_sponsorship(self.user(args["attorney"]), self.user(args["staff"]))

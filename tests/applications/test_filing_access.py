@@ -42,18 +42,27 @@ def test_an_unrelated_verified_user_is_forbidden_everything_on_the_filing(office
     assert audit.trail(filing).filter(action__endswith=".refused", actor_id=intruder.pk).count() == 5
 
 
-def test_the_creator_the_attorney_of_record_and_the_individual_applicant_have_access(office):
+def test_the_attorney_of_record_and_the_individual_applicant_have_access_an_attorney_creator_not(office):
     creator = person("ann", role="us_attorney", verified=True)  # prepares it, Dana is of record
     owner = person("olga", verified=True)  # files as herself, represented by Dana
     filing = filings.create_application(
         creator, filing_data(applicant=ApplicantData.for_person(owner)), attorney=office["dana"]
     )
 
-    for user in (creator, office["dana"], owner):
+    for user in (office["dana"], owner):
         assert access.can_access(user, filing)
         assert access.visible_filings(user).filter(pk=filing.pk).exists()
-    assert not access.can_access(office["mallory"], filing)
-    assert not access.visible_filings(office["mallory"]).filter(pk=filing.pk).exists()
+    # an attorney's access comes only through representation, never as creator (DECISIONS 9)
+    for user in (creator, office["mallory"]):
+        assert not access.can_access(user, filing)
+        assert not access.visible_filings(user).filter(pk=filing.pk).exists()
+
+
+def test_an_owner_creator_has_access():
+    officer = person("olga", verified=True)  # an officer of Sunwave, with Dana of record
+    filing = draft(dana(), creator=officer)
+    assert access.can_access(officer, filing)
+    assert access.visible_filings(officer).filter(pk=filing.pk).exists()
 
 
 def test_staff_sponsored_by_the_attorney_of_record_have_access(office):

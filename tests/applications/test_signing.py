@@ -113,11 +113,12 @@ def test_support_staff_can_never_sign_even_for_themselves(attorney, filing):
     ]
 
 
-def test_a_creator_who_is_not_a_signatory_cannot_sign(attorney):
+def test_an_attorney_creator_not_of_record_cannot_sign(attorney):
     ann = person("ann", role="us_attorney", verified=True)  # prepared the filing, Dana is of record
     filing = filings.create_application(ann, filing_data(), attorney=attorney)
+    # her access came only through representation, and she does not represent (DECISIONS 9)
     assert refusal(lambda: filings.sign_application(ann, filing, signature="/Ann Tester/", title="Attorney")) == [
-        "signatory_not_authorized"
+        "forbidden"
     ]
 
 

@@ -211,7 +211,12 @@ def test_only_the_attorney_of_record_withdraws_the_representation():
     attorney = dana()
     staff_creator = person("ann", role="us_attorney", verified=True)
     filing = filings.create_application(staff_creator, filing_data(), attorney=attorney)
-    assert refusal(lambda: filings.withdraw_representation(staff_creator, filing)) == ["role_not_permitted"]
+    # an attorney who created it but is not of record has no access at all (DECISIONS 9)
+    assert refusal(lambda: filings.withdraw_representation(staff_creator, filing)) == ["forbidden"]
+    assert refusal(lambda: filings.withdraw_representation(person("olga", verified=True), filing)) == ["forbidden"]
+    officer = person("otto", verified=True)  # an owner with access as creator, not of record
+    own = filings.create_application(officer, filing_data(), attorney=attorney)
+    assert refusal(lambda: filings.withdraw_representation(officer, own)) == ["role_not_permitted"]
 
 
 def test_withdrawing_representation_voids_what_was_signed():
