@@ -78,7 +78,8 @@ def update_profile(user: User, *, first_name: str, last_name: str, role: str = "
     _check_role(role, allow_blank=True)
     with audit.refusals_recorded("account.update", user, user), audit.atomic():
         user = _locked(user)
-        refuse_if(rules.suspension_reasons(user))
+        # R25: an office account may correct its name, never take a filer's role
+        refuse_if(rules.suspension_reasons(user) or (rules.office_staff_reasons(user) if role else []))
         if user.identity_state != IdentityState.UNVERIFIED:
             raise Refused(
                 reason("invalid_state", "Your verified name and role are locked; ask the office to change them.")

@@ -145,6 +145,16 @@ def test_a_verified_office_account_cannot_choose_a_role():
     assert User.objects.get(pk=erin.pk).role == ""
 
 
+def test_an_unverified_office_account_cannot_give_itself_a_filers_role_but_may_correct_its_name():
+    erin = examiner()  # unverified, no role: update_profile's only state
+    assert refusal(lambda: accounts.update_profile(erin, first_name="Erin", last_name="Ross", role="us_attorney")) == [
+        "role_not_permitted"
+    ]
+    assert User.objects.get(pk=erin.pk).role == ""
+    accounts.update_profile(erin, first_name="Erin", last_name="Ross-Lee")
+    assert User.objects.get(pk=erin.pk).last_name == "Ross-Lee"
+
+
 def test_office_staff_cannot_add_bar_admissions():
     erin = attorney_turned_examiner()
     assert refusal(
