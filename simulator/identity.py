@@ -1,10 +1,17 @@
 """Verification through the simulated provider in one call, for the simulator, the demo
 people and tests: the app starts the check, the provider answers as its pages would, and
-the app completes it. The one place above both accounts and provider that joins them."""
+the app completes it.
+
+The provider is an outside party that no app imports (DESIGN.md's layers): it is reached
+here as Django reaches a mail backend, by the dotted path in a setting
+(`TMVERIFY_PROVIDER_DRIVER`, the built-in `provider.issuer.SimulatedProvider`), so a
+deployment can name another provider's test driver without a change here."""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 from accounts.models import User
 from accounts.services import complete_verification, start_verification
-from provider.issuer import SimulatedProvider
 
 
 def verify_with_simulated_provider(
@@ -12,7 +19,7 @@ def verify_with_simulated_provider(
 ) -> User:
     """The whole provider round trip (start, provider answers, complete), as one call."""
     request = start_verification(user, method=method, role=role)
-    token = SimulatedProvider().issue(
+    token = import_string(settings.TMVERIFY_PROVIDER_DRIVER)().issue(
         subject=str(user.pk),
         nonce=request.nonce,
         method=method,

@@ -228,6 +228,10 @@ TMVERIFY_PROVIDER_PUBLIC_KEY = (
         .public_bytes(Encoding.Raw, PublicFormat.Raw)
     ).decode()
 )
+# what answers a verification without a browser (the simulator, the demo people, tests):
+# a class whose instances `issue(subject=, nonce=, method=, passed=, document_country=,
+# document_number=)` a signed result; named by string, as the provider is no app's import
+TMVERIFY_PROVIDER_DRIVER = os.environ.get("TMVERIFY_PROVIDER_DRIVER", "provider.issuer.SimulatedProvider")
 TMVERIFY_PROVIDER_AUDIENCE = os.environ.get("TMVERIFY_PROVIDER_AUDIENCE", "tmverify")
 TMVERIFY_PROVIDER_RESULT_TTL = timedelta(minutes=10)
 
