@@ -51,9 +51,9 @@ def normal_email(value: str) -> str:
     return value.strip().lower()
 
 
-def email_is_normal(name: str) -> models.CheckConstraint:
-    """`normal_email`, said to the database: the table's `email` is stored only so."""
-    return models.CheckConstraint(condition=Q(email=Lower(Trim("email"))), name=name)
+def email_is_normal(name: str, field: str = "email") -> models.CheckConstraint:
+    """`normal_email`, said to the database: the table's `field` is stored only so."""
+    return models.CheckConstraint(condition=Q(**{field: Lower(Trim(field))}), name=name)
 
 
 class UserManager(BaseUserManager):

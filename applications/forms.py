@@ -10,7 +10,7 @@ from accounts.models import User, normal_email
 
 from . import id_manual
 from .models import Basis, EntityType
-from .services import ApplicantData, FilingData, GoodsData
+from .services import ApplicantData, FilingData, GoodsData, Signer
 
 ENTITY_CHOICES = [("", _("Choose the type"))] + [(value, _(text)) for value, text in EntityType.choices]
 BASIS_CHOICES = [(value, _(text)) for value, text in Basis.choices]
@@ -244,17 +244,36 @@ class UploadSignForm(forms.Form):
 
 
 class SignerForm(forms.Form):
+    """Who is asked to sign, as the requester names them. No account is looked up: the
+    signer needs none (R14), and the page tells nothing about the address's owner."""
+
+    name = forms.CharField(
+        label=_("Signer's name"),
+        max_length=200,
+        help_text=_("First and last name, as the signer will type it beside their signature."),
+    )
     email = forms.EmailField(
         label=_("Signer's email"),
-        help_text=_("The owner or attorney who must sign. They need an account, but not a verified one."),
+        max_length=254,
+        help_text=_("The signing link goes to this address. The signer needs no account."),
     )
 
+    def __init__(self, *args, **kwargs):
+        # ids of their own: the attorney form on the same page has an email field too
+        kwargs.setdefault("auto_id", "signer_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError(_("Give the signer's name."))
+        return name
+
     def clean_email(self):
-        email = normal_email(self.cleaned_data["email"])
-        self.person = User.objects.by_email(email).first()
-        if self.person is None:
-            raise ValidationError(_("No account uses this email. Ask the signer to create an account first."))
-        return email
+        return normal_email(self.cleaned_data["email"])
+
+    def signer(self) -> Signer:
+        return Signer(self.cleaned_data["name"], self.cleaned_data["email"])
 
 
 class AttorneyForm(forms.Form):

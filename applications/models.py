@@ -4,6 +4,7 @@ from django.utils.translation import gettext_noop
 from django_countries.fields import CountryField
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from accounts.models import email_is_normal
 from tmverify import clock
 
 
@@ -218,10 +219,18 @@ class SignatureMethod(models.TextChoices):
 
 
 class Signature(models.Model):
-    """An electronic signature (R12-R15): entered by the signer personally."""
+    """An electronic signature (R12-R15): entered by the signer personally.
+
+    The signer is a person, not necessarily an account (R14: 37 CFR 2.193(e)(1)): their
+    name and email, and their account when they signed in the form or an account held
+    their address when they signed through a link."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="signatures")
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="signatures"
+    )
+    signer_name = models.CharField(max_length=200)
+    signer_email = models.EmailField()  # normalised (accounts.models.normal_email)
     text = models.CharField(max_length=200, blank=True)
     title = models.CharField(max_length=100)
     signed_on = models.DateField()
@@ -236,16 +245,21 @@ class Signature(models.Model):
 
     class Meta:
         ordering = ["signed_on", "pk"]
+        constraints = [email_is_normal("signature_signer_email_is_normal", "signer_email")]
 
 
 class SignatureLink(models.Model):
-    """A single-use, expiring signing link. Only a hash of the token is stored."""
+    """A single-use, expiring signing link. Only a hash of the token is stored.
+
+    It names the person asked to sign as the requester typed them, name and email: no
+    account is looked up when it is sent, and none is needed to sign (R8, R9, R14)."""
 
     # indexed as the first column of Meta.indexes
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="signature_links", db_index=False
     )
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signature_links")
+    signer_name = models.CharField(max_length=200)
+    signer_email = models.EmailField()  # normalised (accounts.models.normal_email)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     token_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField()
@@ -254,8 +268,11 @@ class SignatureLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["token_hash"], name="one_link_per_token")]
-        indexes = [models.Index(fields=["application", "signer"])]
+        constraints = [
+            models.UniqueConstraint(fields=["token_hash"], name="one_link_per_token"),
+            email_is_normal("link_signer_email_is_normal", "signer_email"),
+        ]
+        indexes = [models.Index(fields=["application", "signer_email"])]
 
     def is_usable(self, now=None) -> bool:
         now = now or clock.now()

@@ -15,9 +15,10 @@ from .rules import fee_lines, valid_signatures
 
 
 def _verification_of(user, *, via_link: bool = False) -> str:
-    if user.is_verified:
+    """`user`: an account, or None for a person without one, who can only have signed by link."""
+    if user is not None and user.is_verified:
         return f"verified ({user.identity_method})"
-    if via_link:
+    if via_link or user is None:
         return "exempt: signed through an emailed link (R8/R9)"
     if not identity_required(user):
         return "not required on this date (R2/R11)"
@@ -61,7 +62,7 @@ def build_payload(application: Application, flags) -> dict:
         },
         "signatures": [
             {
-                "signer": s.signer.full_name,
+                "signer": s.signer_name,
                 "signature": s.text,
                 "title": s.title,
                 "date": s.signed_on.isoformat(),

@@ -61,27 +61,37 @@ def signature_format_reasons(text: str, title: str) -> list[Reason]:
     return []
 
 
-def is_authorized_signatory(signer: User, application: Application) -> bool:
-    """R14: attorney of record, the individual applicant, or an owner a request named;
-    never support staff, never office staff (R25)."""
-    if signer.role == Role.SUPPORT_STAFF or signer.is_office_staff():
-        return False
-    if application.attorney_id == signer.pk:
-        return True
-    if application.applicant_id and application.applicant.user_id == signer.pk:
-        return True
-    return (
-        signer.role == Role.OWNER and SignatureLink.objects.filter(application=application.pk, signer=signer).exists()
-    )
+def is_authorized_signatory(signer: User | None, application: Application, *, email: str = "") -> bool:
+    """R14: the attorney of record, the individual applicant, the creator holding the owner
+    role (an officer or employee of the applicant, signing with their title), or anyone a
+    signature request for this filing named; never support staff, never office staff (R25).
+
+    `signer`: the person's account, None for a person without one (37 CFR 2.193(e)(1));
+    `email`: the address a request would have named them by (default: the account's)."""
+    if signer is not None:
+        if signer.role == Role.SUPPORT_STAFF or signer.is_office_staff():
+            return False
+        if application.attorney_id == signer.pk:
+            return True
+        if application.applicant_id and application.applicant.user_id == signer.pk:
+            return True
+        if application.created_by_id == signer.pk and signer.role == Role.OWNER:
+            return True
+        email = email or signer.email
+    return SignatureLink.objects.filter(application=application.pk, signer_email=email).exists()
 
 
-def signatory_reasons(signer: User, application: Application) -> list[Reason]:
-    if not is_authorized_signatory(signer, application):
+def signatory_reasons(
+    signer: User | None, application: Application, *, name: str = "", email: str = ""
+) -> list[Reason]:
+    """`name`, `email`: the person as a signature request named them (default: the account's)."""
+    if not is_authorized_signatory(signer, application, email=email):
         return [
             reason(
                 "signatory_not_authorized",
-                f"{signer.full_name} may not sign this filing: it must be the attorney of record, the "
-                "individual applicant, or an owner asked to sign by a signature request (never support staff).",
+                f"{name or signer.full_name} may not sign this filing: it must be the attorney of record, the "
+                "individual applicant, an officer or employee of the applicant who prepared it with the owner "
+                "role, or someone a signature request for this filing named (never support staff or office staff).",
             )
         ]
     return []
@@ -91,7 +101,7 @@ def valid_signatures(application: Application) -> list:
     return [
         s
         for s in application.signatures.all()
-        if s.superseded_at is None and is_authorized_signatory(s.signer, application)
+        if s.superseded_at is None and is_authorized_signatory(s.signer, application, email=s.signer_email)
     ]
 
 

@@ -7,16 +7,17 @@ one transaction; mail goes out on commit. Refusals are `Refused(reasons)`.
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django_countries import countries
 from django_fsm import can_proceed
 
-from accounts.models import ATTORNEY_ROLES, FILER_ROLES, Role, User
+from accounts.models import ATTORNEY_ROLES, FILER_ROLES, Role, User, normal_email
 from accounts.rules import acting_reasons, office_staff_reasons, sponsoring_attorney_ids, suspension_reasons
 from tmverify import audit, clock
 from tmverify.reasons import Refused, reason, refuse_if
@@ -261,31 +262,80 @@ def update_application(actor: User, application: Application, data: FilingData) 
 
 
 # --- signatures -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Signer:
+    """A person asked to sign, as the requester named them: a name and an email. They need
+    no account (R8, R9, R14: 37 CFR 2.193(e)(1)); none is looked up when they are asked."""
+
+    name: str
+    email: str
+
+    @classmethod
+    def named(cls, person: "Signer | User") -> "Signer":
+        """`person` as a request names them, normalised (an account by its own name and
+        email); ValidationError without a name or with a bad email."""
+        name, email = (person.name, person.email) if isinstance(person, Signer) else (person.full_name, person.email)
+        signer = cls(" ".join(name.split()), normal_email(email))
+        limits = {part: SignatureLink._meta.get_field(f"signer_{part}").max_length for part in ("name", "email")}
+        problems = [] if signer.name else ["Give the signer's name."]
+        if len(signer.name) > limits["name"]:
+            problems.append(f"The signer's name may be at most {limits['name']} characters long.")
+        try:
+            validate_email(signer.email)
+            email_fits = len(signer.email) <= limits["email"]
+        except ValidationError:
+            email_fits = False
+        if not email_fits:
+            problems.append("Give the signer's email address.")
+        if problems:
+            raise ValidationError(problems)
+        return signer
+
+    @classmethod
+    def of_account(cls, account: User) -> "Signer":
+        return cls(account.full_name, account.email)
+
+    @classmethod
+    def on_link(cls, link: SignatureLink) -> "Signer":
+        return cls(link.signer_name, link.signer_email)
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def request_signature(actor: User, application: Application, signer: User) -> SignatureLink:
-    """Email `signer` a single-use 30-day link; older links for them lapse.
+def _link_expiry(sent: datetime) -> datetime:
+    """A link can be used through the last day of its time to live (SCENARIOS.md v2: the
+    30th day after it was sent), to that day's end."""
+    return clock.end_of_day((sent + settings.SIGNATURE_LINK_TTL).date())
+
+
+def request_signature(actor: User, application: Application, signer: Signer | User) -> SignatureLink:
+    """Email `signer` a single-use link, usable through the 30th day; older links to that
+    address for this filing lapse. `signer`: the name and email the requester typed, or an
+    account (its own). No account is looked up: nothing about one is told or needed.
 
     The returned link carries the raw token in `.token` (never stored, only hashed).
+    Raises ValidationError for a missing name or a bad email, Refused when the actor may not.
     """
+    signer = Signer.named(signer)
     with audit.refusals_recorded("filing.request_signature", application, actor), audit.atomic():
         application = lock_filing(application)
-        actor, signer = _fresh(actor, *_on_filing(application)), _fresh(signer, *_on_filing(application))
+        actor = _fresh(actor, *_on_filing(application))
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         now = clock.now()
-        application.signature_links.filter(signer=signer, used_at__isnull=True, revoked_at__isnull=True).update(
-            revoked_at=now
-        )
+        application.signature_links.filter(
+            signer_email=signer.email, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
         token = secrets.token_urlsafe(32)
         link = SignatureLink.objects.create(
             application=application,
-            signer=signer,
+            signer_name=signer.name,
+            signer_email=signer.email,
             requested_by=actor,
             token_hash=_hash_token(token),
             created_at=now,
-            expires_at=now + settings.SIGNATURE_LINK_TTL,
+            expires_at=_link_expiry(now),
         )
         before = application.state
         if application.state != FilingState.SIGNED:
@@ -297,12 +347,12 @@ def request_signature(actor: User, application: Application, signer: User) -> Si
             actor=actor,
             from_state=before,
             to_state=application.state,
-            data={"signer_id": signer.pk},
+            data={"signer_name": signer.name, "signer_email": signer.email},
         )
         transaction.on_commit(
             lambda: emails.send_signature_request(
                 to=signer.email,
-                signer_name=signer.full_name,
+                signer_name=signer.name,
                 mark=application.mark,
                 requested_by=actor.full_name,
                 token=token,
@@ -316,7 +366,11 @@ def find_link(token: str) -> SignatureLink | None:
     if not token:
         return None
     # token_hash is unique
-    return SignatureLink.objects.select_related("application", "signer").filter(token_hash=_hash_token(token)).first()
+    return (
+        SignatureLink.objects.select_related("application", "requested_by")
+        .filter(token_hash=_hash_token(token))
+        .first()
+    )
 
 
 _LINK_INVALID = reason(
@@ -336,19 +390,22 @@ def open_link(token: str) -> SignatureLink:
 
 def _record_signature(
     application,
-    signer,
+    signer: Signer,
+    account: User | None,
     *,
     text,
     title,
     method,
-    entered_by,
     declaration_accepted,
     upload=("", ""),
     upload_shows_declaration=False,
 ):
+    """The signature of `signer` (their `account` when they have one), who entered it."""
     signature = Signature.objects.create(
         application=application,
-        signer=signer,
+        signer=account,
+        signer_name=signer.name,
+        signer_email=signer.email,
         text=text.strip(),
         title=title.strip(),
         signed_on=clock.today(),
@@ -364,31 +421,41 @@ def _record_signature(
     audit.record(
         "filing.signed",
         application,
-        actor=entered_by,
+        # the one who entered it: the signer personally (R13), by their email when they
+        # have no account
+        actor=account or signer,
         from_state=before,
         to_state=application.state,
-        data={"signer_id": signer.pk, "method": method},
+        data={"signer_id": account.pk if account else None, "signer_email": signer.email, "method": method},
     )
     return signature
 
 
 def sign_by_link(token: str, *, signature: str, title: str, declaration_accepted: bool = True) -> Signature:
-    """R8/R9: sign through a valid link, no account verification needed."""
+    """R8/R9/R14: the person the link names signs through it; no account, no verification.
+
+    Judged by the link alone (never `forbidden`). Where an account holds the link's
+    address now, the rules about accounts apply to it: suspended, support staff and
+    office staff cannot sign."""
     link = find_link(token)
     if link is None:
         # a made-up token names no filing: refused, and not audited, so that anyone
         # on the public signing page cannot fill the audit log
         raise Refused(_LINK_INVALID)
-    with audit.refusals_recorded("filing.sign_by_link", link.application, link.signer), audit.atomic():
-        link = SignatureLink.objects.select_for_update(of=("self",)).select_related("signer").get(pk=link.pk)
+    signer = Signer.on_link(link)
+    with audit.refusals_recorded("filing.sign_by_link", link.application, signer), audit.atomic():
+        link = SignatureLink.objects.select_for_update(of=("self",)).get(pk=link.pk)
         if not link.is_usable():
             raise Refused(_LINK_INVALID)
         application = lock_filing(Application(pk=link.application_id))
-        signer = link.signer
+        # the account that holds the address now, if any: asked at signing, never at the request
+        account = User.objects.by_email(signer.email).first()
+        suspended = suspension_reasons(account) if account else []
+        office_staff = office_staff_reasons(account) if account else []
         refuse_if(
-            suspension_reasons(signer)
+            suspended
             or rules.state_reasons(application)
-            or office_staff_reasons(signer) + rules.signatory_reasons(signer, application)
+            or office_staff + rules.signatory_reasons(account, application, name=signer.name, email=signer.email)
             or rules.signature_format_reasons(signature, title)
         )
         if not declaration_accepted:
@@ -398,10 +465,10 @@ def sign_by_link(token: str, *, signature: str, title: str, declaration_accepted
         return _record_signature(
             application,
             signer,
+            account,
             text=signature,
             title=title,
             method=SignatureMethod.LINK,
-            entered_by=signer,
             declaration_accepted=True,
         )
 
@@ -470,11 +537,11 @@ def sign_application(
                     stored = store_upload(upload)
                 return _record_signature(
                     application,
+                    Signer.of_account(actor),
                     actor,
                     text=signature if upload is None else "",
                     title=title,
                     method=SignatureMethod.FORM if upload is None else SignatureMethod.UPLOAD,
-                    entered_by=actor,
                     declaration_accepted=True,
                     upload=stored,
                     upload_shows_declaration=upload is not None and upload_shows_declaration,

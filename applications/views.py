@@ -272,11 +272,16 @@ def request_signature(request, pk):
     form = SignerForm(request.POST)
     if not form.is_valid():
         return _detail(request, application, status=400, signer_form=form)
+    signer = form.signer()
     try:
-        services.request_signature(request.user, application, form.person)
+        services.request_signature(request.user, application, signer)
+    except ValidationError as error:
+        add_validation_error(form, error)
+        return _detail(request, application, status=400, signer_form=form)
     except Refused as refused:
         return _after(request, application, refused, "", "#request")
-    done = _("A signing link was emailed to %(name)s.") % {"name": form.person.full_name}
+    # issue 19: the name and address the requester typed, never an account's name
+    done = _("A signing link was emailed to %(name)s at %(email)s.") % {"name": signer.name, "email": signer.email}
     return _after(request, application, None, done)
 
 
@@ -365,7 +370,7 @@ def sign_by_link(request, token):
     except Refused as refused:
         return render(request, "applications/sign_link_invalid.html", {"reasons": refused.reasons}, status=404)
     application = link.application
-    form = LinkSignForm(request.POST or None, signer_name=link.signer.full_name)
+    form = LinkSignForm(request.POST or None, signer_name=link.signer_name)
     if request.method == "POST" and form.is_valid():
         try:
             services.sign_by_link(

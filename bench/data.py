@@ -87,6 +87,8 @@ def clone_filings(count: int, *, state: str = "signed", created_by: User | None 
                     Signature(
                         application=a,
                         signer=actor,
+                        signer_name=actor.full_name,
+                        signer_email=actor.email,
                         text="/Dana Bench/",
                         title="Attorney of record",
                         signed_on=BENCH_DAY,

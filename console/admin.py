@@ -359,13 +359,13 @@ class FilingAdmin(ConsoleModelAdmin):
             (
                 (
                     s.text or "(pen and ink)",
-                    s.signer.full_name,
+                    s.signer_name,
                     s.title,
                     s.get_method_display(),
                     s.signed_on,
                     " — superseded" if s.superseded_at else "",
                 )
-                for s in filing.signatures.select_related("signer")
+                for s in filing.signatures.all()
             ),
         )
 

@@ -20,7 +20,7 @@ from applications import access, deadlines
 from applications import services as filings
 from applications.models import Application, Flag
 from applications.rules import fee_for
-from applications.services import ApplicantData, FilingData, GoodsData
+from applications.services import ApplicantData, FilingData, GoodsData, Signer
 from tmverify import clock, policy
 from tmverify.reasons import Refused, reason
 
@@ -97,7 +97,11 @@ class _Run:
 
     # --- setting up the actors -----------------------------------------------------------
     def register_actors(self) -> None:
+        """An account for each actor but those who only sign through emailed links."""
+        without_account = signers_without_account(self.scenario)
         for actor in self.scenario.actors.values():
+            if actor.id in without_account:
+                continue
             if actor.patent_verified:
                 # R7: the patent-side record must exist before the account, so it carries over
                 PatentIdentity.objects.create(
@@ -236,8 +240,10 @@ class _Run:
         self.filings[args["ref"]] = application.pk
 
     def do_request_signature(self, args) -> None:
+        # the requester names the person by name and email, as a person would type them
+        signer = self.scenario.actors[args["signer"]]
         link = filings.request_signature(
-            self.user(args["actor"]), self.filing(args["filing"]), self.user(args["signer"])
+            self.user(args["actor"]), self.filing(args["filing"]), Signer(signer.name, signer.email)
         )
         # the raw token is what the email carries; keep the newest per (filing, signer)
         self.links[(args["filing"], args["signer"])] = link.token
@@ -307,6 +313,29 @@ class _Run:
     def check_sponsorship(self, args):
         sponsorship = accounts.find_sponsorship(self.user(args["attorney"]), self.user(args["staff"]))
         return [("state", args["state"], sponsorship.state if sponsorship else "none")]
+
+
+# where a step names an actor, and the two places that need no account of them: the
+# signer a request names, and the one who signs through the emailed link (R8, R9, R14)
+_ACTOR_KEYS = ("actor", "subject", "staff", "attorney", "signer", "applicant")
+_BY_LINK_ONLY = {("request_signature", "signer"), ("sign_by_link", "actor")}
+
+
+def signers_without_account(scenario: Scenario) -> set[str]:
+    """Actors who are only asked to sign and sign through their link, and claim nothing an
+    account holds (no role, bar or patent record): persons without an account
+    (docs/SCENARIOS.md, "Actors"; docs/DECISIONS.md 59)."""
+    named_elsewhere = {
+        step.args[key]
+        for step in scenario.steps
+        for key in _ACTOR_KEYS
+        if isinstance(step.args.get(key), str) and (step.name, key) not in _BY_LINK_ONLY
+    }
+    return {
+        actor.id
+        for actor in scenario.actors.values()
+        if actor.id not in named_elsewhere and not (actor.role or actor.bar or actor.patent_verified)
+    }
 
 
 def _run_step(run: _Run, step: Step) -> StepResult:

@@ -24,6 +24,11 @@ def today() -> date:
     return now().date()
 
 
+def end_of_day(day: date) -> datetime:
+    """The last moment of `day` (UTC, as the clock's days are): a day open to its end."""
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
 def set_now(moment: datetime) -> None:
     global _pinned
     if timezone.is_naive(moment):

@@ -1,7 +1,7 @@
 """`manage.py process_deadlines` across the 30-day window: the same outcome whether cron
 runs it every few hours, once a day, or once long after, and nothing happens twice."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -88,9 +88,15 @@ def test_nothing_falls_due_before_its_time(due):
     link = SignatureLink.objects.get(pk=due["link"].pk)
     assert link.is_usable()
     run = run_at(start + timedelta(days=30, seconds=1))
-    assert (run.holds_rejected, run.links_expired, run.lockouts_lifted) == (1, 1, 0)
+    assert (run.holds_rejected, run.links_expired, run.lockouts_lifted) == (1, 0, 0)
     assert state(due)[0] == "rejected"
-    run = run_at(start + timedelta(days=30, seconds=1))
+    # the link is usable through the 30th day after it was sent, to its end
+    end_of_day_30 = datetime.combine(start.date() + timedelta(days=30), time.max, tzinfo=UTC)
+    run = run_at(end_of_day_30)
+    assert (run.holds_rejected, run.links_expired, run.lockouts_lifted) == (0, 0, 0)
+    run = run_at(end_of_day_30 + timedelta(microseconds=1))
+    assert (run.holds_rejected, run.links_expired, run.lockouts_lifted) == (0, 1, 0)
+    run = run_at(end_of_day_30 + timedelta(microseconds=1))
     assert (run.holds_rejected, run.links_expired, run.lockouts_lifted) == (0, 0, 0)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from applications import rules
 from applications.models import Application, FilingState
@@ -298,7 +299,7 @@ def test_client_signs_through_the_emailed_link_without_an_account_session(
     application = factories.draft(dana)
     client.force_login(dana)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/filings/{application.pk}/request-signature/", {"email": "li@example.test"})
+        client.post(f"/filings/{application.pk}/request-signature/", {"name": "Li Wei", "email": "li@example.test"})
     assert mail.outbox[-1].to == ["li@example.test"]
     url = link_from_mail()
     client.logout()
@@ -323,12 +324,85 @@ def test_a_made_up_signing_link_is_not_valid(client):
     assert "signature_link_invalid" in response.content.decode()
 
 
-def test_requesting_a_signature_from_an_unknown_email_is_an_error_on_the_field(as_user, dana):
+def request_signature(client, application, **fields):
+    return client.post(f"/filings/{application.pk}/request-signature/", fields, follow=True)
+
+
+def test_a_signer_without_an_account_gets_the_link_and_signs(client, dana, django_capture_on_commit_callbacks):
+    # issue 22: Sunwave's CFO has no account here, and needs none (R8, R9, R14)
     application = factories.draft(dana)
-    response = as_user(dana).post(f"/filings/{application.pk}/request-signature/", {"email": "ghost@example.test"})
+    client.force_login(dana)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = request_signature(client, application, name="Chen Hua", email="chen.hua@sunwave.example")
+    assert response.status_code == 200
+    assert "A signing link was emailed to Chen Hua at chen.hua@sunwave.example." in response.content.decode()
+    assert mail.outbox[-1].to == ["chen.hua@sunwave.example"]
+    assert mail.outbox[-1].body.startswith("Dear Chen Hua,")
+    client.logout()
+
+    url = link_from_mail()
+    page = client.get(url).content.decode()
+    assert "Signature requested from Chen Hua" in page and "You do not need an account" in page
+    done = client.post(url, {"signature": "/Chen Hua/", "name": "Chen Hua", "title": "CFO", "declaration": "on"})
+    assert "your signature is recorded" in done.content.decode()
+    application.refresh_from_db()
+    assert application.state == FilingState.SIGNED
+    assert application.signatures.get().signer_name == "Chen Hua"
+
+
+def test_a_signature_request_shows_and_mails_the_name_typed_never_the_accounts_name(
+    as_user, dana, mallory, django_capture_on_commit_callbacks
+):
+    # issue 19: typing Mallory's address must not tell Dana that it is Mallory Stone's
+    application = factories.draft(dana)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = request_signature(as_user(dana), application, name="Someone Typed", email="mallory@example.test")
+    page = response.content.decode()
+    assert "A signing link was emailed to Someone Typed at mallory@example.test." in page
+    assert "Mallory" not in page
+    assert mail.outbox[-1].body.startswith("Dear Someone Typed,") and "Mallory" not in mail.outbox[-1].body
+    signing_page = Client().get(link_from_mail()).content.decode()
+    assert "Someone Typed" in signing_page and "Mallory" not in signing_page
+
+
+def test_a_request_reads_the_same_whether_or_not_an_account_holds_the_address(
+    as_user, dana, mallory, django_capture_on_commit_callbacks
+):
+    application = factories.draft(dana)
+    client = as_user(dana)
+    with django_capture_on_commit_callbacks(execute=True):
+        held = request_signature(client, application, name="Ann Other", email="mallory@example.test")
+        free = request_signature(client, application, name="Ann Other", email="nobody@example.test")
+    assert held.status_code == free.status_code == 200
+    assert [str(m) for m in held.context["messages"]] == [
+        "A signing link was emailed to Ann Other at mallory@example.test."
+    ]
+    assert [str(m) for m in free.context["messages"]] == [
+        "A signing link was emailed to Ann Other at nobody@example.test."
+    ]
+    assert [m.to for m in mail.outbox] == [["mallory@example.test"], ["nobody@example.test"]]
+
+
+def test_the_request_form_says_the_signer_needs_no_account(as_user, dana):
+    application = factories.draft(dana)
+    page = as_user(dana).get(f"/filings/{application.pk}/").content.decode()
+    assert "They need an account" not in page
+    assert "The signer needs no account" in page
+    assert 'id="signer_name"' in page and 'id="signer_email"' in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [({"name": "", "email": "chen@sunwave.example"}, "name"), ({"name": "Chen Hua", "email": "chen@"}, "email")],
+)
+def test_a_request_without_a_name_or_with_a_bad_email_is_an_error_on_the_field(as_user, dana, fields, field):
+    application = factories.draft(dana)
+    response = as_user(dana).post(f"/filings/{application.pk}/request-signature/", fields)
     assert response.status_code == 400
-    assert response.context["signer_form"].errors["email"]
+    assert response.context["signer_form"].errors[field]
     assert not mail.outbox
+    application.refresh_from_db()
+    assert (application.state, application.signature_links.count()) == ("draft", 0)
 
 
 # --- submission and receipts --------------------------------------------------------------------
