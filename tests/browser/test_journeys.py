@@ -126,7 +126,8 @@ def test_attorney_files_for_a_chinese_company_and_the_client_signs_by_link(new_p
     fill_sunwave(dana_page)
     dana_page.click("button[value=save]")
     expect(dana_page.locator("#filing-state")).to_have_attribute("data-state", "draft")
-    dana_page.fill("#id_email", "li@example.test")
+    dana_page.fill("#signer_name", "Li Wei")
+    dana_page.fill("#signer_email", "li@example.test")
     dana_page.click("text=Send signing link")
     expect(dana_page.locator(".messages")).to_contain_text("A signing link was emailed to Li Wei")
     expect(dana_page.locator("#filing-state")).to_have_attribute("data-state", "awaiting_signature")
@@ -151,6 +152,44 @@ def test_attorney_files_for_a_chinese_company_and_the_client_signs_by_link(new_p
     dana_page.click("text=Go to submission")
     dana_page.click("text=Submit the application")
     expect(dana_page.locator("#fee")).to_have_text("$250")
+    assert Application.objects.get().state == "submitted"
+
+
+def test_an_officer_without_an_account_signs_by_link_and_the_attorney_submits(new_page, accessible):
+    # issue 22: Sunwave's CFO has no account here; Dana asks her by name and email (R8, R9, R14)
+    factories.draft(factories.dana())
+    dana_page = new_page()
+    sign_in(dana_page, "dana@example.test")
+    dana_page.goto(f"/filings/{Application.objects.get().pk}/")
+    expect(dana_page.locator("#request")).to_contain_text("The signer needs no account")
+    dana_page.fill("#signer_name", "Chen Hua")
+    dana_page.fill("#signer_email", "chen.hua@sunwave.example")
+    dana_page.click("text=Send signing link")
+    expect(dana_page.locator(".messages")).to_contain_text(
+        "A signing link was emailed to Chen Hua at chen.hua@sunwave.example."
+    )
+    accessible(dana_page)
+
+    assert mail.outbox[-1].to == ["chen.hua@sunwave.example"]
+    assert mail.outbox[-1].body.startswith("Dear Chen Hua,")
+    link = re.search(r"https?://\S+(/filings/sign/\S+/)", mail.outbox[-1].body).group(1)
+    chen_page = new_page()  # her own browser: she has no account to sign in with
+    chen_page.goto(link)
+    expect(chen_page.locator("h1")).to_have_text("Signature requested from Chen Hua")
+    expect(chen_page.locator("main")).to_contain_text("You do not need an account")
+    accessible(chen_page)
+    chen_page.fill("#id_signature", "/Chen Hua/")
+    chen_page.fill("#id_name", "Chen Hua")
+    chen_page.fill("#id_title", "Chief Financial Officer")
+    chen_page.check("#id_declaration")
+    chen_page.click("main button[type=submit]")
+    expect(chen_page.locator("h1")).to_contain_text("your signature is recorded")
+    assert not User.objects.filter(email="chen.hua@sunwave.example").exists()
+
+    dana_page.reload()
+    expect(dana_page.locator("#signatures-heading + ul")).to_contain_text("Chen Hua, Chief Financial Officer")
+    dana_page.click("text=Go to submission")
+    dana_page.click("text=Submit the application")
     assert Application.objects.get().state == "submitted"
 
 
