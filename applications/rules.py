@@ -110,7 +110,8 @@ def signature_reasons(application: Application) -> list[Reason]:
         return [
             reason(
                 "signature_required",
-                "Sign the filing in the form, or request a signature by email from the attorney of record or the owner.",
+                "Sign the filing in the form, or request a signature by email from someone who may sign: the owner, "
+                "an officer or employee of the applicant, or an attorney.",
             )
         ]
     return []

@@ -375,8 +375,8 @@ def find_link(token: str) -> SignatureLink | None:
 
 _LINK_INVALID = reason(
     "signature_link_invalid",
-    "This signing link is not valid: it was never sent, already used, replaced by a newer one, or older than 30 days. "
-    "Ask the sender for a new link.",
+    "This signing link is not valid: it was never sent, already used, replaced by a newer one, or past the 30th day "
+    "after it was sent. Ask the sender for a new link.",
 )
 
 

@@ -37,19 +37,22 @@ STATIC_SENTENCES = [
     gettext_noop("Your identity verification was rejected; contact the office."),
     gettext_noop("Choose the role you verify as: owner, US attorney, Canadian attorney or support staff."),
     gettext_noop(
-        "Sign the filing in the form, or request a signature by email from the attorney of record or the owner."
+        "Sign the filing in the form, or request a signature by email from someone who may sign: the owner, an "
+        "officer or employee of the applicant, or an attorney."
     ),
     gettext_noop("The applicant is domiciled outside the US: appoint a US-licensed attorney of record (R16)."),
     gettext_noop("A Canadian attorney may act only for parties in Canada: appoint a US-licensed attorney (R16)."),
     gettext_noop("Give the applicant's domicile: the street address where they really are (R18)."),
     gettext_noop(
-        "This signing link is not valid: it was never sent, already used, replaced by a newer one, or older than "
-        "30 days. Ask the sender for a new link."
+        "This signing link is not valid: it was never sent, already used, replaced by a newer one, or past the 30th "
+        "day after it was sent. Ask the sender for a new link."
     ),
     gettext_noop("An account with this email already exists."),
     gettext_noop("The country must be a two-letter ISO code."),
     gettext_noop("The date of first use cannot be in the future."),
     gettext_noop("The file is empty."),
+    gettext_noop("Give the signer's name."),
+    gettext_noop("Give the signer's email address."),
     gettext_noop("Upload a PDF, PNG or JPEG file."),
 ]
 
