@@ -41,29 +41,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="signature",
-            name="signer_name",
-            field=models.CharField(default="", max_length=200),
-            preserve_default=False,
-        ),
-        migrations.AddField(
-            model_name="signature",
-            name="signer_email",
-            field=models.EmailField(default="", max_length=254),
-            preserve_default=False,
-        ),
-        migrations.AddField(
-            model_name="signaturelink",
-            name="signer_name",
-            field=models.CharField(default="", max_length=200),
-            preserve_default=False,
-        ),
-        migrations.AddField(
-            model_name="signaturelink",
-            name="signer_email",
-            field=models.EmailField(default="", max_length=254),
-            preserve_default=False,
+        *(
+            migrations.AddField(model_name=model, name=name, field=field, preserve_default=False)
+            for model in ("signature", "signaturelink")
+            for name, field in (
+                ("signer_name", models.CharField(default="", max_length=200)),
+                ("signer_email", models.EmailField(default="", max_length=254)),
+            )
         ),
         migrations.AlterField(
             model_name="signaturelink",

@@ -12,7 +12,7 @@ from django.db import connection
 from accounts import services as accounts
 from applications import services as filings
 from applications.models import Application, Signature, SignatureLink
-from tests.factories import dana, draft, li, mallory, pat, person, supervisor
+from tests.factories import draft, li, mallory, pat, person, supervisor
 from tmverify import audit, clock
 from tmverify.reasons import Refused
 
@@ -20,18 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def attorney():
-    return dana()
-
-
-@pytest.fixture
 def seller():
     return li()
-
-
-@pytest.fixture
-def filing(attorney):
-    return draft(attorney)
 
 
 def sign(token, signature="/Li Wei/", title="CEO"):

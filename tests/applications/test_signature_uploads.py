@@ -9,17 +9,12 @@ from django.core.exceptions import ValidationError
 
 from applications import services as filings
 from applications.models import Signature
-from tests.factories import PDF_PAGE, dana, draft, upload
+from tests.factories import PDF_PAGE, upload
 from tmverify.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
 JPEG_PAGE = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-
-
-@pytest.fixture
-def filing():
-    return draft(dana())
 
 
 def sign_with(filing, file):

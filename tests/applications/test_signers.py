@@ -13,7 +13,7 @@ from applications import services as filings
 from applications.models import Application, Receipt, Signature, SignatureLink
 from applications.receipts import check_receipt, receipt_document
 from applications.services import Signer
-from tests.factories import dana, draft, filing_data, mallory, person, sunwave, supervisor
+from tests.factories import filing_data, mallory, person, sunwave, supervisor
 from tmverify import audit
 from tmverify.models import AuditEvent
 from tmverify.reasons import Refused
@@ -22,16 +22,6 @@ pytestmark = pytest.mark.django_db
 
 # Sunwave's chief financial officer: no account here, and none is needed
 CHEN = Signer(name="Chen Hua", email="chen.hua@sunwave.example")
-
-
-@pytest.fixture
-def attorney():
-    return dana()
-
-
-@pytest.fixture
-def filing(attorney):
-    return draft(attorney)
 
 
 def sign(token, signature="/Chen Hua/", title="CFO"):

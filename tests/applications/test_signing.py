@@ -11,8 +11,6 @@ from applications.models import Application, Flag, Signature
 from applications.services import ApplicantData
 from tests.factories import (
     PNG_PAGE,
-    dana,
-    draft,
     filing_data,
     li,
     pat,
@@ -30,16 +28,6 @@ def refusal(action) -> list[str]:
     with pytest.raises(Refused) as refused:
         action()
     return refused.value.codes
-
-
-@pytest.fixture
-def attorney():
-    return dana()
-
-
-@pytest.fixture
-def filing(attorney):
-    return draft(attorney)
 
 
 # --- in the form (R12) ----------------------------------------------------------------

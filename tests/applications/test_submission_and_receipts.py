@@ -13,15 +13,10 @@ from django_fsm import ConcurrentTransition
 from applications import services as filings
 from applications.models import Application, Receipt
 from applications.receipts import check_receipt, receipt_document
-from tests.factories import dana, draft, li, signed_by_attorney
+from tests.factories import draft, li, signed_by_attorney
 from tmverify import audit, clock, crypto
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def attorney():
-    return dana()
 
 
 def submit_new(attorney, **overrides):

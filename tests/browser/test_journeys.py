@@ -45,6 +45,25 @@ def through_provider(page, accessible=None, *, outcome="pass", number="A1234567"
     expect(page).to_have_url(re.compile(r"/accounts/identity/$"))
 
 
+def request_signature(page, name, email):
+    """On a filing's page: ask `name` at `email` to sign; the page confirms what was typed."""
+    page.fill("#signer_name", name)
+    page.fill("#signer_email", email)
+    page.click("text=Send signing link")
+    expect(page.locator(".messages")).to_contain_text(f"A signing link was emailed to {name} at {email}.")
+    return re.search(r"https?://\S+(/filings/sign/\S+/)", mail.outbox[-1].body).group(1)
+
+
+def sign_through_the_link(page, name, title):
+    """On the signing page an emailed link opens: sign as `name`."""
+    page.fill("#id_signature", f"/{name}/")
+    page.fill("#id_name", name)
+    page.fill("#id_title", title)
+    page.check("#id_declaration")
+    page.click("main button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("your signature is recorded")
+
+
 def fill_sunwave(page):
     page.fill("#id_name", "Shenzhen Sunwave Co., Ltd.")
     page.select_option("#id_entity", "corporation")
@@ -126,24 +145,15 @@ def test_attorney_files_for_a_chinese_company_and_the_client_signs_by_link(new_p
     fill_sunwave(dana_page)
     dana_page.click("button[value=save]")
     expect(dana_page.locator("#filing-state")).to_have_attribute("data-state", "draft")
-    dana_page.fill("#signer_name", "Li Wei")
-    dana_page.fill("#signer_email", "li@example.test")
-    dana_page.click("text=Send signing link")
-    expect(dana_page.locator(".messages")).to_contain_text("A signing link was emailed to Li Wei")
+    link = request_signature(dana_page, "Li Wei", "li@example.test")
     expect(dana_page.locator("#filing-state")).to_have_attribute("data-state", "awaiting_signature")
 
-    link = re.search(r"https?://\S+(/filings/sign/\S+/)", mail.outbox[-1].body).group(1)
     client_page = new_page()  # Li's own browser, no account session
     client_page.goto(link)
     expect(client_page.locator("main")).to_contain_text("Portable solar chargers")
     expect(client_page.locator("main")).to_contain_text("18 U.S.C. 1001")
     accessible(client_page)
-    client_page.fill("#id_signature", "/Li Wei/")
-    client_page.fill("#id_name", "Li Wei")
-    client_page.fill("#id_title", "CEO")
-    client_page.check("#id_declaration")
-    client_page.click("main button[type=submit]")
-    expect(client_page.locator("h1")).to_contain_text("your signature is recorded")
+    sign_through_the_link(client_page, "Li Wei", "CEO")
     accessible(client_page)
 
     dana_page.goto("/filings/")
@@ -162,28 +172,17 @@ def test_an_officer_without_an_account_signs_by_link_and_the_attorney_submits(ne
     sign_in(dana_page, "dana@example.test")
     dana_page.goto(f"/filings/{Application.objects.get().pk}/")
     expect(dana_page.locator("#request")).to_contain_text("The signer needs no account")
-    dana_page.fill("#signer_name", "Chen Hua")
-    dana_page.fill("#signer_email", "chen.hua@sunwave.example")
-    dana_page.click("text=Send signing link")
-    expect(dana_page.locator(".messages")).to_contain_text(
-        "A signing link was emailed to Chen Hua at chen.hua@sunwave.example."
-    )
+    link = request_signature(dana_page, "Chen Hua", "chen.hua@sunwave.example")
     accessible(dana_page)
 
     assert mail.outbox[-1].to == ["chen.hua@sunwave.example"]
     assert mail.outbox[-1].body.startswith("Dear Chen Hua,")
-    link = re.search(r"https?://\S+(/filings/sign/\S+/)", mail.outbox[-1].body).group(1)
     chen_page = new_page()  # her own browser: she has no account to sign in with
     chen_page.goto(link)
     expect(chen_page.locator("h1")).to_have_text("Signature requested from Chen Hua")
     expect(chen_page.locator("main")).to_contain_text("You do not need an account")
     accessible(chen_page)
-    chen_page.fill("#id_signature", "/Chen Hua/")
-    chen_page.fill("#id_name", "Chen Hua")
-    chen_page.fill("#id_title", "Chief Financial Officer")
-    chen_page.check("#id_declaration")
-    chen_page.click("main button[type=submit]")
-    expect(chen_page.locator("h1")).to_contain_text("your signature is recorded")
+    sign_through_the_link(chen_page, "Chen Hua", "Chief Financial Officer")
     assert not User.objects.filter(email="chen.hua@sunwave.example").exists()
 
     dana_page.reload()
