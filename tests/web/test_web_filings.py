@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from applications import rules
+from applications import rules, services
 from applications.models import Application, FilingState
 from applications.receipts import check_receipt
 from tests import factories
@@ -58,7 +58,6 @@ def test_dashboard_lists_my_filings_with_state_fee_and_checklist(as_user, dana):
 
 def test_dashboard_shows_the_serial_of_a_submitted_filing(as_user, dana):
     application = factories.signed_by_attorney(dana)
-    from applications import services
 
     services.submit_filing(dana, application)
     application.refresh_from_db()
@@ -205,7 +204,6 @@ def test_edit_updates_the_draft_and_a_signed_filing_returns_to_draft(as_user, da
 
 
 def test_a_submitted_filing_cannot_be_edited(as_user, dana):
-    from applications import services
 
     application = services.submit_filing(dana, factories.signed_by_attorney(dana))
     response = as_user(dana).post(f"/filings/{application.pk}/edit/", form_data(mark="OTHER"), follow=True)
@@ -257,6 +255,22 @@ def test_paralegal_gets_no_signing_form_and_is_refused_when_trying(as_user, dana
         follow=True,
     )
     assert "signatory_not_authorized" in response.content.decode()
+
+
+def test_the_employee_who_prepared_the_companys_filing_signs_it_in_the_form_with_a_title(as_user):
+    # issue 20: Evan, an employee of Acme with the owner role, files for Acme himself (R14)
+    evan = factories.person("evan", first_name="Evan", last_name="Moss", verified=True)
+    acme = factories.sunwave(name="Acme Widgets Inc.", citizenship="US", street="100 Main St", country="US")
+    application = services.create_application(evan, factories.filing_data(applicant=acme))
+    client = as_user(evan)
+    assert f'action="/filings/{application.pk}/sign/"' in client.get(f"/filings/{application.pk}/").content.decode()
+    response = client.post(
+        f"/filings/{application.pk}/sign/",
+        {"signature": "/Evan Moss/", "title": "General Counsel", "declaration": "on"},
+        follow=True,
+    )
+    assert "Signed. You can now submit the filing." in response.content.decode()
+    assert "Evan Moss, General Counsel" in response.content.decode()
 
 
 def test_pen_and_ink_upload(as_user, dana):
