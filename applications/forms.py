@@ -264,10 +264,7 @@ class SignerForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise ValidationError(_("Give the signer's name."))
-        return name
+        return " ".join(self.cleaned_data["name"].split())
 
     def clean_email(self):
         return normal_email(self.cleaned_data["email"])
