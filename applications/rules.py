@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django_countries import countries
 
 from accounts.models import ATTORNEY_ROLES, BarAdmission, Role, User, bar_credential
 from accounts.rules import acting_reasons, suspension_reasons
@@ -27,6 +28,21 @@ _MAIL_DROP = re.compile(
     r"\bpmb\b|\bprivate\s+mail\s*box\b|\bvirtual\s+office\b)",
     re.IGNORECASE,
 )
+
+
+def domicile_country_reasons(applicant) -> list[Reason]:
+    """R18: an address in no country is no domicile. `applicant`: the typed contents
+    (`ApplicantData`, or None); a saved applicant's country is always a known one."""
+    country = applicant.country if applicant is not None else ""
+    if country and country.upper() not in countries:  # django-countries' ISO 3166-1 list
+        return [
+            reason(
+                "domicile_required",
+                f"The domicile country {country!r} is not a country's two-letter ISO code: give the country "
+                "where the applicant really is.",
+            )
+        ]
+    return []
 
 
 def is_mail_drop(street: str) -> bool:

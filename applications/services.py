@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Prefetch
-from django_countries import countries
 from django_fsm import can_proceed
 
 from accounts.models import ATTORNEY_ROLES, FILER_ROLES, Role, User
@@ -96,11 +95,8 @@ def _validate(data: FilingData) -> None:
         if entry.nice_class is not None and not 1 <= entry.nice_class <= 45:
             problems.append(f"Nice class {entry.nice_class} does not exist (classes run 1 to 45).")
     applicant = data.applicant
-    if applicant is not None:
-        if applicant.entity and applicant.entity not in EntityType.values:
-            problems.append(f"Unknown entity type {applicant.entity!r}.")
-        if applicant.country and applicant.country.upper() not in countries:  # django-countries' ISO 3166-1 list
-            problems.append(f"The domicile country {applicant.country!r} is not a country's two-letter ISO code.")
+    if applicant is not None and applicant.entity and applicant.entity not in EntityType.values:
+        problems.append(f"Unknown entity type {applicant.entity!r}.")
     if data.first_use and data.first_use > clock.today():
         problems.append("The date of first use cannot be in the future.")
     if problems:
@@ -193,7 +189,10 @@ def create_application(actor: User, data: FilingData, *, attorney: User | None =
         reasons = acting_reasons(actor)
         if not reasons and actor.role not in FILER_ROLES:
             reasons = [reason("role_required")]
-        refuse_if(reasons or _attorney_reasons(actor, attorney) or _staff_attorney_reasons(actor, attorney))
+        refuse_if(
+            (reasons or _attorney_reasons(actor, attorney) or _staff_attorney_reasons(actor, attorney))
+            + rules.domicile_country_reasons(data.applicant)
+        )
         if attorney is None and actor.role in ATTORNEY_ROLES:
             attorney = actor  # an attorney who names no one is of record (SCENARIOS.md v2)
         application = Application(created_by=actor, attorney=attorney)
@@ -251,7 +250,11 @@ def update_application(actor: User, application: Application, data: FilingData) 
     with audit.refusals_recorded("filing.update", application, actor), audit.atomic():
         application = lock_filing(application)
         actor = _fresh(actor, *_on_filing(application))
-        refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
+        refuse_if(
+            rules.access_reasons(actor, application)
+            or (rules.filer_reasons(actor, application) or rules.state_reasons(application))
+            + rules.domicile_country_reasons(data.applicant)
+        )
         before = application.state
         _supersede_signatures(application)
         _save_contents(application, data)
