@@ -60,11 +60,15 @@ def suspension_reasons(user: User) -> list[Reason]:
 
 
 def identity_reasons(user: User, on: date | None = None) -> list[Reason]:
-    """What stops this account acting as a filer today: role (R7) and identity (R2, R11)."""
+    """What stops this account acting as a filer today: role (R7) and identity (R2, R11).
+    Before the mandatory date an account need neither verify nor choose a role
+    (SCENARIOS.md v2, "Who may do what")."""
+    if not identity_required(user, on):
+        return []
     reasons = []
     if not user.role:
         reasons.append(reason("role_required"))
-    if identity_required(user, on) and not user.is_verified:
+    if not user.is_verified:
         reasons.append(reason("identity_unverified", _UNVERIFIED_MESSAGES.get(user.identity_state)))
     return reasons
 

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django_fsm import can_proceed
 
-from accounts.models import ATTORNEY_ROLES, FILER_ROLES, Role, User
+from accounts.models import ATTORNEY_ROLES, Role, User
 from accounts.rules import acting_reasons, office_staff_reasons, sponsoring_attorney_ids, suspension_reasons
 from tmverify import audit, clock
 from tmverify.reasons import Refused, reason, refuse_if
@@ -187,8 +187,6 @@ def create_application(actor: User, data: FilingData, *, attorney: User | None =
         actor = _fresh(actor)
         attorney = _fresh(attorney, actor)
         reasons = acting_reasons(actor)
-        if not reasons and actor.role not in FILER_ROLES:
-            reasons = [reason("role_required")]
         refuse_if(
             (reasons or _attorney_reasons(actor, attorney) or _staff_attorney_reasons(actor, attorney))
             + rules.domicile_country_reasons(data.applicant)
