@@ -20,8 +20,9 @@ from tmverify.reasons import Reason, reason
 from .access import can_access
 from .models import Application, Basis, FilingState, SignatureLink
 
-# R12: text between exactly two forward slashes, not only spaces
-SIGNATURE_PATTERN = re.compile(r"^/[^/]*[^/\s][^/]*/$")
+# R12: text between exactly two forward slashes that holds a letter or digit (SCENARIOS.md
+# v2 "Small print": "/ /" and "/.-/" are no signature)
+SIGNATURE_PATTERN = re.compile(r"^/[^/]*[^\W_][^/]*/$")
 
 # R18: a domicile presumed not to be where the applicant really is: TMEP 601.01(c)(i) names
 # post-office boxes, c/o, commercial mail receiving agencies, registered agents, private
@@ -105,8 +106,9 @@ def state_reasons(application: Application) -> list[Reason]:
 
 
 def filer_reasons(user: User, application: Application) -> list[Reason]:
-    """May this account act on this filing at all? Suspension, access, then identity."""
-    blocked = suspension_reasons(user) or access_reasons(user, application)
+    """May this account act on this filing at all? Access (with none, `forbidden` alone:
+    SCENARIOS.md v2 "Reasons"), suspension, then identity."""
+    blocked = access_reasons(user, application) or suspension_reasons(user)
     if blocked:
         return blocked
     return acting_reasons(user)
@@ -244,7 +246,7 @@ def content_reasons(application: Application, on: date | None = None) -> list[Re
 
 def submission_reasons(user: User, application: Application, on: date | None = None) -> list[Reason]:
     """Every reason `user` cannot submit `application` now; empty when it can go."""
-    blocked = suspension_reasons(user) or access_reasons(user, application)
+    blocked = access_reasons(user, application) or suspension_reasons(user)
     if blocked:
         return blocked
     if application.state not in (FilingState.DRAFT, FilingState.AWAITING_SIGNATURE, FilingState.SIGNED):

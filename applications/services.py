@@ -446,7 +446,7 @@ def sign_application(
             with audit.atomic():
                 application = lock_filing(application)
                 actor, signer = _fresh(actor, *_on_filing(application)), _fresh(signer, *_on_filing(application))
-                refuse_if(rules.suspension_reasons(actor) or rules.access_reasons(actor, application))
+                refuse_if(rules.access_reasons(actor, application) or rules.suspension_reasons(actor))
                 not_personal = _personal_signature_reasons(actor, application, signer)
                 if not_personal:
                     flagged = True
