@@ -229,6 +229,12 @@ def test_the_prosecution_keys_of_the_filing_check_are_refused_as_not_built_yet(k
         scenario([*dana_files_for_sunwave(), {"check": "filing", "filing": "A1", key: value}])
 
 
+@pytest.mark.parametrize("name", ["issue_office_action", "respond", "file_statement_of_use"])
+def test_the_prosecution_steps_are_refused_as_not_built_yet(name):
+    with pytest.raises(ScenarioError, match=f"step {name} is part of version 2 but not built yet"):
+        scenario([*dana_files_for_sunwave(), {"actor": "dana", "do": name, "filing": "A1"}])
+
+
 # --- actors -----------------------------------------------------------------------------
 def test_an_actor_with_no_role_may_carry_bar_information_and_use_it_once_an_attorney():
     ada = {
