@@ -622,9 +622,11 @@ def _open_sponsorship(attorney: User, staff: User) -> Sponsorship | None:
 def _sponsorship_party_reasons(attorney: User, staff: User) -> list:
     reasons = []
     if attorney.role not in ATTORNEY_ROLES:
-        reasons.append(reason("role_not_permitted", "Only a US or Canadian attorney can sponsor support staff."))
+        reasons.append(
+            reason("role_not_permitted", "Only a US or Canadian attorney can sponsor support staff.", rule="R10")
+        )
     if staff.role != Role.SUPPORT_STAFF:
-        reasons.append(reason("role_not_permitted", "Only support staff can be sponsored."))
+        reasons.append(reason("role_not_permitted", "Only support staff can be sponsored.", rule="R10"))
     return reasons
 
 

@@ -208,7 +208,7 @@ def content_reasons(application: Application, on: date | None = None) -> list[Re
     if not any(g.nice_class and g.text.strip() for g in application.goods.all()):
         missing.append("at least one good or service with its class")
     if missing:
-        reasons.append(reason("filing_incomplete", "Add " + ", ".join(missing) + " (the filing-date minimum, R19)."))
+        reasons.append(reason("filing_incomplete", "Add " + ", ".join(missing) + " (the filing-date minimum)."))
     attorney = application.attorney
     r16_applies = on >= policy.current().us_counsel_required_from  # both R16 duties
     if applicant is not None and r16_applies:
@@ -216,14 +216,14 @@ def content_reasons(application: Application, on: date | None = None) -> list[Re
             reasons.append(
                 reason(
                     "us_counsel_required",
-                    "The applicant is domiciled outside the US: appoint a US-licensed attorney of record (R16).",
+                    "The applicant is domiciled outside the US: appoint a US-licensed attorney of record.",
                 )
             )
         elif attorney is not None and attorney.role == Role.CA_ATTORNEY and applicant.domicile_country != "CA":
             reasons.append(
                 reason(
                     "us_counsel_required",
-                    "A Canadian attorney may act only for parties in Canada: appoint a US-licensed attorney (R16).",
+                    "A Canadian attorney may act only for parties in Canada: appoint a US-licensed attorney.",
                 )
             )
     if attorney is not None and r16_applies:
@@ -234,12 +234,10 @@ def content_reasons(application: Application, on: date | None = None) -> list[Re
         and applicant.email
         and (attorney.email.casefold() == applicant.email.casefold())
     ):
-        reasons.append(reason("attorney_email_conflict", "Give the applicant's own email, not the attorney's (R17)."))
+        reasons.append(reason("attorney_email_conflict", "Give the applicant's own email, not the attorney's."))
     if applicant is None or not applicant.has_domicile:
         reasons.append(
-            reason(
-                "domicile_required", "Give the applicant's domicile: the street address where they really are (R18)."
-            )
+            reason("domicile_required", "Give the applicant's domicile: the street address where they really are.")
         )
     return reasons
 

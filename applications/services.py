@@ -159,9 +159,15 @@ def _attorney_reasons(actor: User, attorney: User | None) -> list:
     if attorney is None:
         return []
     if attorney.is_office_staff():  # R25: the office is never of record for a party
-        return [reason("role_not_permitted", f"{attorney.full_name} is office staff and cannot be of record.")]
+        return [
+            reason("role_not_permitted", f"{attorney.full_name} is office staff and cannot be of record.", rule="R25")
+        ]
     if attorney.role not in ATTORNEY_ROLES:
-        return [reason("role_not_permitted", f"{attorney.full_name} is not an attorney and cannot be of record.")]
+        return [
+            reason(
+                "role_not_permitted", f"{attorney.full_name} is not an attorney and cannot be of record.", rule="R24"
+            )
+        ]
     return []
 
 
@@ -597,7 +603,9 @@ def withdraw_representation(actor: User, application: Application) -> Applicatio
         actor = _fresh(actor, *_on_filing(application))
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         if application.attorney_id != actor.pk:
-            raise Refused(reason("role_not_permitted", "Only the attorney of record can withdraw the representation."))
+            raise Refused(
+                reason("role_not_permitted", "Only the attorney of record can withdraw the representation.", rule="R24")
+            )
         before = application.state
         application.attorney = None
         _supersede_signatures(application)
