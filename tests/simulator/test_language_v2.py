@@ -5,6 +5,7 @@ rather than invalid files, and the codes in the machine-readable report."""
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -322,17 +323,22 @@ def test_each_step_of_the_report_carries_its_actual_codes():
     assert [step["codes"] for step in steps] == [["identity_unverified"], [], None]
 
 
-def test_every_v2_example_of_the_contract_is_accepted(tmp_path):
-    examples = [
-        {"do": "advance", "hours": 6},
-        {"check": "filing", "filing": "A1", "state": "submitted", "serial": True, "fee": 350,
-         "flags": ["mail_drop_domicile"]},
-        {"check": "can_submit", "filing": "A1", "actor": "dana", "blocked": ["us_counsel_required"]},
-        {"check": "can_submit", "filing": "A1", "actor": "dana", "ok": True},
-        {"check": "access", "filing": "A1", "actor": "li", "allowed": False},
-    ]  # fmt: skip
+def test_every_step_and_check_example_of_the_scenarios_doc_is_a_valid_step(tmp_path):
+    # docs/SCENARIOS.md, the project's words for the contract: each `{"do": ...}` and
+    # `{"check": ...}` example it gives is read by the parser as written
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "SCENARIOS.md").read_text(encoding="utf-8")
+    examples = [json.loads(text) for text in re.findall(r'(\{"(?:do|check)": .*?\})(?:`|\n)', doc)]
+    actors = {
+        "dana": DANA,
+        "li": LI,
+        "max": {"name": "Max Mueller"},
+        "pat": {"name": "Pat Lee", "role": "support_staff"},
+    }
     path = tmp_path / "examples.json"
-    path.write_text(json.dumps({"name": "examples", "actors": {"dana": DANA, "li": LI},
+    path.write_text(json.dumps({"name": "examples", "date": "2022-01-10", "actors": actors,
                                 "steps": [*dana_files_for_sunwave(), *examples]}))  # fmt: skip
 
-    assert len(load_file(path)[0].steps) == 7
+    steps = load_file(path)[0].steps[2:]
+
+    assert len(steps) == len(examples) >= 10
+    assert {step.name for step in steps} >= {"set_date", "advance", "identity", "filing", "can_submit", "access"}
