@@ -9,17 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from simulator.parser import ScenarioError, load_file, parse_scenario
-from simulator.runner import run_scenario
+from simulator.parser import ScenarioError, load_file
+from tests.simulator.test_scenario_runs import DANA, LI, run, scenario
 
 pytestmark = pytest.mark.django_db
 
-DANA = {
-    "name": "Dana Kim",
-    "role": "us_attorney",
-    "bar": {"jurisdiction": "NY", "number": "1", "admitted": "2015-01-10"},
-}
-LI = {"name": "Li Wei", "role": "owner", "country": "CN"}
 ERIN = {"name": "Erin Ross", "role": "examiner"}
 SUNWAVE = {
     "name": "Shenzhen Sunwave Co., Ltd.",
@@ -29,15 +23,6 @@ SUNWAVE = {
     "domicile": {"street": "8 Keji Rd", "city": "Shenzhen", "country": "CN"},
 }
 GOODS = [{"class": 9, "text": "Portable solar chargers", "id_manual": True}]
-
-
-def scenario(steps, actors=None, **top):
-    raw = {"name": "under test", "actors": actors if actors is not None else {"dana": DANA, "li": LI}, "steps": steps}
-    return parse_scenario({**raw, **top}, "inline.json", 1)
-
-
-def run(steps, actors=None, **top):
-    return run_scenario(scenario(steps, actors, **top))
 
 
 def outcomes(result):
