@@ -49,7 +49,7 @@ def office_staff_reasons(user: User) -> list[Reason]:
     a party. The one predicate every filer step asks (through `acting_reasons` and
     `verification_reasons`, or directly)."""
     if user.is_office_staff():
-        return [reason("role_not_permitted", OFFICE_STAFF_DO_NOT_FILE)]
+        return [reason("role_not_permitted", OFFICE_STAFF_DO_NOT_FILE, rule="R25")]
     return []
 
 
@@ -60,13 +60,23 @@ def suspension_reasons(user: User) -> list[Reason]:
 
 
 def identity_reasons(user: User, on: date | None = None) -> list[Reason]:
-    """What stops this account acting as a filer today: role (R7) and identity (R2, R11)."""
+    """What stops this account acting as a filer today: role (R7) and identity (R2, R11).
+    Before the mandatory date an account need neither verify nor choose a role
+    (SCENARIOS.md v2, "Who may do what")."""
+    if not identity_required(user, on):
+        return []
     reasons = []
     if not user.role:
         reasons.append(reason("role_required"))
-    if identity_required(user, on) and not user.is_verified:
-        reasons.append(reason("identity_unverified", _UNVERIFIED_MESSAGES.get(user.identity_state)))
+    if not user.is_verified:
+        message = _UNVERIFIED_MESSAGES.get(user.identity_state)
+        reasons.append(reason("identity_unverified", message, rule=_verification_rule(user.role)))
     return reasons
+
+
+def _verification_rule(role: str) -> str:
+    """The rule that makes `role` verify: R11 for support staff, R2 for the others."""
+    return "R11" if role == Role.SUPPORT_STAFF else "R2"
 
 
 def sponsoring_attorney_ids(staff: User) -> list[int]:
@@ -114,12 +124,17 @@ def verification_reasons(user: User, role: str, on: date | None = None) -> list[
             reason(
                 "role_required",
                 "Choose the role you verify as: owner, US attorney, Canadian attorney or support staff.",
+                rule="R4",
             )
         ]
     opens = policy.current().opening_date(role)
     if on < opens:
         reasons.append(
-            reason("verification_not_available", f"Identity verification for this role opens on {opens.isoformat()}.")
+            reason(
+                "verification_not_available",
+                f"Identity verification for this role opens on {opens.isoformat()}.",
+                rule=_verification_rule(role),
+            )
         )
     if not is_natural_person_name(user.first_name, user.last_name):
         reasons.append(reason("not_a_natural_person"))
@@ -134,5 +149,5 @@ def office_reasons(user: User, permission: str) -> list[Reason]:
     if user.is_suspended:
         return suspension_reasons(user)
     if not user.has_perm(f"accounts.{permission}"):
-        return [reason("role_not_permitted", "Only office staff with this permission may do this.")]
+        return [reason("role_not_permitted", "Only office staff with this permission may do this.", rule="R25")]
     return []

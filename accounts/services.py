@@ -93,8 +93,9 @@ def update_profile(user: User, *, first_name: str, last_name: str, role: str = "
 def add_bar_admission(
     attorney: User, *, jurisdiction: str, number: str = "", admitted: date | str | None, good_standing: bool = True
 ) -> BarAdmission:
-    """Record an attorney's bar admission (R16); raises ValidationError on bad input,
-    Refused for an office account (R25)."""
+    """Record a bar admission (R16); raises ValidationError on bad input, Refused for an
+    office account (R25). Any filer may hold one (a person who may later choose an
+    attorney role, SCENARIOS.md v2); it stands for a filing only while they are an attorney."""
     refuse_if(rules.office_staff_reasons(attorney))  # R25
     if isinstance(admitted, str):
         try:
@@ -105,8 +106,6 @@ def add_bar_admission(
             ) from None
     elif admitted is not None and not isinstance(admitted, date):
         raise ValidationError("The admission date must be a date.", code="admitted")
-    if attorney.role not in ATTORNEY_ROLES:
-        raise ValidationError("Only attorneys have bar admissions.", code="role")
     if not jurisdiction.strip():
         raise ValidationError("Give the bar jurisdiction.", code="jurisdiction")
     if admitted is not None and admitted > clock.today():
@@ -623,9 +622,11 @@ def _open_sponsorship(attorney: User, staff: User) -> Sponsorship | None:
 def _sponsorship_party_reasons(attorney: User, staff: User) -> list:
     reasons = []
     if attorney.role not in ATTORNEY_ROLES:
-        reasons.append(reason("role_not_permitted", "Only a US or Canadian attorney can sponsor support staff."))
+        reasons.append(
+            reason("role_not_permitted", "Only a US or Canadian attorney can sponsor support staff.", rule="R10")
+        )
     if staff.role != Role.SUPPORT_STAFF:
-        reasons.append(reason("role_not_permitted", "Only support staff can be sponsored."))
+        reasons.append(reason("role_not_permitted", "Only support staff can be sponsored.", rule="R10"))
     return reasons
 
 

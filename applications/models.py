@@ -6,6 +6,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from accounts.models import email_is_normal
 from tmverify import clock
+from tmverify.jurisdictions import is_domestic
 
 
 class FilingState(models.TextChoices):
@@ -77,7 +78,8 @@ class Applicant(models.Model):
 
     @property
     def is_foreign(self) -> bool:
-        return bool(self.domicile_country) and self.domicile_country != "US"
+        """R16: domiciled outside the United States and its territories."""
+        return bool(self.domicile_country) and not is_domestic(self.domicile_country)
 
 
 class Application(ConcurrentTransitionMixin, models.Model):

@@ -9,28 +9,87 @@ import re
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django_countries import countries
 
-from accounts.models import ATTORNEY_ROLES, BarAdmission, Role, User, bar_credential
+from accounts.models import BarAdmission, Role, User, bar_credential
 from accounts.rules import acting_reasons, suspension_reasons
 from tmverify import clock, policy
+from tmverify.jurisdictions import is_us_bar
 from tmverify.reasons import Reason, reason
 
 from .access import can_access
 from .models import Application, Basis, FilingState, SignatureLink
 
-# R12: text between exactly two forward slashes, not only spaces
-SIGNATURE_PATTERN = re.compile(r"^/[^/]*[^/\s][^/]*/$")
+# R12: text between exactly two forward slashes that holds a letter or digit (SCENARIOS.md
+# v2 "Small print": "/ /" and "/.-/" are no signature)
+SIGNATURE_PATTERN = re.compile(r"^/[^/]*[^\W_][^/]*/$")
 
-# R18: a domicile that is presumed not to be where the applicant really is.
-_MAIL_DROP = re.compile(
-    r"(\bp\.?\s*o\.?\s*box\b|\bpost\s+office\s+box\b|\bc/o\b|\bcare\s+of\b|\bregistered\s+agent\b|"
-    r"\bpmb\b|\bprivate\s+mail\s*box\b|\bvirtual\s+office\b)",
-    re.IGNORECASE,
+# R18: a domicile presumed not to be where the applicant really is: TMEP 601.01(c)(i) names
+# post-office boxes, c/o, commercial mail receiving agencies, registered agents, private
+# mailboxes, APO/FPO/DPO, highway contract routes, virtual offices and shared workspaces.
+# Post-office boxes are written in the filer's own language too (docs/DECISIONS.md 55).
+_MAIL_DROP_PATTERNS = (
+    # English: PO Box, P.O. Box, GPO Box, POB, P.O.B., Post Office Box, Postal Box, Post Box
+    r"\b(?:g\.?\s*)?p\.?\s*o\.?\s*box\b",
+    r"\bp\.?\s*o\.?\s*b\b",
+    r"\bpost(?:al)?\s*(?:office\s+)?box\b",
+    r"^\s*box\s+\d",  # Swedish and others: "Box 1234" as the whole street
+    r"\b(?:private|locked)\s+bag\b",
+    r"\b(?:general\s+delivery|poste\s+restante)\b",
+    r"\bc\s*/\s*o\b",
+    r"\bcare\s+of\b",
+    r"\bregistered\s+agent\b",
+    r"\bpmb\b",
+    r"\bprivate\s+mail\s*box\b",
+    r"\bcommercial\s+mail\s+receiving\b",
+    r"\bcmra\b",
+    r"\bvirtual\s+office\b",
+    r"\b(?:apo|fpo|dpo)\b",
+    r"\bhcr?\s*\d",  # highway contract route
+    # German, Dutch, Danish and Norwegian, Finnish
+    r"\bpostfach\b",
+    r"\bpostbus\b",
+    r"\bpostboks\b",
+    r"\bpostilokero\b",
+    # Spanish: Apartado (Postal, de Correos), Apdo., Casilla (de Correo)
+    r"\bapartado\b",
+    r"\bapdo\b",
+    r"\bcasilla\b",
+    # Portuguese, French, Italian, Polish
+    r"\bcaixa\s+postal\b",
+    r"\bbo[iî]te\s+postale\b",
+    r"\bb\.?\s?p\.?\s+\d",  # French "BP 7"
+    r"\bcasella\s+postale\b",
+    r"\bskrytka\s+pocztowa\b",
+    # Russian: абонентский ящик, а/я
+    r"абонентский\s+ящик",
+    r"(?<!\w)а\s*/\s*я(?!\w)",
+    # Chinese 信箱 (邮政信箱, 100号信箱), Japanese 私書箱 (Chinese 私书箱), Korean 사서함
+    r"信箱",
+    r"私[書书]箱",
+    r"사서함",
 )
+_MAIL_DROP = re.compile("|".join(f"(?:{pattern})" for pattern in _MAIL_DROP_PATTERNS), re.IGNORECASE)
 
 
 def is_mail_drop(street: str) -> bool:
+    """R18: the domicile street reads as a post-office box or another mail drop."""
     return bool(_MAIL_DROP.search(street or ""))
+
+
+def domicile_country_reasons(applicant) -> list[Reason]:
+    """R18: an address in no country is no domicile. `applicant`: the typed contents
+    (`ApplicantData`, or None); a saved applicant's country is always a known one."""
+    country = applicant.country if applicant is not None else ""
+    if country and country.upper() not in countries:  # django-countries' ISO 3166-1 list
+        return [
+            reason(
+                "domicile_required",
+                f"The domicile country {country!r} is not a country's two-letter ISO code: give the country "
+                "where the applicant really is.",
+            )
+        ]
+    return []
 
 
 # --- access and acting -----------------------------------------------------------------
@@ -47,8 +106,9 @@ def state_reasons(application: Application) -> list[Reason]:
 
 
 def filer_reasons(user: User, application: Application) -> list[Reason]:
-    """May this account act on this filing at all? Suspension, access, then identity."""
-    blocked = suspension_reasons(user) or access_reasons(user, application)
+    """May this account act on this filing at all? Access (with none, `forbidden` alone:
+    SCENARIOS.md v2 "Reasons"), suspension, then identity."""
+    blocked = access_reasons(user, application) or suspension_reasons(user)
     if blocked:
         return blocked
     return acting_reasons(user)
@@ -118,8 +178,29 @@ def signature_reasons(application: Application) -> list[Reason]:
 
 
 # --- contents (R16-R19) -------------------------------------------------------------------
-def has_bar_information(attorney: User) -> bool:
-    return any(admission.is_complete for admission in attorney.bar_admissions.all())
+def has_us_bar_information(attorney: User) -> bool:
+    """R16: a US attorney with a complete admission to a US bar (a state, DC or a
+    territory: `tmverify.jurisdictions.is_us_bar`)."""
+    return attorney.role == Role.US_ATTORNEY and any(
+        admission.is_complete and is_us_bar(admission.jurisdiction) for admission in attorney.bar_admissions.all()
+    )
+
+
+def us_bar_reasons(attorney: User) -> list[Reason]:
+    """R16: the attorney of record gives US bar information (docs/DECISIONS.md 54)."""
+    if has_us_bar_information(attorney):
+        return []
+    if attorney.role != Role.US_ATTORNEY:
+        message = (
+            f"{attorney.full_name} is not a US attorney: a US attorney with complete US bar information must be "
+            "of record."
+        )
+    else:
+        message = (
+            f"{attorney.full_name} must give US bar information: a state, DC or US territory as jurisdiction, "
+            "admission date, bar number where one is issued, and good standing."
+        )
+    return [reason("bar_info_required", message)]
 
 
 def content_reasons(application: Application, on: date | None = None) -> list[Reason]:
@@ -138,50 +219,43 @@ def content_reasons(application: Application, on: date | None = None) -> list[Re
     if not any(g.nice_class and g.text.strip() for g in application.goods.all()):
         missing.append("at least one good or service with its class")
     if missing:
-        reasons.append(reason("filing_incomplete", "Add " + ", ".join(missing) + " (the filing-date minimum, R19)."))
+        reasons.append(reason("filing_incomplete", "Add " + ", ".join(missing) + " (the filing-date minimum)."))
     attorney = application.attorney
-    if applicant is not None and on >= policy.current().us_counsel_required_from:
+    r16_applies = on >= policy.current().us_counsel_required_from  # both R16 duties
+    if applicant is not None and r16_applies:
         if applicant.is_foreign and (attorney is None or attorney.role != Role.US_ATTORNEY):
             reasons.append(
                 reason(
                     "us_counsel_required",
-                    "The applicant is domiciled outside the US: appoint a US-licensed attorney of record (R16).",
+                    "The applicant is domiciled outside the US: appoint a US-licensed attorney of record.",
                 )
             )
         elif attorney is not None and attorney.role == Role.CA_ATTORNEY and applicant.domicile_country != "CA":
             reasons.append(
                 reason(
                     "us_counsel_required",
-                    "A Canadian attorney may act only for parties in Canada: appoint a US-licensed attorney (R16).",
+                    "A Canadian attorney may act only for parties in Canada: appoint a US-licensed attorney.",
                 )
             )
-    if attorney is not None and attorney.role in ATTORNEY_ROLES and not has_bar_information(attorney):
-        reasons.append(
-            reason(
-                "bar_info_required",
-                f"{attorney.full_name} must give bar information: jurisdiction, admission date, bar number "
-                "where one is issued, and good standing (R16).",
-            )
-        )
+    if attorney is not None and r16_applies:
+        reasons += us_bar_reasons(attorney)
     if (
         attorney is not None
         and applicant is not None
         and applicant.email
         and (attorney.email.casefold() == applicant.email.casefold())
     ):
-        reasons.append(reason("attorney_email_conflict", "Give the applicant's own email, not the attorney's (R17)."))
+        reasons.append(reason("attorney_email_conflict", "Give the applicant's own email, not the attorney's."))
     if applicant is None or not applicant.has_domicile:
         reasons.append(
-            reason(
-                "domicile_required", "Give the applicant's domicile: the street address where they really are (R18)."
-            )
+            reason("domicile_required", "Give the applicant's domicile: the street address where they really are.")
         )
     return reasons
 
 
 def submission_reasons(user: User, application: Application, on: date | None = None) -> list[Reason]:
     """Every reason `user` cannot submit `application` now; empty when it can go."""
-    blocked = suspension_reasons(user) or access_reasons(user, application)
+    blocked = access_reasons(user, application) or suspension_reasons(user)
     if blocked:
         return blocked
     if application.state not in (FilingState.DRAFT, FilingState.AWAITING_SIGNATURE, FilingState.SIGNED):
@@ -191,7 +265,8 @@ def submission_reasons(user: User, application: Application, on: date | None = N
 
 # --- fees (R20) -----------------------------------------------------------------------
 def missing_information(application) -> list[str]:
-    """R20: required information whose absence costs a surcharge under the new fees.
+    """R20: required information whose absence raises `insufficient_information` and
+    costs the TEAS Standard fee (before 2025-01-18) or a surcharge (from then).
 
     Takes a saved `Application` or unsaved `FilingData` (same attribute names)."""
     applicant = application.applicant
@@ -229,11 +304,6 @@ def fee_for(application: Application, on: date | None = None) -> int:
     if application.fee is not None:
         return application.fee
     return sum(line.amount for line in fee_lines(application, on))
-
-
-def surcharge_applies(application: Application, on: date | None = None) -> bool:
-    on = on or clock.today()
-    return on >= policy.current().new_fees_from and bool(missing_information(application))
 
 
 # --- flags (never blocking) --------------------------------------------------------------
@@ -281,6 +351,6 @@ def standing_flags(application: Application) -> list[str]:
         flags.append("mail_drop_domicile")
     if shares_attorney_credentials(application.attorney):
         flags.append("shared_attorney_credentials")
-    if surcharge_applies(application):
+    if missing_information(application):  # in every era; its cost is R20's (docs/DECISIONS.md 12)
         flags.append("insufficient_information")
     return flags

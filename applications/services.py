@@ -14,10 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Prefetch
-from django_countries import countries
 from django_fsm import can_proceed
 
-from accounts.models import ATTORNEY_ROLES, FILER_ROLES, Role, User, normal_email
+from accounts.models import ATTORNEY_ROLES, Role, User, normal_email
 from accounts.rules import acting_reasons, office_staff_reasons, sponsoring_attorney_ids, suspension_reasons
 from tmverify import audit, clock
 from tmverify.reasons import Refused, reason, refuse_if
@@ -97,11 +96,8 @@ def _validate(data: FilingData) -> None:
         if entry.nice_class is not None and not 1 <= entry.nice_class <= 45:
             problems.append(f"Nice class {entry.nice_class} does not exist (classes run 1 to 45).")
     applicant = data.applicant
-    if applicant is not None:
-        if applicant.entity and applicant.entity not in EntityType.values:
-            problems.append(f"Unknown entity type {applicant.entity!r}.")
-        if applicant.country and applicant.country.upper() not in countries:  # django-countries' ISO 3166-1 list
-            problems.append(f"The domicile country {applicant.country!r} is not a country's two-letter ISO code.")
+    if applicant is not None and applicant.entity and applicant.entity not in EntityType.values:
+        problems.append(f"Unknown entity type {applicant.entity!r}.")
     if data.first_use and data.first_use > clock.today():
         problems.append("The date of first use cannot be in the future.")
     if problems:
@@ -164,9 +160,15 @@ def _attorney_reasons(actor: User, attorney: User | None) -> list:
     if attorney is None:
         return []
     if attorney.is_office_staff():  # R25: the office is never of record for a party
-        return [reason("role_not_permitted", f"{attorney.full_name} is office staff and cannot be of record.")]
+        return [
+            reason("role_not_permitted", f"{attorney.full_name} is office staff and cannot be of record.", rule="R25")
+        ]
     if attorney.role not in ATTORNEY_ROLES:
-        return [reason("role_not_permitted", f"{attorney.full_name} is not an attorney and cannot be of record.")]
+        return [
+            reason(
+                "role_not_permitted", f"{attorney.full_name} is not an attorney and cannot be of record.", rule="R24"
+            )
+        ]
     return []
 
 
@@ -192,9 +194,10 @@ def create_application(actor: User, data: FilingData, *, attorney: User | None =
         actor = _fresh(actor)
         attorney = _fresh(attorney, actor)
         reasons = acting_reasons(actor)
-        if not reasons and actor.role not in FILER_ROLES:
-            reasons = [reason("role_required")]
-        refuse_if(reasons or _attorney_reasons(actor, attorney) or _staff_attorney_reasons(actor, attorney))
+        refuse_if(
+            (reasons or _attorney_reasons(actor, attorney) or _staff_attorney_reasons(actor, attorney))
+            + rules.domicile_country_reasons(data.applicant)
+        )
         if attorney is None and actor.role in ATTORNEY_ROLES:
             attorney = actor  # an attorney who names no one is of record (SCENARIOS.md v2)
         application = Application(created_by=actor, attorney=attorney)
@@ -252,7 +255,11 @@ def update_application(actor: User, application: Application, data: FilingData) 
     with audit.refusals_recorded("filing.update", application, actor), audit.atomic():
         application = lock_filing(application)
         actor = _fresh(actor, *_on_filing(application))
-        refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
+        refuse_if(
+            rules.access_reasons(actor, application)
+            or (rules.filer_reasons(actor, application) or rules.state_reasons(application))
+            + rules.domicile_country_reasons(data.applicant)
+        )
         before = application.state
         _supersede_signatures(application)
         _save_contents(application, data)
@@ -512,7 +519,7 @@ def sign_application(
             with audit.atomic():
                 application = lock_filing(application)
                 actor, signer = _fresh(actor, *_on_filing(application)), _fresh(signer, *_on_filing(application))
-                refuse_if(rules.suspension_reasons(actor) or rules.access_reasons(actor, application))
+                refuse_if(rules.access_reasons(actor, application) or rules.suspension_reasons(actor))
                 not_personal = _personal_signature_reasons(actor, application, signer)
                 if not_personal:
                     flagged = True
@@ -663,7 +670,9 @@ def withdraw_representation(actor: User, application: Application) -> Applicatio
         actor = _fresh(actor, *_on_filing(application))
         refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
         if application.attorney_id != actor.pk:
-            raise Refused(reason("role_not_permitted", "Only the attorney of record can withdraw the representation."))
+            raise Refused(
+                reason("role_not_permitted", "Only the attorney of record can withdraw the representation.", rule="R24")
+            )
         before = application.state
         application.attorney = None
         _supersede_signatures(application)

@@ -6,7 +6,6 @@ primary key for every step: services hand back their own copies, never trust a s
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +24,7 @@ from tmverify import clock, policy
 from tmverify.reasons import Refused, reason
 
 from .identity import verify_with_simulated_provider
-from .parser import Scenario, Step
+from .parser import Scenario, Step, advance_by
 
 
 @dataclass
@@ -35,6 +34,8 @@ class StepResult:
     ok: bool
     expected: str = ""
     actual: str = ""
+    # an action's actual reason codes ([] when it succeeded); None for a check
+    codes: list[str] | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -43,6 +44,7 @@ class StepResult:
             "ok": self.ok,
             "expected": self.expected,
             "actual": self.actual,
+            "codes": self.codes,
         }
 
 
@@ -73,8 +75,24 @@ class StepFailed(Exception):
     """A step could not be carried out as written (a filing that was never created, ...)."""
 
 
-def _codes(codes) -> str:
-    return "refused [" + ", ".join(codes) + "]"
+def _codes(codes, word: str = "refused") -> str:
+    return f"{word} [" + ", ".join(codes) + "]"
+
+
+def _expected(step: Step) -> str:
+    if step.expect is None:
+        return "ok"
+    if not step.expect:
+        return "refused"
+    return _codes(sorted(set(step.expect)) if step.exactly else step.expect, "exactly" if step.exactly else "refused")
+
+
+def _as_expected(step: Step, codes: list[str]) -> bool:
+    """Does a refusal with `codes` hold what the step expects (SCENARIOS.md v2: `expect`
+    includes, `expect_exactly` compares sets)?"""
+    if step.exactly:
+        return set(codes) == set(step.expect)
+    return all(code in codes for code in step.expect)
 
 
 class _Run:
@@ -122,7 +140,8 @@ class _Run:
             )
             if is_office:
                 office.make_office_staff(user, actor.role)
-            if actor.bar:
+            # v2: any actor may have bar information; an office account gives none (R25)
+            if actor.bar and not is_office:
                 accounts.add_bar_admission(user, **actor.bar)
             self.users[actor.id] = user.pk
 
@@ -135,7 +154,7 @@ class _Run:
         deadlines.process_deadlines()
 
     def do_advance(self, args) -> None:
-        clock.advance(timedelta(days=args["days"]))
+        clock.advance(advance_by(args))
         deadlines.process_deadlines()
 
     def do_verify(self, args) -> None:
@@ -252,15 +271,15 @@ class _Run:
         self.filing(args["filing"])
         # never sent: an empty token, which the service refuses as signature_link_invalid
         token = self.links.get((args["filing"], args["actor"]), "")
-        filings.sign_by_link(token, signature=args["signature"], title=args["title"])
+        filings.sign_by_link(token, signature=args.get("signature", ""), title=args.get("title", ""))
 
     def do_sign(self, args) -> None:
         signer = self.user(args["signer"]) if "signer" in args else None
         filings.sign_application(
             self.user(args["actor"]),
             self.filing(args["filing"]),
-            signature=args["signature"],
-            title=args["title"],
+            signature=args.get("signature", ""),
+            title=args.get("title", ""),
             signer=signer,
         )
 
@@ -292,19 +311,27 @@ class _Run:
             pairs.append(("serial", args["serial"], len(serial) == 8 and serial.isdigit()))
         if "fee" in args:
             pairs.append(("fee", args["fee"], fee_for(application)))
-        if "flags" in args:
+        if "flags" in args or "no_flags" in args:
             raised = sorted(Flag.objects.filter(application=application).values_list("code", flat=True))
+        if "flags" in args:
             missing = [flag for flag in args["flags"] if flag not in raised]
             pairs.append(("flags", args["flags"], raised if missing else args["flags"]))
+        if "no_flags" in args:
+            unwanted = _codes(args["no_flags"], "none of")
+            present = [flag for flag in args["no_flags"] if flag in raised]
+            pairs.append(("no_flags", unwanted, _codes(present, "raised") if present else unwanted))
         return pairs
 
     def check_can_submit(self, args):
         codes = [r.code for r in filings.can_submit(self.user(args["actor"]), self.filing(args["filing"]))]
+        actual = _codes(codes) if codes else "ok"
         if args.get("ok"):
-            return [("gate", "ok", "ok" if not codes else _codes(codes))]
-        expected = args["blocked"]
-        held = all(code in codes for code in expected)
-        return [("gate", _codes(expected), _codes(expected) if held else (_codes(codes) if codes else "ok"))]
+            return [("gate", "ok", actual)]
+        if "blocked_exactly" in args:
+            expected = _codes(sorted(set(args["blocked_exactly"])), "exactly")
+            return [("gate", expected, expected if set(codes) == set(args["blocked_exactly"]) else actual)]
+        expected = _codes(args["blocked"])
+        return [("gate", expected, expected if all(code in codes for code in args["blocked"]) else actual)]
 
     def check_access(self, args):
         allowed = access.can_access(self.user(args["actor"]), self.filing(args["filing"]))
@@ -348,24 +375,26 @@ def _run_step(run: _Run, step: Step) -> StepResult:
                 result.expected = "; ".join(f"{key} {want}" for key, want, _ in mismatches)
                 result.actual = "; ".join(f"{key} {got}" for key, _, got in mismatches)
             return result
+        result.codes = []
         try:
             run.do(step)
         except Refused as refused:
-            codes = refused.codes
+            result.codes = codes = refused.codes
             if step.expect is None:
                 result.ok, result.expected, result.actual = False, "ok", _codes(codes)
                 result.actual += ": " + " ".join(r.message for r in refused.reasons)
-            elif not all(code in codes for code in step.expect):
-                result.ok, result.expected, result.actual = False, _codes(step.expect), _codes(codes)
+            elif not _as_expected(step, codes):
+                result.ok, result.expected, result.actual = False, _expected(step), _codes(codes)
             return result
         if step.expect is not None:
-            result.ok, result.expected, result.actual = False, _codes(step.expect), "ok"
+            result.ok, result.expected, result.actual = False, _expected(step), "ok"
     except ValidationError as exc:
-        result.ok = False
-        result.expected = "ok" if step.expect is None else _codes(step.expect)
+        result.ok, result.codes = False, None
+        result.expected = _expected(step)
         result.actual = "bad input: " + " ".join(exc.messages)
     except StepFailed as exc:
-        result.ok, result.expected, result.actual = False, "the step to run", str(exc)
+        result.ok, result.codes = False, None
+        result.expected, result.actual = "the step to run", str(exc)
     return result
 
 

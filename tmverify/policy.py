@@ -23,7 +23,9 @@ class Policy:
     staff_verification_mandatory: date = date(2024, 1, 20)
     # R16: foreign-domiciled applicants need US counsel.
     us_counsel_required_from: date = date(2019, 8, 3)
-    # R20: the fee schedule changed on this filing date.
+    # R20: the fee schedule changed on these filing dates (37 CFR 2.6(a)(1)): TEAS Plus and
+    # TEAS Standard rose (85 FR 73197), then gave way to a base fee and surcharges (89 FR 91062).
+    teas_fees_raised_from: date = date(2021, 1, 2)
     new_fees_from: date = date(2025, 1, 18)
     # R21: shorter office-action response period for actions issued from this date.
     short_response_period_from: date = date(2022, 12, 3)
@@ -45,9 +47,13 @@ PROFILES = {
     "announced": Policy(name="announced", verification_mandatory=date(2022, 4, 9)),
 }
 
-# R20 fees, whole dollars.
+# R20 fees, whole dollars, a class. TEAS Plus and TEAS Standard before 2021-01-02, then
+# until 2025-01-17:
+FEE_TEAS_PLUS_BEFORE_2021 = 225
+FEE_TEAS_STANDARD_BEFORE_2021 = 275
 FEE_TEAS_PLUS = 250
 FEE_TEAS_STANDARD = 350
+# from 2025-01-18:
 FEE_BASE = 350
 FEE_INSUFFICIENT_INFORMATION = 100
 FEE_FREE_FORM_TEXT = 200
@@ -119,24 +125,32 @@ def fee_lines(goods: list[tuple[int, str, bool]], on: date, information_missing:
     """R20: the fee lines for goods given as (class, text, from_id_manual), filed on `on`.
 
     At least one class is always charged: the filing-date minimum includes the fee for
-    one class (R19).
+    one class (R19). Before 2025-01-18 an application is TEAS Plus only when every entry
+    is from the ID Manual and no required information is missing; one that misses some
+    pays TEAS Standard (37 CFR 2.22(c)).
     """
     classes: dict[int, list[tuple[str, bool]]] = {}
     for nice_class, text, id_manual in goods:
         classes.setdefault(nice_class, []).append((text or "", id_manual))
     count = max(len(classes), 1)
-    if on < current().new_fees_from:
+    calendar = current()
+    if on < calendar.new_fees_from:
+        if on < calendar.teas_fees_raised_from:
+            plus, standard = FEE_TEAS_PLUS_BEFORE_2021, FEE_TEAS_STANDARD_BEFORE_2021
+        else:
+            plus, standard = FEE_TEAS_PLUS, FEE_TEAS_STANDARD
         all_id_manual = bool(goods) and all(id_manual for _, _, id_manual in goods)
-        if all_id_manual:
-            return [FeeLine("teas_plus", count, FEE_TEAS_PLUS)]
-        return [FeeLine("teas_standard", count, FEE_TEAS_STANDARD)]
+        if all_id_manual and not information_missing:
+            return [FeeLine("teas_plus", count, plus)]
+        return [FeeLine("teas_standard", count, standard)]
     lines = [FeeLine("base", count, FEE_BASE)]
     free_form = sum(1 for entries in classes.values() if any(not m for _, m in entries))
     if free_form:
         lines.append(FeeLine("free_form", free_form, FEE_FREE_FORM_TEXT))
     extra_blocks = 0
     for entries in classes.values():
-        length = sum(len(text) for text, _ in entries)
+        # only free-form text counts: ID Manual entries cost no surcharge (89 FR 91062)
+        length = sum(len(text) for text, id_manual in entries if not id_manual)
         if length > FREE_TEXT_CHARACTERS:
             # each started 1,000 characters beyond the first 1,000
             extra_blocks += -(-(length - FREE_TEXT_CHARACTERS) // FREE_TEXT_CHARACTERS)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_noop
 
+from .rulebook import RULES
+
 CODES = {
     "identity_unverified": gettext_noop("Verify your identity before you do this."),
     "role_required": gettext_noop(
@@ -48,18 +50,52 @@ CODES = {
 
 FLAGS = {
     "mail_drop_domicile": gettext_noop(
-        "The domicile looks like a post-office box, c/o, registered-agent or virtual office (R18)."
+        "The domicile looks like a post-office box, c/o, registered-agent or virtual office."
     ),
-    "insufficient_information": gettext_noop("Required information was missing at filing; a surcharge applies (R20)."),
-    "high_volume_filer": gettext_noop(
-        "The submitting account filed for more than 20 unrelated applicants in 30 days (R23)."
+    "insufficient_information": gettext_noop(
+        "Required information was missing: the filing pays the TEAS Standard fee or a surcharge."
     ),
+    "high_volume_filer": gettext_noop("The submitting account filed for more than 20 unrelated applicants in 30 days."),
     "shared_attorney_credentials": gettext_noop(
-        "The attorney's bar jurisdiction and number also stand on another account (R23)."
+        "The attorney's bar jurisdiction and number also stand on another account."
     ),
-    "signature_entered_by_other": gettext_noop(
-        "Someone other than the signer tried to enter this filing's signature (R13)."
-    ),
+    "signature_entered_by_other": gettext_noop("Someone other than the signer tried to enter this filing's signature."),
+}
+
+# The rule (tmverify.rulebook) a code or flag stands for, which the pages link to
+# (`/rules/#R16`) beside the sentence; a reason may name another where it is made
+# (docs/DECISIONS.md 56). Codes about the state of things or access name none.
+CODE_RULES = {
+    "identity_unverified": "R2",
+    "role_required": "R7",
+    "role_not_permitted": "",
+    "verification_not_available": "R2",
+    "verification_failed": "R4",
+    "already_verified": "R3",
+    "verification_locked": "R5",
+    "duplicate_identity": "R6",
+    "not_a_natural_person": "R1",
+    "account_suspended": "R23",
+    "sponsorship_required": "R10",
+    "forbidden": "",
+    "invalid_state": "",
+    "signature_format": "R12",
+    "signature_not_personal": "R13",
+    "signatory_not_authorized": "R14",
+    "signature_link_invalid": "R8",
+    "signature_required": "R15",
+    "filing_incomplete": "R19",
+    "us_counsel_required": "R16",
+    "bar_info_required": "R16",
+    "attorney_email_conflict": "R17",
+    "domicile_required": "R18",
+}
+FLAG_RULES = {
+    "mail_drop_domicile": "R18",
+    "insufficient_information": "R20",
+    "high_volume_filer": "R23",
+    "shared_attorney_credentials": "R23",
+    "signature_entered_by_other": "R13",
 }
 
 
@@ -67,17 +103,23 @@ FLAGS = {
 class Reason:
     code: str
     message: str
+    # the rule's id (`R16`), for the link beside the sentence; "" when none applies
+    rule: str = ""
 
     def __post_init__(self):
         if self.code not in CODES:
             raise ValueError(f"unknown reason code {self.code!r}")
+        if self.rule and self.rule not in RULES:
+            raise ValueError(f"unknown rule {self.rule!r}")
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message}
+        return {"code": self.code, "message": self.message, "rule": self.rule}
 
 
-def reason(code: str, message: str | None = None) -> Reason:
-    return Reason(code, message or CODES[code])
+def reason(code: str, message: str | None = None, *, rule: str | None = None) -> Reason:
+    """A reason with its code's sentence unless given one, and its code's rule unless
+    given another (`rule=""`: none)."""
+    return Reason(code, message or CODES[code], CODE_RULES.get(code, "") if rule is None else rule)
 
 
 class Refused(Exception):

@@ -1,8 +1,12 @@
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from .rulebook import GROUPS
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    # the rules R1..R25, each anchored (/rules/#R16): the reasons on every checklist link here
+    path("rules/", TemplateView.as_view(template_name="rules.html", extra_context={"groups": GROUPS}), name="rules"),
     path("accounts/", include("accounts.urls")),
     path("filings/", include("applications.urls")),
     # the simulated identity provider: an outside party with its own pages

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import get_language, gettext, gettext_noop
 
-from tmverify.reasons import CODES, FLAGS
+from tmverify.reasons import CODES, FLAG_RULES, FLAGS
 
 register = template.Library()
 
@@ -26,7 +26,7 @@ STATIC_SENTENCES = [
     gettext_noop("This sponsorship is already requested or active."),
     gettext_noop("This sponsorship is not yours."),
     gettext_noop("You have no access to this filing."),
-    gettext_noop("Give the applicant's own email, not the attorney's (R17)."),
+    gettext_noop("Give the applicant's own email, not the attorney's."),
     gettext_noop("Accept the declaration before you sign."),
     gettext_noop("Give your title beside the pen-and-ink signature."),
     gettext_noop("Only the attorney of record can withdraw the representation."),
@@ -40,9 +40,9 @@ STATIC_SENTENCES = [
         "Sign the filing in the form, or request a signature by email from someone who may sign: the owner, an "
         "officer or employee of the applicant, or an attorney."
     ),
-    gettext_noop("The applicant is domiciled outside the US: appoint a US-licensed attorney of record (R16)."),
-    gettext_noop("A Canadian attorney may act only for parties in Canada: appoint a US-licensed attorney (R16)."),
-    gettext_noop("Give the applicant's domicile: the street address where they really are (R18)."),
+    gettext_noop("The applicant is domiciled outside the US: appoint a US-licensed attorney of record."),
+    gettext_noop("A Canadian attorney may act only for parties in Canada: appoint a US-licensed attorney."),
+    gettext_noop("Give the applicant's domicile: the street address where they really are."),
     gettext_noop(
         "This signing link is not valid: it was never sent, already used, replaced by a newer one, or past the 30th "
         "day after it was sent. Ask the sender for a new link."
@@ -96,6 +96,12 @@ def reason_detail(item) -> str:
 @register.filter
 def flag_text(code: str) -> str:
     return gettext(FLAGS.get(code, code))
+
+
+@register.filter
+def flag_rule(code: str) -> str:
+    """The rule a flag stands for (`R18`), for the link beside it."""
+    return FLAG_RULES.get(code, "")
 
 
 @register.simple_tag

@@ -81,7 +81,9 @@ def test_a_bar_admission_date_given_as_text_is_read_as_a_date():
     assert admission.admitted.isoformat() == "2016-05-01"
 
 
-def test_only_attorneys_have_bar_admissions(unchanged):
+def test_a_filer_without_an_attorney_role_may_record_a_bar_admission():
+    # SCENARIOS.md v2: bar information is allowed with any role (a person who may later
+    # choose an attorney role); it stands for a filing only while they are an attorney
     owner = person("olga")
-    with unchanged, pytest.raises(ValidationError, match="Only attorneys"):
-        accounts.add_bar_admission(owner, jurisdiction="NY", number="1", admitted="2015-01-10")
+    admission = accounts.add_bar_admission(owner, jurisdiction="NY", number="1", admitted="2015-01-10")
+    assert list(owner.bar_admissions.all()) == [admission]

@@ -1,5 +1,7 @@
-"""R20 fees by filing date: TEAS Plus/Standard before 2025-01-18; from then $350 a class
-plus surcharges. Shown on drafts, fixed at submission."""
+"""R20 fees by filing date: TEAS Plus/Standard ($225/$275 before 2021-01-02, then
+$250/$350) until 2025-01-17; from then $350 a class plus surcharges. Shown on drafts,
+fixed at submission. SCENARIOS.md v2 corrected the first era, the Plus filing that misses
+required information, and the long-text surcharge (free-form text only)."""
 
 from datetime import date
 
@@ -14,14 +16,15 @@ from tmverify import clock
 
 pytestmark = pytest.mark.django_db
 
+FIRST_ERA = date(2021, 1, 1)
 OLD_ERA = date(2025, 1, 17)
 NEW_ERA = date(2025, 1, 18)
 
 
 def fee_on(day, **overrides) -> int:
-    """The fee a draft of Dana's shows on `day`."""
-    clock.set_today(day)
+    """The fee a draft of Dana's shows on `day` (Dana verified on the tests' first day)."""
     attorney = User.objects.filter(email="dana@example.test").first() or dana()
+    clock.set_today(day)
     return rules.fee_for(draft(attorney, **overrides))
 
 
@@ -34,7 +37,14 @@ ID_11 = (11, "Solar lamps", True)
 FREE_9 = (9, "Solar-powered gadgets of every kind", False)
 
 
-# --- before 2025-01-18 -------------------------------------------------------------------
+# --- before 2021-01-02 -------------------------------------------------------------------
+def test_before_2021_01_02_teas_plus_is_225_a_class_and_teas_standard_275():
+    assert fee_on(FIRST_ERA, **goods(ID_9, ID_11)) == 450
+    assert fee_on(FIRST_ERA, **goods(ID_9, (11, "Lamps that glow", False))) == 550
+    assert fee_on(date(2021, 1, 2), **goods(ID_9, ID_11)) == 500
+
+
+# --- 2021-01-02 to 2025-01-17 ------------------------------------------------------------
 def test_teas_plus_is_250_a_class_when_every_entry_is_from_the_id_manual():
     assert fee_on(OLD_ERA, **goods(ID_9)) == 250
     assert fee_on(OLD_ERA, **goods(ID_9, ID_11)) == 500
@@ -44,8 +54,15 @@ def test_one_free_form_entry_makes_the_whole_application_teas_standard_at_350_a_
     assert fee_on(OLD_ERA, **goods(ID_9, (11, "Lamps that glow", False))) == 700
 
 
-def test_missing_information_costs_nothing_extra_before_2025_01_18():
-    assert fee_on(OLD_ERA, applicant=sunwave(entity=""), **goods(ID_9)) == 250
+@pytest.mark.parametrize("day", [FIRST_ERA, OLD_ERA])
+def test_a_teas_plus_filing_missing_required_information_pays_teas_standard_and_is_flagged(day):
+    # 37 CFR 2.22(c); SCENARIOS.md v2 "Fees"
+    attorney = dana()
+    clock.set_today(day)
+    filing = draft(attorney, applicant=sunwave(entity=""), **goods(ID_9))
+
+    assert rules.fee_for(filing) == (275 if day == FIRST_ERA else 350)
+    assert list(filing.flags.values_list("code", flat=True)) == ["insufficient_information"]
 
 
 # --- from 2025-01-18 --------------------------------------------------------------------
@@ -60,14 +77,20 @@ def test_free_form_text_adds_200_per_class_that_has_it():
     assert fee_on(NEW_ERA, **goods(FREE_9, (11, "Lamps that glow", False))) == 1100
 
 
-@pytest.mark.parametrize(("characters", "fee"), [(1000, 350), (1001, 550), (2000, 550), (2001, 750), (3500, 950)])
-def test_each_started_1000_characters_beyond_the_first_1000_in_a_class_adds_200(characters, fee):
-    assert fee_on(NEW_ERA, **goods((9, "x" * characters, True))) == fee
+@pytest.mark.parametrize(("characters", "fee"), [(1000, 550), (1001, 750), (2000, 750), (2001, 950), (3500, 1150)])
+def test_each_started_1000_characters_of_free_form_text_beyond_the_first_1000_in_a_class_adds_200(characters, fee):
+    assert fee_on(NEW_ERA, **goods((9, "x" * characters, False))) == fee
 
 
-def test_the_text_of_one_class_is_counted_together_and_apart_from_other_classes():
-    assert fee_on(NEW_ERA, **goods((9, "x" * 600, True), (9, "y" * 600, True))) == 550
-    assert fee_on(NEW_ERA, **goods((9, "x" * 900, True), (11, "y" * 900, True))) == 700
+def test_the_free_form_text_of_one_class_is_counted_together_and_apart_from_other_classes():
+    assert fee_on(NEW_ERA, **goods((9, "x" * 600, False), (9, "y" * 600, False))) == 750
+    assert fee_on(NEW_ERA, **goods((9, "x" * 900, False), (11, "y" * 900, False))) == 1100
+
+
+def test_id_manual_text_does_not_count_toward_the_long_text_surcharge():
+    # 89 FR 91062: the surcharge is for free-form text (SCENARIOS.md v2 "Fees")
+    assert fee_on(NEW_ERA, **goods((9, "x" * 600, True), (9, "y" * 600, True))) == 350
+    assert fee_on(NEW_ERA, **goods((9, "x" * 1100, True), (9, "y" * 950, False))) == 550
 
 
 @pytest.mark.parametrize(
@@ -92,15 +115,15 @@ def test_a_use_based_application_with_first_use_and_specimen_has_no_surcharge():
     assert fee_on(NEW_ERA, basis="1a", first_use=date(2020, 1, 1), specimen=True, **goods(ID_9)) == 350
 
 
-def test_insufficient_information_is_not_flagged_before_2025_01_18():
+def test_insufficient_information_is_flagged_before_2025_01_18_too():
     clock.set_today(OLD_ERA)
     filing = draft(dana(), applicant=sunwave(entity=""))
-    assert not filing.flags.exists()
+    assert list(filing.flags.values_list("code", flat=True)) == ["insufficient_information"]
 
 
 def test_the_fee_lines_explain_the_total():
     clock.set_today(NEW_ERA)
-    filing = draft(dana(), applicant=sunwave(entity=""), **goods(FREE_9, (9, "z" * 1500, True)))
+    filing = draft(dana(), applicant=sunwave(entity=""), **goods(FREE_9, (9, "z" * 1500, False)))
     lines = rules.fee_lines(filing)
     assert [line.amount for line in lines] == [350, 200, 200, 100]
     assert sum(line.amount for line in lines) == rules.fee_for(filing)

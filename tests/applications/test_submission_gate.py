@@ -103,8 +103,11 @@ def test_a_canadian_attorney_acts_only_for_parties_in_canada():
 
     reasons = filings.can_submit(claude, us_filing)
 
-    assert [r.code for r in reasons] == ["us_counsel_required"]
+    # SCENARIOS.md v2 "Attorneys": a filing with attorneys of record needs a US attorney
+    # with complete US bar information among them, which Ontario's bar is not
+    assert [r.code for r in reasons] == ["us_counsel_required", "bar_info_required"]
     assert "only for parties in Canada" in reasons[0].message
+    assert "is not a US attorney" in reasons[1].message
 
 
 def test_a_canadian_party_still_needs_a_us_attorney_alongside():
@@ -112,7 +115,7 @@ def test_a_canadian_party_still_needs_a_us_attorney_alongside():
     accounts.add_bar_admission(claude, jurisdiction="ON", number="L123", admitted=date(2010, 5, 1))
     filing = filings.create_application(claude, filing_data(applicant=sunwave(country="CA")), attorney=claude)
     filings.sign_application(claude, filing, signature="/Claude Tester/", title="Attorney")
-    assert codes(claude, filing) == ["us_counsel_required"]
+    assert codes(claude, filing) == ["us_counsel_required", "bar_info_required"]
 
 
 def test_the_attorney_of_record_must_give_bar_information():

@@ -114,7 +114,7 @@ def test_owner_signs_up_verifies_online_and_files(page, accessible):
     accessible(page)
     page.click("button[value=save]")
     expect(page.locator("#filing-state")).to_have_attribute("data-state", "draft")
-    expect(page.locator(".reasons")).to_contain_text("signature_required")
+    expect(page.locator(".reasons li[data-code=signature_required] a.rule-link")).to_have_text("R15")
     accessible(page)
 
     page.fill("#id_signature", "/Olive Owner/")
@@ -227,13 +227,31 @@ def test_a_blocked_submission_shows_its_reasons(page, accessible):
     application = factories.draft(dana, applicant=factories.sunwave(street="", email="dana@example.test"))
     sign_in(page, "dana@example.test")
     page.goto(f"/filings/{application.pk}/submit/")
-    reasons = page.locator(".reasons")
-    for code in ("signature_required", "attorney_email_conflict", "domicile_required"):
-        expect(reasons).to_contain_text(code)
+    for code, rule in (("signature_required", "R15"), ("attorney_email_conflict", "R17"), ("domicile_required", "R18")):
+        expect(page.locator(f".reasons li[data-code={code}] a.rule-link")).to_have_text(rule)
+    # the sentence links its rule; the raw code and "(R18)" are not printed
+    expect(page.locator(".reasons")).not_to_contain_text("domicile_required")
+    expect(page.locator(".reasons")).not_to_contain_text("(R18)")
     assert page.locator("text=Submit the application").count() == 0
     accessible(page)
-    page.click(".reasons li:has-text('domicile_required') a")
+    page.click(".reasons li[data-code=domicile_required] a:has-text('Fix this')")
     expect(page.locator("h1")).to_have_text("Edit application")
+
+
+def test_a_reasons_rule_link_opens_the_rule_on_the_rules_page_in_both_languages(page, accessible):
+    dana = factories.dana()
+    application = factories.draft(dana)
+    sign_in(page, "dana@example.test")
+    page.goto(f"/filings/{application.pk}/")
+    page.click(".reasons li[data-code=signature_required] a.rule-link")
+    expect(page).to_have_url(re.compile(r"/rules/#R15$"))
+    expect(page.locator("#R15 h3")).to_contain_text("Ways of signing")
+    accessible(page)
+    page.select_option("#language-select", "zh-hans")
+    page.click("form.lang button")
+    expect(page.locator("#R16 h3")).to_contain_text("外国申请人需要美国律师")
+    expect(page.locator("h1")).to_have_text("tmverify 执行的规则")
+    accessible(page)
 
 
 def test_a_locked_verification(page, accessible):

@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db
 MATRIX = """
 method url                                                   anon uown vown other link atty staff ustaff exam super
 GET    /                                                      200  200  200  200   200  200  200   200    200  200
+GET    /rules/                                                200  200  200  200   200  200  200   200    200  200
 GET    /accounts/signup/                                      200  302  302  302   302  302  302   302    302  302
 GET    /accounts/login/                                       200  302  302  302   302  302  302   302    302  302
 POST   /accounts/logout/                                      302  302  302  302   302  302  302   302    302  302

@@ -62,8 +62,8 @@ def test_the_rules_block_filings_the_mills_raise_every_flag_and_the_fees_add_up(
     assert population.filings_blocked > 0
     assert set(population.blocked_by_reason) <= set(CODES)
     assert {"us_counsel_required", "identity_unverified", "signature_required"} <= set(population.blocked_by_reason)
-    # insufficient_information is a surcharge flag that exists only from 2025-01-18
-    assert set(population.flags) == set(FLAGS) - {"insufficient_information"}
+    # insufficient_information is raised in every era (SCENARIOS.md v2 "Fees")
+    assert set(population.flags) == set(FLAGS)
     assert population.fees_collected == sum(a.fee for a in submitted)
 
     text = "\n".join(population_lines(population))

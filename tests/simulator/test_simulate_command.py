@@ -70,6 +70,9 @@ def test_a_failing_scenario_shows_expected_and_actual_exits_1_and_writes_the_jso
     assert (document["passed"], document["failed"]) == (1, 1)
     assert [s["passed"] for s in document["scenarios"]] == [True, False]
     assert document["scenarios"][1]["steps"][1]["actual"].startswith("refused [identity_unverified]")
+    # version 2: each action step carries its actual codes, a check none
+    assert document["version"] == 2
+    assert [step["codes"] for step in document["scenarios"][1]["steps"]] == [None, ["identity_unverified"]]
 
 
 def test_an_invalid_file_exits_2_naming_file_and_step_runs_none_of_it_and_shows_no_traceback(tmp_path):

@@ -4,10 +4,11 @@ Chinese included), a blank "choose" first, and only real ISO 3166-1 codes accept
 import re
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from applications import services as filings
+from applications.models import Application
 from tests.factories import dana, filing_data, sunwave
+from tmverify.reasons import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,11 @@ def test_an_unknown_country_code_is_refused_on_the_sign_up_page(client):
     assert "country" in page.context["form"].errors
 
 
-def test_a_domicile_in_no_country_is_refused_with_the_code():
-    with pytest.raises(ValidationError, match="'ZZ' is not a country's two-letter ISO code"):
-        filings.create_application(dana(), filing_data(sunwave(country="ZZ")))
+def test_a_domicile_in_no_country_is_refused_as_no_domicile_and_creates_nothing():
+    # SCENARIOS.md v2: a value the rules refuse is a refused step with its code
+    attorney = dana()
+    with pytest.raises(Refused) as refused:
+        filings.create_application(attorney, filing_data(sunwave(country="ZZ")))
+    assert refused.value.codes == ["domicile_required"]
+    assert "'ZZ' is not a country's two-letter ISO code" in refused.value.reasons[0].message
+    assert not Application.objects.exists()

@@ -82,7 +82,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{passed} passed, {failed} failed")
         if json_path:
             document = {
-                "version": 1,
+                # 2: each step also carries its actual reason codes ("codes")
+                "version": 2,
                 "passed": passed,
                 "failed": failed,
                 "invalid": invalid,
