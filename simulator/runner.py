@@ -24,7 +24,7 @@ from applications.services import ApplicantData, FilingData, GoodsData
 from tmverify import clock, policy
 from tmverify.reasons import Refused, reason
 
-from .identity import verify_with_simulated_provider
+from .identity import confirm_email_as_its_owner, verify_with_simulated_provider
 from .parser import Scenario, Step
 
 
@@ -99,7 +99,7 @@ class _Run:
     def register_actors(self) -> None:
         for actor in self.scenario.actors.values():
             if actor.patent_verified:
-                # R7: the patent-side record must exist before the account, so it carries over
+                # R7: the patent-side record exists before the account confirms its email
                 PatentIdentity.objects.create(
                     email=normal_email(actor.email),
                     first_name=actor.first_name,
@@ -118,6 +118,8 @@ class _Run:
             )
             if is_office:
                 office.make_office_staff(user, actor.role)
+            # actors are people with working mail: each confirms at once, through the link
+            confirm_email_as_its_owner(user)
             if actor.bar:
                 accounts.add_bar_admission(user, **actor.bar)
             self.users[actor.id] = user.pk

@@ -46,6 +46,14 @@ CODES = {
     "domicile_required": gettext_noop("Give the applicant's domicile address."),
 }
 
+# Codes of the project's own, beyond the contract of SCENARIOS.md (docs/SCENARIOS.md,
+# "Project extensions"). Scenario files cannot expect them: their actors never meet them.
+EXTENSION_CODES = {
+    "email_unconfirmed": gettext_noop(
+        "Confirm your email address first: open the link we emailed you, or ask for a new one."
+    ),
+}
+
 FLAGS = {
     "mail_drop_domicile": gettext_noop(
         "The domicile looks like a post-office box, c/o, registered-agent or virtual office (R18)."
@@ -69,15 +77,20 @@ class Reason:
     message: str
 
     def __post_init__(self):
-        if self.code not in CODES:
+        if self.code not in CODES and self.code not in EXTENSION_CODES:
             raise ValueError(f"unknown reason code {self.code!r}")
 
     def as_dict(self) -> dict:
         return {"code": self.code, "message": self.message}
 
 
+def general_sentence(code: str) -> str:
+    """The code's own sentence (the contract's codes and the project's extensions)."""
+    return CODES.get(code) or EXTENSION_CODES.get(code, "")
+
+
 def reason(code: str, message: str | None = None) -> Reason:
-    return Reason(code, message or CODES[code])
+    return Reason(code, message or general_sentence(code))
 
 
 class Refused(Exception):
