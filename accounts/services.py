@@ -70,18 +70,21 @@ def register_user(
     if country.upper() not in countries:  # django-countries' ISO 3166-1 list: "USA" or "ZZ" is refused
         raise ValidationError("The country must be a two-letter ISO code.", code="country")
     taken = ValidationError("An account with this email already exists.", code="email")
-    with audit.atomic():
+    try:
+        with audit.atomic():
+            if User.objects.by_email(email).exists():
+                raise taken
+            user = User.objects.create_user(
+                email, password, first_name=first_name, last_name=last_name, role=role, country=country.upper()
+            )
+            audit.record("account.created", user, actor=user, to_state=user.identity_state)
+            _mail_confirmation_link(user, new_account=True)
+    except IntegrityError:
+        # one_account_per_email: a sign-up of the same address at the same moment won (the
+        # block rolled back whole, to its savepoint when nested)
         if User.objects.by_email(email).exists():
-            raise taken
-        try:
-            with transaction.atomic():
-                user = User.objects.create_user(
-                    email, password, first_name=first_name, last_name=last_name, role=role, country=country.upper()
-                )
-        except IntegrityError:
-            raise taken from None  # one_account_per_email: a sign-up at the same moment won
-        audit.record("account.created", user, actor=user, to_state=user.identity_state)
-        _mail_confirmation_link(user, new_account=True)
+            raise taken from None
+        raise
     return user
 
 

@@ -2,16 +2,18 @@
 single-use link proves the account receives mail at its address. Until then it may sign
 in, but not verify or file. Sign-up never says whether an address has an account."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail, signing
 from django.core.exceptions import ValidationError
+from django.db import connections
 
 from accounts import confirmation
 from accounts import services as accounts
-from accounts.models import IdentityState, PaperVerification, User, VerificationRequest
+from accounts.models import IdentityState, PaperVerification, User, UserManager, VerificationRequest
 from applications import services as filings
 from applications.models import Application
 from tests.factories import dana, examiner, filing_data, person, refusal
@@ -232,3 +234,49 @@ def test_a_confirmed_account_is_sent_no_new_link(django_capture_on_commit_callba
 
     assert callbacks == [] and mail.outbox == []
     assert audit.trail(olga).filter(action="account.confirmation_sent").count() == sent
+
+
+def test_the_loser_of_two_sign_ups_of_one_address_at_once_is_answered_as_taken(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """The race made certain: the loser's check finds no account (the winner's is not yet
+    committed); the database refuses its insert, and it is answered as a taken address."""
+    olga = person("olga")
+    blind = iter([True])
+    by_email = UserManager.by_email
+    monkeypatch.setattr(
+        UserManager, "by_email", lambda self, e: self.none() if next(blind, False) else by_email(self, e)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sign_up(email="olga@example.test") is None
+
+    assert User.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [["olga@example.test"]]
+    assert audit.trail(olga).filter(action="account.sign_up_attempted").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_eight_sign_ups_of_one_new_address_at_once_make_one_account_and_no_error():
+    barrier, crashes, answers = threading.Barrier(8), [], []
+
+    def attempt():
+        try:
+            barrier.wait()
+            answers.append(sign_up(email="rush@example.test"))
+        except Exception as exc:  # an IntegrityError reaching the page would be a 500
+            crashes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert not crashes, crashes
+    assert User.objects.filter(email="rush@example.test").count() == 1
+    assert sum(answer is not None for answer in answers) == 1
+    assert audit.verify_chain().ok
