@@ -1,14 +1,16 @@
 """Forms for accounts, identity verification and sponsorships. They validate and
-normalise input; the services in accounts/services.py change state."""
+normalise input; the services in accounts/services.py change state (Django's reset view
+saves its form, so that form's `save` is the service call)."""
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from tmverify.document_numbers import DocumentNumberError, normal_number
 
+from . import services
 from .models import Method, Role, User, normal_email
 
 ROLE_CHOICES = [
@@ -81,6 +83,20 @@ class SignInForm(AuthenticationForm):
         "invalid_login": _("The email or password is wrong, or sign-in is paused after too many failures. Try again."),
         "inactive": _("This account cannot sign in."),
     }
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your account's email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Django's form for the reset link's page (its view checked the link). Saving goes
+    through the service, which writes the one column and audits it."""
+
+    def save(self, commit=True):
+        return services.reset_password(self.user, self.cleaned_data["new_password1"])
 
 
 class StartVerificationForm(forms.Form):

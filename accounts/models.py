@@ -86,6 +86,9 @@ class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=clock.now)
+    # When the account proved, through an emailed link, that it receives mail at `email`;
+    # null until then: it may sign in, but not verify or file (docs/DECISIONS.md 46).
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     identity_state = FSMField(
         max_length=20, choices=IdentityState.choices, default=IdentityState.UNVERIFIED, protected=True
@@ -151,6 +154,10 @@ class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
     @property
     def is_verified(self) -> bool:
         return self.identity_state == IdentityState.VERIFIED
+
+    @property
+    def has_confirmed_email(self) -> bool:
+        return self.email_confirmed_at is not None
 
     @property
     def is_suspended(self) -> bool:

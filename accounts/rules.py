@@ -1,12 +1,13 @@
 """Identity rules (R1-R7, R10, R11): who may act, as reasons rather than booleans."""
 
 import re
+import unicodedata
 from datetime import date
 
 from tmverify import clock, policy
 from tmverify.reasons import Reason, reason
 
-from .models import ATTORNEY_ROLES, IdentityState, Role, Sponsorship, User
+from .models import ATTORNEY_ROLES, IdentityState, PatentIdentity, Role, Sponsorship, User
 
 # R1: words that make a name read as a company or a shared desk. A word counts only when
 # it stands alone: "Mary Office-Smith" is a person, "Office Admin" is not.
@@ -59,13 +60,22 @@ def suspension_reasons(user: User) -> list[Reason]:
     return []
 
 
+def email_reasons(user: User) -> list[Reason]:
+    """An account verifies and acts as a filer only once it has confirmed, through the
+    emailed link, that it receives mail at its address (docs/DECISIONS.md 46); whatever
+    the date, as it is the project's own rule, not one of the policy calendar's."""
+    if not user.has_confirmed_email:
+        return [reason("email_unconfirmed")]
+    return []
+
+
 def identity_reasons(user: User, on: date | None = None) -> list[Reason]:
-    """What stops this account acting as a filer today: role (R7) and identity (R2, R11).
-    Before the mandatory date an account need neither verify nor choose a role
-    (SCENARIOS.md v2, "Who may do what")."""
+    """What stops this account acting as a filer today: its unconfirmed email (whatever
+    the date), role (R7) and identity (R2, R11). Before the mandatory date an account need
+    neither verify nor choose a role (SCENARIOS.md v2, "Who may do what")."""
+    reasons = email_reasons(user)
     if not identity_required(user, on):
-        return []
-    reasons = []
+        return reasons
     if not user.role:
         reasons.append(reason("role_required"))
     if not user.is_verified:
@@ -109,18 +119,19 @@ def acting_reasons(user: User, on: date | None = None) -> list[Reason]:
 
 
 def verification_reasons(user: User, role: str, on: date | None = None) -> list[Reason]:
-    """May this account start identity verification now, for `role`? (R1-R5)."""
+    """May this account start identity verification now, for `role`? (R1-R5, and a
+    confirmed email: docs/DECISIONS.md 46)."""
     on = on or clock.today()
     blocked = suspension_reasons(user) or office_staff_reasons(user)
     if blocked:
         return blocked
-    reasons = []
     if user.identity_state == IdentityState.VERIFIED:
         return [reason("already_verified")]
     if user.identity_state != IdentityState.UNVERIFIED:
         return [reason("invalid_state", _UNVERIFIED_MESSAGES.get(user.identity_state))]
+    reasons = email_reasons(user)
     if role not in Role.values:
-        return [
+        return reasons + [
             reason(
                 "role_required",
                 "Choose the role you verify as: owner, US attorney, Canadian attorney or support staff.",
@@ -142,6 +153,29 @@ def verification_reasons(user: User, role: str, on: date | None = None) -> list[
         until = user.idv_locked_until.strftime("%Y-%m-%d %H:%M UTC")
         reasons.append(reason("verification_locked", f"Too many failed attempts; try again after {until}."))
     return reasons
+
+
+def normal_name(value: str) -> str:
+    """A name as R7 compares it: Unicode NFKC, case-folded (NFKC again, as folding can undo
+    it), whitespace runs as one space, trimmed: "ＧＲＡＣＥ  hopper" reads "grace hopper"."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold())
+    return " ".join(folded.split())
+
+
+def can_carry_over_patent(user: User, record: PatentIdentity | None) -> bool:
+    """R7: the patent record of the account's address carries over to it only once the
+    account has confirmed that address, and only when its first and last names are the
+    record's (`normal_name`); never to an account already past `unverified`, nor to an
+    office account (R25)."""
+    return (
+        record is not None
+        and record.email == user.email
+        and user.has_confirmed_email
+        and user.identity_state == IdentityState.UNVERIFIED
+        and normal_name(record.first_name) == normal_name(user.first_name)
+        and normal_name(record.last_name) == normal_name(user.last_name)
+        and not user.is_office_staff()
+    )
 
 
 def office_reasons(user: User, permission: str) -> list[Reason]:

@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_countries import countries
 from django_fsm import can_proceed
 
@@ -18,7 +22,7 @@ from tmverify import audit, clock, crypto
 from tmverify.document_numbers import DocumentNumberError
 from tmverify.reasons import Refused, reason, refuse_if
 
-from . import rules
+from . import confirmation, emails, rules
 from .evidence import seal_document
 from .models import (
     ATTORNEY_ROLES,
@@ -48,7 +52,7 @@ def _check_role(role: str, *, allow_blank: bool = False) -> None:
         raise ValidationError(f"Unknown role {role!r}; choose one of: {', '.join(Role.values)}.", code="role")
 
 
-# --- accounts --------------------------------------------------------------------------
+# --- accounts and their email (docs/DECISIONS.md 46-48) ----------------------------------------
 def register_user(
     *,
     email: str,
@@ -58,18 +62,147 @@ def register_user(
     role: str = "",
     country: str = "US",
 ) -> User:
-    """Create an account (one natural person); carry over a patent-side verification (R7)."""
+    """Create an account (one natural person), its email not yet confirmed, and mail it
+    the confirmation link on commit. R7's carry-over waits for the confirmation. Raises
+    ValidationError for a bad role or country, or an address that has an account
+    (code "email"); the sign-up page asks `sign_up`, which never says so."""
     _check_role(role, allow_blank=True)
     if country.upper() not in countries:  # django-countries' ISO 3166-1 list: "USA" or "ZZ" is refused
         raise ValidationError("The country must be a two-letter ISO code.", code="country")
-    with audit.atomic():
+    taken = ValidationError("An account with this email already exists.", code="email")
+    try:
+        with audit.atomic():
+            if User.objects.by_email(email).exists():
+                raise taken
+            user = User.objects.create_user(
+                email, password, first_name=first_name, last_name=last_name, role=role, country=country.upper()
+            )
+            audit.record("account.created", user, actor=user, to_state=user.identity_state)
+            _mail_confirmation_link(user, new_account=True)
+    except IntegrityError:
+        # one_account_per_email: a sign-up of the same address at the same moment won (the
+        # block rolled back whole, to its savepoint when nested)
         if User.objects.by_email(email).exists():
-            raise ValidationError("An account with this email already exists.", code="email")
-        user = User.objects.create_user(
-            email, password, first_name=first_name, last_name=last_name, role=role, country=country.upper()
+            raise taken from None
+        raise
+    return user
+
+
+def sign_up(*, email: str, first_name: str, last_name: str, password: str, country: str = "US") -> User | None:
+    """The sign-up page's use case: whether the address has an account is never told. A
+    new address gets an account and its confirmation link; a taken one gets no second
+    account, and its owner a mail saying someone tried (both on commit, both within
+    ACCOUNT_MAILS_MAX). The password is hashed either way, so the time taken does not
+    tell them apart either. Returns the new account, or None."""
+    try:
+        return register_user(
+            email=email, first_name=first_name, last_name=last_name, password=password, country=country
         )
-        audit.record("account.created", user, actor=user, to_state=user.identity_state)
+    except ValidationError as error:
+        if error.code != "email":
+            raise
+    make_password(password)  # as long as creating the account would have taken
+    with audit.atomic():
+        owner = User.objects.select_for_update().filter(email=normal_email(email)).first()
+        if owner is not None:
+            to, name = owner.email, owner.full_name
+            _mail(owner, "account.sign_up_attempted", lambda: emails.send_sign_up_attempt(to=to, name=name))
+    return None
+
+
+# every mail an account is sent of its own, counted against ACCOUNT_MAILS_MAX
+_MAIL_ACTIONS = ["account.confirmation_sent", "account.sign_up_attempted", "account.password_reset_sent"]
+
+
+def _mail(user: User, action: str, send, *, new_account: bool = False) -> bool:
+    """Record `action` on the account and `send` on commit, unless it has had
+    ACCOUNT_MAILS_MAX mails within ACCOUNT_MAILS_WINDOW: then nothing, and False. The
+    caller holds the account's row lock, so two requests at once cannot both pass; an
+    account being created has had none, so it is not counted."""
+    since = clock.now() - settings.ACCOUNT_MAILS_WINDOW
+    if not new_account and (
+        audit.trail(user).filter(action__in=_MAIL_ACTIONS, at__gt=since).count() >= settings.ACCOUNT_MAILS_MAX
+    ):
+        return False
+    audit.record(action, user)
+    transaction.on_commit(send)
+    return True
+
+
+def _mail_confirmation_link(user: User, *, new_account: bool = False) -> bool:
+    to, name, token = user.email, user.full_name, confirmation.make_token(user)
+    return _mail(
+        user,
+        "account.confirmation_sent",
+        lambda: emails.send_email_confirmation(to=to, name=name, token=token),
+        new_account=new_account,
+    )
+
+
+def resend_email_confirmation(user: User) -> bool:
+    """A fresh confirmation link for an account still unconfirmed. False, sending
+    nothing, when it is confirmed already or has had its mails for now."""
+    with audit.atomic():
+        user = _locked(user)
+        return not user.has_confirmed_email and _mail_confirmation_link(user)
+
+
+CONFIRMATION_LINK_INVALID = (
+    "This confirmation link is not valid: it was already used, or it has expired. Sign in and ask for a new one."
+)
+
+
+def _account_confirmable(token: str, accounts) -> User | None:
+    found = confirmation.read_token(token)
+    user = None if found is None else accounts.filter(pk=found[0]).first()
+    return user if user is not None and confirmation.is_bound_to(user, found[1]) else None
+
+
+def account_to_confirm(token: str) -> User | None:
+    """The account a confirmation link can still confirm, or None (read for the page
+    that asks for the button press, which changes nothing)."""
+    return _account_confirmable(token, User.objects)
+
+
+def confirm_email(token: str) -> User:
+    """Confirm the address the link was mailed to, once; then carry over a patent-side
+    verification when its record names this person (R7). Raises ValidationError (code
+    "confirmation_link") for a link that is not, or no longer, valid, changing nothing;
+    as for a made-up signing link, that leaves no audit event (it names no one)."""
+    with audit.atomic():
+        user = _account_confirmable(token, User.objects.select_for_update())
+        if user is None:
+            raise ValidationError(CONFIRMATION_LINK_INVALID, code="confirmation_link")
+        user.email_confirmed_at = clock.now()
+        user.save(update_fields=["email_confirmed_at"])
+        audit.record("account.email_confirmed", user, actor=user)
         _carry_over_patent(user)
+    return user
+
+
+def mail_password_reset(email: str) -> None:
+    """Mail a link to choose a new password (Django's reset token) to the account with
+    this address, when there is one that may sign in; the caller learns nothing."""
+    with audit.atomic():
+        user = User.objects.select_for_update().filter(email=normal_email(email), is_active=True).first()
+        if user is None or not user.has_usable_password():
+            return
+        to, name = user.email, user.full_name
+        uid, token = urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+        _mail(
+            user,
+            "account.password_reset_sent",
+            lambda: emails.send_password_reset(to=to, name=name, uid=uid, token=token),
+        )
+
+
+def reset_password(user: User, password: str) -> User:
+    """The new password chosen through a reset link (Django's view checked the link)."""
+    with audit.atomic():
+        user = _locked(user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record("account.password_reset", user, actor=user)
     return user
 
 
@@ -524,12 +657,10 @@ def correct_verified_identity(
 
 # --- patent carry-over (R7) --------------------------------------------------------------
 def _carry_over_patent(user: User) -> bool:
+    """R7 for a locked account, when `rules.can_carry_over_patent`: verified by the
+    method `patent`, with the role the record determines, or none to choose."""
     record = PatentIdentity.objects.filter(email=user.email).first()
-    if (
-        record is None
-        or user.identity_state != IdentityState.UNVERIFIED
-        or record.last_name.casefold() != user.last_name.casefold()
-    ):
+    if not rules.can_carry_over_patent(user, record):
         return False
     before = user.identity_state
     user.carry_over_patent_verification()
@@ -603,8 +734,9 @@ def import_patent_identities(text: str) -> PatentImport:
                     "verified_on": verified_on,
                 },
             )
+        # R7: only accounts that have confirmed the address on the record
         for user in User.objects.select_for_update().filter(
-            email__in=[r[0] for r in rows], identity_state=IdentityState.UNVERIFIED
+            email__in=[r[0] for r in rows], identity_state=IdentityState.UNVERIFIED, email_confirmed_at__isnull=False
         ):
             carried += _carry_over_patent(user)
     return PatentImport(imported=len(rows), carried_over=carried)

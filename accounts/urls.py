@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import TemplateView
 
 from . import views
 
@@ -7,7 +8,22 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", TemplateView.as_view(template_name="accounts/signup_sent.html"), name="signup_sent"),
+    path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("confirm/", views.resend_confirmation, name="resend_confirmation"),
     path("login/", views.SignInView.as_view(), name="login"),
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path(
+        "password/reset/sent/",
+        TemplateView.as_view(template_name="accounts/password_reset_sent.html"),
+        name="password_reset_sent",
+    ),
+    path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path(
+        "password/reset/done/",
+        TemplateView.as_view(template_name="accounts/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("keepalive/", views.keepalive, name="keepalive"),
     path("identity/", views.identity, name="identity"),

@@ -2,14 +2,13 @@
 sponsorships. Each view: access, form, one service call, messages, redirect."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +19,9 @@ from . import provider, services
 from .forms import (
     BarAdmissionForm,
     ChooseRoleForm,
+    NewPasswordForm,
     PaperVerificationForm,
+    PasswordResetRequestForm,
     PersonByEmailForm,
     SignInForm,
     SignUpForm,
@@ -31,13 +32,16 @@ from .web import add_validation_error, filer_only, show_refusal
 
 
 def signup(request):
+    """The same answer whatever the address (docs/DECISIONS.md 47): the person is sent to
+    "check your email", not signed in; a new address gets its confirmation link, a taken
+    one a mail to its owner."""
     if request.user.is_authenticated:
         return redirect("applications:dashboard")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.register_user(
+            services.sign_up(
                 email=data["email"],
                 first_name=data["first_name"].strip(),
                 last_name=data["last_name"].strip(),
@@ -45,12 +49,72 @@ def signup(request):
                 country=data["country"],
             )
         except ValidationError as error:
-            add_validation_error(form, error, "email" if error.code == "email" else None)
+            add_validation_error(form, error)
         else:
-            login(request, user, backend="accounts.backends.AccountBackend")
-            messages.success(request, _("Your account is ready. Next, verify your identity."))
-            return redirect("accounts:identity")
+            return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def confirm_email(request, token):
+    """The link in the confirmation mail. Opening it changes nothing (mail scanners open
+    links); the button on its page confirms."""
+    if request.method == "POST":
+        try:
+            account = services.confirm_email(token)
+        except ValidationError:
+            account = None
+        else:
+            if account.identity_method == Method.PATENT:
+                messages.success(
+                    request,
+                    _("Your email address is confirmed, and your verification on the patent side carries over."),
+                )
+            else:
+                messages.success(request, _("Your email address is confirmed."))
+            if request.user == account:
+                return redirect("accounts:identity")
+            return redirect(reverse("accounts:login") + "?next=" + reverse("accounts:identity"))
+    else:
+        account = services.account_to_confirm(token)
+    if account is None:
+        return render(request, "accounts/confirm_email_invalid.html", status=404)
+    return render(request, "accounts/confirm_email.html", {"account": account})
+
+
+@login_required
+def resend_confirmation(request):
+    """A new confirmation link for the signed-in account: it can only ask for its own, so
+    the page tells no one anything about other addresses."""
+    user = request.user
+    if request.method == "POST":
+        # when there is nothing to confirm (done, or an office account) the page says so
+        if not user.has_confirmed_email and not user.is_office_staff():
+            if services.resend_email_confirmation(user):
+                messages.success(request, _("We sent a new link to %(email)s.") % {"email": user.email})
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "You asked for several links within the hour. Use the newest one you received, or try again later."
+                    ),
+                )
+        return redirect("accounts:resend_confirmation")
+    return render(request, "accounts/resend_confirmation.html")
+
+
+def password_reset(request):
+    """Ask for a link to choose a new password; the same answer whatever the address."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.mail_password_reset(form.cleaned_data["email"])
+        return redirect("accounts:password_reset_sent")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
 
 
 class SignInView(auth_views.LoginView):

@@ -11,7 +11,7 @@ from accounts.models import User
 from applications import services as filings
 from applications.models import Applicant, Application, GoodsEntry, Signature
 from applications.services import ApplicantData, FilingData, GoodsData
-from simulator.identity import verify_with_simulated_provider
+from simulator.identity import confirm_email_as_its_owner, verify_with_simulated_provider
 from tmverify import clock
 
 BENCH_ATTORNEY = "bench-attorney@bench.example"
@@ -24,8 +24,14 @@ def attorney() -> User:
     existing = User.objects.filter(email=BENCH_ATTORNEY).first()
     if existing:
         return existing
-    dana = accounts.register_user(
-        email=BENCH_ATTORNEY, first_name="Dana", last_name="Bench", password="bench-password-2026", role="us_attorney"
+    dana = confirm_email_as_its_owner(
+        accounts.register_user(
+            email=BENCH_ATTORNEY,
+            first_name="Dana",
+            last_name="Bench",
+            password="bench-password-2026",
+            role="us_attorney",
+        )
     )
     accounts.add_bar_admission(dana, jurisdiction="NY", number="B-1", admitted=date(2015, 1, 10))
     return verify_with_simulated_provider(

@@ -20,14 +20,16 @@ from .common import emit, remove_sqlite_at_exit, setup_django, summary
 def _office(filings: int):
     from accounts import services as accounts
     from accounts.office import make_office_staff
-    from simulator.identity import verify_with_simulated_provider
+    from simulator.identity import confirm_email_as_its_owner, verify_with_simulated_provider
     from tmverify import clock
 
     from .data import BENCH_DAY, clone_filings
 
     clock.set_today(BENCH_DAY)
-    owner = accounts.register_user(
-        email="owner@bench.example", first_name="Olivia", last_name="Owner", password="x" * 12, role="owner"
+    owner = confirm_email_as_its_owner(
+        accounts.register_user(
+            email="owner@bench.example", first_name="Olivia", last_name="Owner", password="x" * 12, role="owner"
+        )
     )
     verify_with_simulated_provider(
         owner, method="online", role="owner", document_country="US", document_number="OWN-1", passed=True
@@ -35,8 +37,10 @@ def _office(filings: int):
     mine = clone_filings(50, state="draft", created_by=owner)
     clone_filings(max(filings - 50, 0), state="signed")
     for n in range(30):  # a paper queue of the same length at every size
-        person = accounts.register_user(
-            email=f"paper{n}@bench.example", first_name="Paper", last_name=f"Person{n}", role="owner"
+        person = confirm_email_as_its_owner(
+            accounts.register_user(
+                email=f"paper{n}@bench.example", first_name="Paper", last_name=f"Person{n}", role="owner"
+            )
         )
         accounts.file_paper_verification(person, role="owner", document_country="US", document_number=f"P{n}")
     examiner = accounts.register_user(email="erin@bench.example", first_name="Erin", last_name="Ross")

@@ -28,7 +28,7 @@ from tmverify import audit, clock, policy
 from tmverify.reasons import Refused
 
 from .database import quiet, throwaway_database
-from .identity import verify_with_simulated_provider
+from .identity import confirm_email_as_its_owner, verify_with_simulated_provider
 
 DEFAULT_DATE = date(2024, 6, 1)
 UNITS_PER_BATCH = 40
@@ -162,7 +162,8 @@ class _Population:
             PatentIdentity.objects.create(
                 email=email, first_name=first, last_name=last, role=patent_role, verified_on=self.years_ago(3)
             )
-        return accounts.register_user(email=email, first_name=first, last_name=last, role=role, country=country)
+        user = accounts.register_user(email=email, first_name=first, last_name=last, role=role, country=country)
+        return confirm_email_as_its_owner(user)  # R7's carry-over happens here
 
     def attempt(self, action, *args, **kwargs):
         """Run a service; a refusal is counted and returned, never raised."""

@@ -23,7 +23,7 @@ from applications.services import ApplicantData, FilingData, GoodsData, Signer
 from tmverify import clock, policy
 from tmverify.reasons import Refused, reason
 
-from .identity import verify_with_simulated_provider
+from .identity import confirm_email_as_its_owner, verify_with_simulated_provider
 from .parser import Scenario, Step, advance_by
 
 
@@ -121,7 +121,7 @@ class _Run:
             if actor.id in without_account:
                 continue
             if actor.patent_verified:
-                # R7: the patent-side record must exist before the account, so it carries over
+                # R7: the patent-side record exists before the account confirms its email
                 PatentIdentity.objects.create(
                     email=normal_email(actor.email),
                     first_name=actor.first_name,
@@ -140,6 +140,8 @@ class _Run:
             )
             if is_office:
                 office.make_office_staff(user, actor.role)
+            # actors are people with working mail: each confirms at once, through the link
+            confirm_email_as_its_owner(user)
             # v2: any actor may have bar information; an office account gives none (R25)
             if actor.bar and not is_office:
                 accounts.add_bar_admission(user, **actor.bar)

@@ -12,6 +12,7 @@ Who is who:
 from datetime import date
 from itertools import count
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts import services as accounts
@@ -20,7 +21,8 @@ from accounts.office import make_office_staff
 from applications import services as filings
 from applications.models import Application
 from applications.services import ApplicantData, FilingData, GoodsData
-from simulator.identity import verify_with_simulated_provider
+from simulator.identity import confirm_email_as_its_owner, verify_with_simulated_provider
+from tmverify.reasons import Refused
 
 _documents = count(1)
 
@@ -37,8 +39,10 @@ def person(
     last_name: str = "Tester",
     verified: bool = False,
     document: str | None = None,
+    confirmed: bool = True,
 ) -> User:
-    """An account `key@example.test`; verified online with its own document when asked."""
+    """An account `key@example.test` that has confirmed its email through the mailed link
+    (unless `confirmed=False`); verified online with its own document when asked."""
     user = accounts.register_user(
         email=f"{key}@example.test",
         first_name=first_name or key.title(),
@@ -47,6 +51,8 @@ def person(
         country=country,
         password="correct horse battery staple",
     )
+    if confirmed:
+        user = confirm_email_as_its_owner(user)
     if verified:
         verify(user, document=document)
         user.refresh_from_db()
@@ -148,3 +154,10 @@ def signed_by_attorney(attorney: User, **overrides) -> Application:
 
 def upload(content: bytes = PDF_PAGE, name: str = "signature.pdf", content_type: str = "application/pdf"):
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def refusal(action) -> list[str]:
+    """The codes `action()` is refused with (it must be refused)."""
+    with pytest.raises(Refused) as refused:
+        action()
+    return refused.value.codes

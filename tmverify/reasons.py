@@ -48,6 +48,14 @@ CODES = {
     "domicile_required": gettext_noop("Give the applicant's domicile address."),
 }
 
+# Codes of the project's own, beyond the contract of SCENARIOS.md (docs/SCENARIOS.md,
+# "Project extensions"). Scenario files cannot expect them: their actors never meet them.
+EXTENSION_CODES = {
+    "email_unconfirmed": gettext_noop(
+        "Confirm your email address first: open the link we emailed you, or ask for a new one."
+    ),
+}
+
 FLAGS = {
     "mail_drop_domicile": gettext_noop(
         "The domicile looks like a post-office box, c/o, registered-agent or virtual office."
@@ -107,7 +115,7 @@ class Reason:
     rule: str = ""
 
     def __post_init__(self):
-        if self.code not in CODES:
+        if self.code not in CODES and self.code not in EXTENSION_CODES:
             raise ValueError(f"unknown reason code {self.code!r}")
         if self.rule and self.rule not in RULES:
             raise ValueError(f"unknown rule {self.rule!r}")
@@ -116,10 +124,15 @@ class Reason:
         return {"code": self.code, "message": self.message, "rule": self.rule}
 
 
+def general_sentence(code: str) -> str:
+    """The code's own sentence (the contract's codes and the project's extensions)."""
+    return CODES.get(code) or EXTENSION_CODES.get(code, "")
+
+
 def reason(code: str, message: str | None = None, *, rule: str | None = None) -> Reason:
     """A reason with its code's sentence unless given one, and its code's rule unless
     given another (`rule=""`: none)."""
-    return Reason(code, message or CODES[code], CODE_RULES.get(code, "") if rule is None else rule)
+    return Reason(code, message or general_sentence(code), CODE_RULES.get(code, "") if rule is None else rule)
 
 
 class Refused(Exception):

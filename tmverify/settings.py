@@ -257,6 +257,13 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.AccountBackend"]
 SIGNIN_MAX_FAILURES = 10
 SIGNIN_LOCK_WINDOW = timedelta(minutes=15)
 
+# Email confirmation (docs/DECISIONS.md 46-48): a link works this long, once; and an
+# account is sent at most this many mails of its own (confirmation links, sign-up
+# notices, password resets) within the window, so no one can flood an inbox through us.
+EMAIL_CONFIRMATION_TTL = timedelta(days=3)
+ACCOUNT_MAILS_MAX = 3
+ACCOUNT_MAILS_WINDOW = timedelta(hours=1)
+
 # R23 fraud signals on the review console: a row is listed when its count reaches the
 # threshold.
 SIGNAL_OWNERS_PER_ACCOUNT = 20  # distinct applicants one account filed for

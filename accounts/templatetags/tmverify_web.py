@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import get_language, gettext, gettext_noop
 
-from tmverify.reasons import CODES, FLAG_RULES, FLAGS
+from tmverify.reasons import FLAG_RULES, FLAGS, general_sentence
 
 register = template.Library()
 
@@ -47,7 +47,9 @@ STATIC_SENTENCES = [
         "This signing link is not valid: it was never sent, already used, replaced by a newer one, or past the 30th "
         "day after it was sent. Ask the sender for a new link."
     ),
-    gettext_noop("An account with this email already exists."),
+    gettext_noop(
+        "This confirmation link is not valid: it was already used, or it has expired. Sign in and ask for a new one."
+    ),
     gettext_noop("The country must be a two-letter ISO code."),
     gettext_noop("The date of first use cannot be in the future."),
     gettext_noop("The file is empty."),
@@ -58,6 +60,7 @@ STATIC_SENTENCES = [
 
 # Where a person fixes each blocking reason.
 _FIX_AT = {
+    "email_unconfirmed": "accounts:resend_confirmation",
     "identity_unverified": "accounts:identity",
     "role_required": "accounts:identity",
     "verification_locked": "accounts:identity",
@@ -82,13 +85,13 @@ def reason_text(item) -> str:
     translated = gettext(item.message)
     if translated != item.message or _is_english():
         return translated
-    return gettext(CODES.get(item.code, item.message))
+    return gettext(general_sentence(item.code) or item.message)
 
 
 @register.filter
 def reason_detail(item) -> str:
     """The specific English sentence when only the code's general sentence is translated."""
-    if _is_english() or gettext(item.message) != item.message or item.message == CODES.get(item.code):
+    if _is_english() or gettext(item.message) != item.message or item.message == general_sentence(item.code):
         return ""
     return item.message
 
@@ -122,6 +125,14 @@ def session_seconds(which: str) -> int:
     if which == "warn":
         return max(settings.SESSION_COOKIE_AGE - 5 * 60, 0)
     return settings.SESSION_COOKIE_AGE
+
+
+@register.simple_tag
+def link_days(which: str) -> int:
+    """How many days an emailed link works: the "confirmation" link or the "password" one."""
+    if which == "password":
+        return settings.PASSWORD_RESET_TIMEOUT // 86400
+    return settings.EMAIL_CONFIRMATION_TTL.days
 
 
 @register.filter

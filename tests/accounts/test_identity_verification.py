@@ -33,7 +33,7 @@ def refusal(action) -> list[str]:
     ],
 )
 def test_a_company_or_shared_desk_name_cannot_be_verified(first, last):
-    desk = accounts.register_user(email="desk@example.test", first_name=first, last_name=last, role="owner")
+    desk = person("desk", first_name=first, last_name=last)
 
     assert refusal(lambda: verify(desk)) == ["not_a_natural_person"]
 
@@ -51,7 +51,7 @@ def test_a_company_or_shared_desk_name_cannot_be_verified(first, last):
     ],
 )
 def test_a_person_whose_name_merely_contains_company_letters_can_verify(first, last):
-    person_ = accounts.register_user(email="p@example.test", first_name=first, last_name=last, role="owner")
+    person_ = person("p", first_name=first, last_name=last)
     verify(person_)
     person_.refresh_from_db()
     assert person_.identity_state == IdentityState.VERIFIED

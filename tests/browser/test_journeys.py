@@ -89,7 +89,21 @@ def test_owner_signs_up_verifies_online_and_files(page, accessible):
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.click("main button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Check your email")
+    accessible(page)
+
+    # the link in the mail opens a page; its button confirms, then she signs in
+    link = re.search(r"https?://\S+(/accounts/confirm/\S+/)", mail.outbox[-1].body).group(1)
+    page.goto(link)
+    expect(page.locator("h1")).to_have_text("Confirm your email address")
+    accessible(page)
+    page.click("main button[type=submit]")
+    expect(page.locator(".messages")).to_contain_text("Your email address is confirmed.")
+    page.fill("#id_username", "olive@example.test")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
     expect(page.locator("h1")).to_have_text("Your identity")
+    expect(page.locator("#confirm-email-notice")).to_have_count(0)
     accessible(page)
 
     through_provider(page, accessible)

@@ -8,7 +8,7 @@ from accounts import services as accounts
 from accounts.office import make_office_staff
 from applications import services as filings
 from applications.services import ApplicantData, FilingData, GoodsData
-from simulator.identity import verify_with_simulated_provider
+from simulator.identity import confirm_email_as_its_owner, verify_with_simulated_provider
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 24
 
@@ -17,6 +17,7 @@ def person(key, role="owner", country="US", verified=True, document=None, last_n
     user = accounts.register_user(
         email=f"{key}@example.test", first_name=key.title(), last_name=last_name, role=role, country=country
     )
+    user = confirm_email_as_its_owner(user)
     if verified:
         verify_with_simulated_provider(
             user,

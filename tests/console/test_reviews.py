@@ -238,6 +238,8 @@ def test_reinstating_returns_the_account_to_where_it_was(client, office):
     )
     assert notes == [
         ("account.created", None),
+        ("account.confirmation_sent", None),
+        ("account.email_confirmed", None),
         ("account.suspended", "investigation"),
         ("account.reinstated", "cleared"),
     ]

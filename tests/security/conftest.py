@@ -2,7 +2,10 @@
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from accounts import confirmation
 from accounts import services as accounts
 from accounts.provider import start_url
 from applications import services as filings
@@ -25,7 +28,9 @@ def world():
     paper_person = factories.person("paula")
     paper = accounts.file_paper_verification(paper_person, role="owner", document_country="US", document_number="P-1")
     requested = accounts.request_sponsorship(pat, dana)
+    nell = factories.person("nell", confirmed=False)  # signed up, has not confirmed her email yet
     return {
+        "nell": nell,
         "dana": dana,
         "li": li,
         "sam": sam,
@@ -91,6 +96,7 @@ def personas(db):
     token = filings.request_signature(dana, sunwave, li).token
     waiting = accounts.request_sponsorship(uri, dana)
     active = accounts.find_sponsorship(dana, pat)
+    nell = factories.person("nell", first_name="Nell", last_name="New", confirmed=False)  # signed up, unconfirmed
     paula = factories.person("paula", first_name="Paula", last_name="Paper")
     paper = accounts.file_paper_verification(
         paula, role="owner", document_country="US", document_number="P-1", scan=factories.upload()
@@ -115,6 +121,8 @@ def personas(db):
         "active": active.pk,
         "paper": paper.pk,
         "mallory": mallory.pk,
+        "confirm": confirmation.make_token(nell),
+        "uid": urlsafe_base64_encode(force_bytes(li.pk)),
         "user_type": ContentType.objects.get_for_model(mallory).pk,
     }
     return {"users": users, "objects": objects}

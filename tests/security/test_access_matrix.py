@@ -27,13 +27,22 @@ pytestmark = pytest.mark.django_db
 # company (Pat may see it), {olivias} Olivia's own submitted filing, {waiting} Uri's
 # request to Dana, {active} Dana's sponsorship of Pat, {paper} Paula's notarized form with
 # its scan, {mallory} Mallory's account, {token} Li's signing link, {ticket} Uma's open
-# provider check.
+# provider check, {confirm} the link mailed to Nell to confirm her email, {uid} Li's id as a
+# password-reset link gives it.
 MATRIX = """
 method url                                                   anon uown vown other link atty staff ustaff exam super
 GET    /                                                      200  200  200  200   200  200  200   200    200  200
 GET    /rules/                                                200  200  200  200   200  200  200   200    200  200
 GET    /accounts/signup/                                      200  302  302  302   302  302  302   302    302  302
+GET    /accounts/signup/sent/                                 200  200  200  200   200  200  200   200    200  200
+GET    /accounts/confirm/                                     302  200  200  200   200  200  200   200    200  200
+GET    /accounts/confirm/{confirm}/                           200  200  200  200   200  200  200   200    200  200
+GET    /accounts/confirm/made-up-token/                       404  404  404  404   404  404  404   404    404  404
 GET    /accounts/login/                                       200  302  302  302   302  302  302   302    302  302
+GET    /accounts/password/reset/                              200  200  200  200   200  200  200   200    200  200
+GET    /accounts/password/reset/sent/                         200  200  200  200   200  200  200   200    200  200
+GET    /accounts/password/reset/{uid}/made-up-token/          200  200  200  200   200  200  200   200    200  200
+GET    /accounts/password/reset/done/                         200  200  200  200   200  200  200   200    200  200
 POST   /accounts/logout/                                      302  302  302  302   302  302  302   302    302  302
 POST   /accounts/keepalive/                                   302  302  302  302   302  302  302   302    302  302
 GET    /accounts/identity/                                    302  200  200  200   200  200  200   200    200  200
@@ -278,6 +287,9 @@ def test_every_url_that_takes_a_post_refuses_one_without_a_csrf_token(personas):
     state_changing = {
         "accounts/login/",
         "accounts/signup/",
+        "accounts/confirm/",
+        "accounts/confirm/<str:token>/",
+        "accounts/password/reset/",
         "accounts/identity/paper/",
         "filings/new/",
         "filings/<int:pk>/sign/",

@@ -4,6 +4,7 @@ state, serial counter and audit chain are exactly as before, for every service."
 import pytest
 from django.apps import apps
 
+from accounts import confirmation
 from accounts import services as accounts
 from applications import services as filings
 from applications.services import FilingData
@@ -28,6 +29,8 @@ def snapshot():
 
 ACTIONS = {
     "register": lambda w: accounts.register_user(email="new@example.test", first_name="New", last_name="Person"),
+    "confirm_email": lambda w: accounts.confirm_email(confirmation.make_token(w["nell"])),
+    "reset_password": lambda w: accounts.reset_password(w["li"], "a-new-long-passphrase"),
     "verify": lambda w: verify_with_simulated_provider(
         w["li"], method="online", role="owner", document_country="CN", document_number="LI-1", passed=True
     ),

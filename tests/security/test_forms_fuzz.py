@@ -94,6 +94,7 @@ def application_fields(with_attorney=True) -> dict:
 FORMS = {
     "sign up": ("anon", "/accounts/signup/", fields_of(account_forms.SignUpForm)),
     "sign in": ("anon", "/accounts/login/", {"username": st.one_of(emails, text), "password": text}),
+    "forgotten password": ("anon", "/accounts/password/reset/", fields_of(account_forms.PasswordResetRequestForm)),
     "start verification": ("uown", "/accounts/identity/start/", fields_of(account_forms.StartVerificationForm)),
     "provider result": ("uown", "/accounts/identity/callback/", {"result": st.one_of(text, huge)}),
     "provider check": ("anon", "/provider/check/{ticket}/", fields_of(ProviderCheckForm)),

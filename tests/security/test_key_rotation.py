@@ -9,7 +9,7 @@ from django.core.management import call_command
 from accounts import services
 from accounts.evidence import open_document
 from accounts.models import PaperVerification, User
-from simulator.identity import verify_with_simulated_provider
+from simulator.identity import confirm_email_as_its_owner, verify_with_simulated_provider
 from tmverify import crypto
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,9 @@ def _key():
 
 
 def _person(n):
-    return services.register_user(email=f"p{n}@example.test", first_name="Pat", last_name=f"Person{n}", role="owner")
+    return confirm_email_as_its_owner(
+        services.register_user(email=f"p{n}@example.test", first_name="Pat", last_name=f"Person{n}", role="owner")
+    )
 
 
 def test_rotate_keys_reencrypts_everything_and_the_old_key_can_go(settings):

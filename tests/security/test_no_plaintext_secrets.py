@@ -8,7 +8,7 @@ from django.db import connection
 
 from accounts import services as accounts
 from applications import services as filings
-from simulator.identity import verify_with_simulated_provider
+from simulator.identity import confirm_email_as_its_owner, verify_with_simulated_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,9 @@ def test_documents_and_link_tokens_never_appear_in_tables_or_logs(world, caplog)
     verify_with_simulated_provider(
         li, method="video", role="owner", document_country="CN", document_number=SECRET_DOCUMENTS[0], passed=True
     )
-    paula = accounts.register_user(email="paula2@example.test", first_name="Paula", last_name="Paper", role="owner")
+    paula = confirm_email_as_its_owner(
+        accounts.register_user(email="paula2@example.test", first_name="Paula", last_name="Paper", role="owner")
+    )
     accounts.file_paper_verification(paula, role="owner", document_country="CN", document_number=SECRET_DOCUMENTS[1])
     tokens = [world["link"].token, filings.request_signature(world["dana"], world["draft"], li).token]
 

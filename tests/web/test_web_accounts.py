@@ -5,13 +5,14 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts import services as accounts
 from accounts.models import PatentIdentity, Sponsorship, User, VerificationRequest
 from tests import factories
-from tmverify import clock
+from tmverify import audit, clock
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +32,132 @@ def signup_data(**overrides):
     return data
 
 
-# --- sign up, sign in, sign out ------------------------------------------------------------
-def test_sign_up_creates_the_account_signs_in_and_asks_to_verify(client):
-    response = client.post("/accounts/signup/", signup_data())
-    assert response.status_code == 302
-    assert response["Location"] == "/accounts/identity/"
+# --- sign up, confirm the email, sign in, sign out ------------------------------------------------
+def sign_up_and_mail(client, django_capture_on_commit_callbacks, **overrides):
+    """Post the sign-up form; the response, and the mail it sent."""
+    sent = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/signup/", signup_data(**overrides))
+    return response, mail.outbox[sent:]
+
+
+def without_csrf(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
+def confirmation_path(message) -> str:
+    return re.search(r"https?://\S+(/accounts/confirm/\S+/)", message.body).group(1)
+
+
+def test_sign_up_makes_an_unconfirmed_account_signs_no_one_in_and_says_check_your_email(
+    client, django_capture_on_commit_callbacks
+):
+    response, sent = sign_up_and_mail(client, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302 and response["Location"] == "/accounts/signup/sent/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Check your email" in page
     user = User.objects.get(email="li@example.test")
-    assert (user.first_name, user.last_name, user.country) == ("Li", "Wei", "CN")
-    assert client.get("/filings/").status_code == 200
+    assert (user.first_name, user.last_name, user.country, user.email_confirmed_at) == ("Li", "Wei", "CN", None)
+    assert client.get("/filings/").status_code == 302  # not signed in
+    assert [m.to for m in sent] == [["li@example.test"]]
+
+
+def test_sign_up_with_a_taken_address_answers_the_same_and_mails_its_owner_instead(
+    client, li, django_capture_on_commit_callbacks
+):
+    fresh, _ = sign_up_and_mail(Client(), django_capture_on_commit_callbacks, email="new@example.test")
+    taken, sent = sign_up_and_mail(client, django_capture_on_commit_callbacks, email="LI@example.test")
+
+    assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
+    assert without_csrf(client.get(taken["Location"])) == without_csrf(Client().get(fresh["Location"]))
+    assert User.objects.filter(email="li@example.test").count() == 1
+    [message] = sent
+    assert message.to == ["li@example.test"]
+    assert "Someone tried to create a tmverify account" in message.body
+    assert "/accounts/confirm/" not in message.body
+
+
+def test_the_confirmation_link_opens_a_page_that_changes_nothing_and_its_button_confirms(
+    client, django_capture_on_commit_callbacks
+):
+    _, [message] = sign_up_and_mail(client, django_capture_on_commit_callbacks)
+    path = confirmation_path(message)
+
+    page = client.get(path)  # what a mail scanner does
+    assert page.status_code == 200
+    assert "Li Wei" in page.content.decode() and "Confirm my email address" in page.content.decode()
+    assert User.objects.get(email="li@example.test").email_confirmed_at is None
+
+    response = client.post(path)
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/accounts/identity/"
+    assert User.objects.get(email="li@example.test").has_confirmed_email
+
+    again = client.post(path)
+    assert again.status_code == 404
+    assert "This confirmation link cannot be used" in again.content.decode()
+
+
+def test_a_made_up_or_expired_confirmation_link_is_not_found(client, django_capture_on_commit_callbacks):
+    _, [message] = sign_up_and_mail(client, django_capture_on_commit_callbacks)
+    assert client.get("/accounts/confirm/made-up/").status_code == 404
+    assert client.post("/accounts/confirm/made-up/").status_code == 404
+
+    clock.advance(timedelta(days=3, seconds=1))
+    assert client.post(confirmation_path(message)).status_code == 404
+    assert User.objects.get(email="li@example.test").email_confirmed_at is None
+
+
+def test_an_unconfirmed_account_signs_in_and_every_page_says_to_confirm(client, django_capture_on_commit_callbacks):
+    sign_up_and_mail(client, django_capture_on_commit_callbacks)
+    client.post("/accounts/login/", {"username": "li@example.test", "password": GOOD_PASSWORD})
+
+    for url in ["/filings/", "/accounts/identity/", "/accounts/sponsorships/"]:
+        html = client.get(url).content.decode()
+        assert 'id="confirm-email-notice"' in html and 'href="/accounts/confirm/"' in html, url
+    assert 'action="/accounts/identity/start/"' not in client.get("/accounts/identity/").content.decode()
+
+    refused = client.post("/accounts/identity/start/", {"role": "owner", "method": "online"}, follow=True)
+    assert "email_unconfirmed" in refused.content.decode()
+    assert not VerificationRequest.objects.exists()
+
+
+def test_the_signed_in_account_asks_for_a_new_link_within_the_limit(client, django_capture_on_commit_callbacks):
+    _, first = sign_up_and_mail(client, django_capture_on_commit_callbacks)
+    client.post("/accounts/login/", {"username": "li@example.test", "password": GOOD_PASSWORD})
+    assert "Send me a new link" in client.get("/accounts/confirm/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [client.post("/accounts/confirm/", follow=True).content.decode() for _ in range(3)]
+
+    assert "We sent a new link to li@example.test" in answers[0] and "We sent a new link" in answers[1]
+    assert "You asked for several links within the hour" in answers[2]
+    assert len(mail.outbox) == 3  # the first link and two more
+
+    client.post(confirmation_path(mail.outbox[-1]))
+    assert "Your email address li@example.test is confirmed" in client.get("/accounts/confirm/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/confirm/")
+    assert len(mail.outbox) == 3
+    # a link mailed earlier died with the confirmation
+    assert client.get(confirmation_path(first[0])).status_code == 404
+
+
+def test_a_checklist_sends_an_account_that_never_confirmed_to_the_new_link_page(as_user, dana):
+    # Dana's account was made before confirmation existed (as migration 0010 leaves it)
+    factories.draft(dana)
+    User.objects.filter(pk=dana.pk).update(email_confirmed_at=None)
+    dana.refresh_from_db()
+
+    page = as_user(dana).get("/filings/").content.decode()
+
+    item = re.search(r'<li data-code="email_unconfirmed">.*?</li>', page, re.S)
+    assert item and "Confirm your email address first" in item.group(0)
+    assert '<a href="/accounts/confirm/">Fix this</a>' in item.group(0)
+
+
+def test_a_confirmed_person_who_signs_in_is_not_asked_to_confirm(as_user, li):
+    assert 'id="confirm-email-notice"' not in as_user(li).get("/filings/").content.decode()
 
 
 def test_sign_up_password_is_hashed_with_argon2_in_production(client, settings):
@@ -71,12 +190,6 @@ def test_sign_up_bad_input_is_shown_on_its_field(client, overrides, field):
     assert not User.objects.exists()
 
 
-def test_sign_up_with_a_taken_email_says_so(client, li):
-    response = client.post("/accounts/signup/", signup_data(email="li@example.test"))
-    assert "An account with this email already exists." in response.context["form"].errors["email"]
-    assert User.objects.count() == 1
-
-
 def test_sign_in_and_sign_out(client, li):
     response = client.post(
         "/accounts/login/", {"username": "li@example.test", "password": "correct horse battery staple"}
@@ -92,6 +205,40 @@ def test_sign_in_with_a_wrong_password_shows_an_error(client, li):
     response = client.post("/accounts/login/", {"username": "li@example.test", "password": "wrong"})
     assert response.status_code == 200
     assert "The email or password is wrong" in response.content.decode()
+
+
+# --- a forgotten password -----------------------------------------------------------------------
+NEW_PASSWORD = "another-long-passphrase-88"
+
+
+def test_a_forgotten_password_is_replaced_through_the_mailed_link(client, li, django_capture_on_commit_callbacks):
+    assert 'href="/accounts/password/reset/"' in client.get("/accounts/login/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": " LI@example.test"})
+    assert response["Location"] == "/accounts/password/reset/sent/"
+    [message] = mail.outbox
+    assert message.to == ["li@example.test"]
+    path = re.search(r"https?://\S+(/accounts/password/reset/\S+/)", message.body).group(1)
+
+    form = client.get(path, follow=True)  # Django moves the token out of the address
+    assert "Save my new password" in form.content.decode()
+    saved = client.post(form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+    assert saved["Location"] == "/accounts/password/reset/done/"
+    li.refresh_from_db()
+    assert li.check_password(NEW_PASSWORD)
+    assert audit.trail(li).filter(action="account.password_reset").count() == 1
+    assert "This link cannot be used" in client.get(path, follow=True).content.decode()  # once
+
+
+def test_a_reset_for_an_address_without_an_account_answers_the_same_and_sends_nothing(
+    client, li, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/accounts/password/reset/", {"email": "li@example.test"})
+        unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.test"})
+    assert known["Location"] == unknown["Location"] == "/accounts/password/reset/sent/"
+    assert [m.to for m in mail.outbox] == [["li@example.test"]]
 
 
 def test_pages_carry_the_idle_warning_timings(as_user, li):
@@ -260,11 +407,17 @@ def test_a_scan_over_the_size_limit_is_refused(as_user, li, settings):
 
 
 # --- other states ----------------------------------------------------------------------------
-def test_patent_verified_person_is_told_so_and_chooses_a_role(client):
+def test_patent_verified_person_is_told_so_and_chooses_a_role(client, django_capture_on_commit_callbacks):
     PatentIdentity.objects.create(
         email="ada@example.test", first_name="Ada", last_name="Lovelace", role="", verified_on=date(2022, 3, 1)
     )
-    client.post("/accounts/signup/", signup_data(first_name="Ada", last_name="Lovelace", email="ada@example.test"))
+    _, [message] = sign_up_and_mail(
+        client, django_capture_on_commit_callbacks, first_name="Ada", last_name="Lovelace", email="ada@example.test"
+    )
+    assert User.objects.get(email="ada@example.test").identity_state == "unverified"  # not before confirming
+    client.post("/accounts/login/", {"username": "ada@example.test", "password": GOOD_PASSWORD})
+    confirmed = client.post(confirmation_path(message), follow=True)
+    assert "your verification on the patent side carries over" in confirmed.content.decode()
     page = client.get("/accounts/identity/").content.decode()
     assert "verified through the patent side" in page and "Choose your trademark role" in page
     client.post("/accounts/identity/role/", {"role": "owner"})
@@ -275,6 +428,29 @@ def test_patent_verified_person_is_told_so_and_chooses_a_role(client):
     assert "invalid_state" in response.content.decode()
     ada.refresh_from_db()
     assert ada.role == "owner"
+
+
+def test_a_stranger_signing_up_on_the_page_with_a_patent_address_is_not_verified(
+    client, django_capture_on_commit_callbacks
+):
+    # issue 18, hole 6: Grace Hopper's patent record is imported; Mallory gives her address
+    PatentIdentity.objects.create(
+        email="grace@navy.example", first_name="Grace", last_name="Hopper", role="owner", verified_on=date(2022, 3, 1)
+    )
+
+    _, [message] = sign_up_and_mail(
+        client, django_capture_on_commit_callbacks, first_name="Mallory", last_name="Hopper", email="grace@navy.example"
+    )
+
+    stranger = User.objects.get(email="grace@navy.example")
+    assert (stranger.identity_state, stranger.identity_method) == ("unverified", "")
+    assert message.to == ["grace@navy.example"]  # the link goes to Grace, never to Mallory
+    client.post("/accounts/login/", {"username": "grace@navy.example", "password": GOOD_PASSWORD})
+    assert "verified through the patent side" not in client.get("/accounts/identity/").content.decode()
+    # and were Grace to press the button, the names still differ
+    client.post(confirmation_path(message))
+    stranger.refresh_from_db()
+    assert (stranger.identity_state, stranger.identity_method) == ("unverified", "")
 
 
 def test_fraud_hold_and_rejection_say_what_happens_next(as_user):
@@ -380,3 +556,16 @@ def test_refusal_reasons_are_shown_in_chinese_with_their_code(client, li):
     response = client.post("/filings/new/", {"goods-TOTAL_FORMS": "0", "goods-INITIAL_FORMS": "0"}, follow=True)
     page = response.content.decode()
     assert "进行此操作前，请先核验您的身份" in page and "[identity_unverified]" in page
+
+
+def test_the_confirmation_pages_and_mail_are_in_chinese_too(client, django_capture_on_commit_callbacks):
+    client.post("/i18n/setlang/", {"language": "zh-hans"})
+    _, [message] = sign_up_and_mail(client, django_capture_on_commit_callbacks)
+    assert "确认您的电子邮箱" in message.subject
+    assert "为确认这是您的电子邮箱" in message.body
+    assert "请查收电子邮件" in client.get("/accounts/signup/sent/").content.decode()
+
+    client.force_login(User.objects.get(email="li@example.test"))
+    assert "请先确认您的电子邮箱" in client.get("/accounts/identity/").content.decode()
+    assert "给我发送新链接" in client.get("/accounts/confirm/").content.decode()
+    assert "确认我的电子邮箱" in client.get(confirmation_path(message)).content.decode()

@@ -8,7 +8,7 @@ from django.db import transaction
 from accounts import services
 from accounts.models import PatentIdentity, Role, User
 from accounts.office import make_office_staff
-from simulator.identity import verify_with_simulated_provider
+from simulator.identity import confirm_email_as_its_owner, verify_with_simulated_provider
 from tmverify import clock, policy
 
 PASSWORD = "demo-password-2026"
@@ -49,9 +49,11 @@ class Command(BaseCommand):
         )
         people = {}
         for email, first, last, role, country, _ in PEOPLE:
-            people[email.split("@")[0]] = services.register_user(
+            person = services.register_user(
                 email=email, first_name=first, last_name=last, password=PASSWORD, role=role, country=country
             )
+            # each confirms the address through the link mailed to them (Ada's R7 carry-over)
+            people[email.split("@")[0]] = confirm_email_as_its_owner(person)
         dana, pat = people["dana"], people["pat"]
         services.add_bar_admission(dana, jurisdiction="NY", number="4455667", admitted=date(2015, 1, 10))
         for person, document in ((dana, "D1000001"), (pat, "D1000002")):
