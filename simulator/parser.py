@@ -1,4 +1,5 @@
-"""Scenario files (SCENARIOS.md, version 1) validated into plain step objects.
+"""Scenario files (SCENARIOS.md; version 2 as far as it is built, see docs/SCENARIOS.md)
+validated into plain step objects.
 
 Everything that can be checked without running is checked here, so that a file with a
 mistake runs nothing: bad JSON, unknown keys and steps, unknown actors and filings, bad
@@ -88,8 +89,9 @@ class Scenario:
 
 
 # --- the step table: allowed keys and how each is checked --------------------------------
-# kinds of value: "actor", "filing", "ref", "date", "role", "filer_role", "str", "bool",
-# "int", "days", ("one_of", values), "applicant", "goods", "codes", "flags"
+# kinds of value: "actor", "actors" (a list of actor ids), "filing", "ref", "date", "role",
+# "filer_role", "str", "bool", "int", "days", ("one_of", values), "applicant", "goods",
+# "codes", "flags"
 _ACTIONS = {
     "set_date": ({"date": "date"}, {}),
     "advance": ({"days": "days"}, {}),
@@ -125,6 +127,9 @@ _ACTIONS = {
     "submit": ({"actor": "actor", "filing": "filing"}, {}),
     "withdraw_representation": ({"actor": "actor", "filing": "filing"}, {}),
     "appoint_attorney": ({"actor": "actor", "filing": "filing", "attorney": "actor"}, {}),
+    "accept_appointment": ({"actor": "actor", "filing": "filing"}, {}),
+    "decline_appointment": ({"actor": "actor", "filing": "filing"}, {}),
+    "revoke_attorney": ({"actor": "actor", "filing": "filing", "attorney": "actor"}, {}),
 }
 _TIME_STEPS = {"set_date", "advance"}
 
@@ -139,7 +144,14 @@ _CHECKS = {
     ),
     "filing": (
         {"filing": "filing"},
-        {"state": ("one_of", tuple(FilingState.values)), "serial": "bool", "fee": "int", "flags": "flags"},
+        {
+            "state": ("one_of", tuple(FilingState.values)),
+            "serial": "bool",
+            "fee": "int",
+            "flags": "flags",
+            "attorneys": "actors",
+            "pending": "actors",
+        },
     ),
     "can_submit": ({"filing": "filing", "actor": "actor"}, {"blocked": "codes", "ok": "bool"}),
     "sponsorship": ({"attorney": "actor", "staff": "actor", "state": ("one_of", SPONSORSHIP_STATES)}, {}),
@@ -303,6 +315,13 @@ def _check_value(key: str, kind, value, actors: dict, refs: set):
         if not isinstance(value, str) or value not in actors:
             raise ScenarioError(f"unknown actor {json.dumps(value)} in {key}")
         return value
+    if kind == "actors":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ScenarioError(f"{key} must be a list of actor ids")
+        unknown = [v for v in value if v not in actors]
+        if unknown:
+            raise ScenarioError(f"unknown actor(s) {_quote(unknown)} in {key}")
+        return list(value)
     if kind == "filing":
         if not isinstance(value, str) or value not in refs:
             raise ScenarioError(f"unknown filing {json.dumps(value)} (no create_application step before names it)")

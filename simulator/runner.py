@@ -267,6 +267,20 @@ class _Run:
     def do_appoint_attorney(self, args) -> None:
         filings.appoint_attorney(self.user(args["actor"]), self.filing(args["filing"]), self.user(args["attorney"]))
 
+    def do_accept_appointment(self, args) -> None:
+        filings.accept_appointment(self.user(args["actor"]), self.filing(args["filing"]))
+
+    def do_decline_appointment(self, args) -> None:
+        filings.decline_appointment(self.user(args["actor"]), self.filing(args["filing"]))
+
+    def do_revoke_attorney(self, args) -> None:
+        filings.revoke_attorney(self.user(args["actor"]), self.filing(args["filing"]), self.user(args["attorney"]))
+
+    def actor_ids(self, users) -> list[str]:
+        """The scenario's ids of these accounts, sorted: lists compare in any order."""
+        ids = {pk: actor_id for actor_id, pk in self.users.items()}
+        return sorted(ids.get(user.pk, f"account {user.pk}") for user in users)
+
     # --- checks: (expected, actual) pairs for the keys given ------------------------------
     def check(self, step: Step) -> list[tuple[str, object, object]]:
         return getattr(self, f"check_{step.name}")(step.args)
@@ -290,6 +304,11 @@ class _Run:
             raised = sorted(Flag.objects.filter(application=application).values_list("code", flat=True))
             missing = [flag for flag in args["flags"] if flag not in raised]
             pairs.append(("flags", args["flags"], raised if missing else args["flags"]))
+        # R24: attorneys of record and pending appointments, compared in any order
+        if "attorneys" in args:
+            pairs.append(("attorneys", sorted(args["attorneys"]), self.actor_ids(application.attorneys_of_record())))
+        if "pending" in args:
+            pairs.append(("pending", sorted(args["pending"]), self.actor_ids(application.pending_attorneys())))
         return pairs
 
     def check_can_submit(self, args):

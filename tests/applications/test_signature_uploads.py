@@ -24,7 +24,12 @@ def filing():
 
 def sign_with(filing, file):
     return filings.sign_application(
-        filing.attorney, filing, signature="", title="Attorney", upload=file, upload_shows_declaration=True
+        filing.attorneys_of_record()[0],
+        filing,
+        signature="",
+        title="Attorney",
+        upload=file,
+        upload_shows_declaration=True,
     )
 
 
