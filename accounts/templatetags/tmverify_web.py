@@ -40,7 +40,15 @@ STATIC_SENTENCES = [
         "Sign the filing in the form, or request a signature by email from the attorney of record or the owner."
     ),
     gettext_noop("The applicant is domiciled outside the US: appoint a US-licensed attorney of record (R16)."),
-    gettext_noop("A Canadian attorney may act only for parties in Canada: appoint a US-licensed attorney (R16)."),
+    gettext_noop("A Canadian attorney may act only for an applicant domiciled in Canada (R16)."),
+    gettext_noop("A Canadian attorney may act only beside a US attorney: appoint a US-licensed attorney too (R16)."),
+    gettext_noop("At least one attorney of record must be a US attorney with complete US bar information (R16)."),
+    gettext_noop(
+        "You are named attorney on this filing but have not accepted: accept the appointment before you act on it."
+    ),
+    gettext_noop("Support staff may name only an attorney who sponsors them; an attorney of record appoints others."),
+    gettext_noop("No appointment on this filing is waiting for your answer."),
+    gettext_noop("Only the individual applicant can revoke an attorney."),
     gettext_noop("Give the applicant's domicile: the street address where they really are (R18)."),
     gettext_noop(
         "This signing link is not valid: it was never sent, already used, replaced by a newer one, or older than "
