@@ -14,7 +14,7 @@ from accounts import services
 from accounts.evidence import open_document
 from accounts.models import IdentityState, PaperVerification, User
 from applications import sanctions
-from applications.models import Application, with_current_representations
+from applications.models import Application, Representation, with_current_representations
 from tmverify import audit
 from tmverify.crypto import DecryptionError
 from tmverify.document_numbers import fold, masked
@@ -354,7 +354,9 @@ class FilingAdmin(ConsoleModelAdmin):
 
     @admin.display(description="Attorneys named, in order (pending ones satisfy no rule)")
     def representation_history(self, filing):
-        rows = filing.representations.select_related("attorney", "named_by")
+        # every row, ended ones too: not `filing.representations`, which keeps the filter
+        # of the current ones the list page prefetches
+        rows = Representation.objects.filter(application=filing).select_related("attorney", "named_by")
         return (
             format_html_join(
                 "",
