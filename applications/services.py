@@ -179,17 +179,12 @@ def _staff_attorney_reasons(actor: User, attorney: User | None) -> list:
 
 def _name_attorney(actor: User, application: Application, attorney: User) -> Representation:
     """R24: `attorney` stands on the filing, of record at once when it is their own act
-    (`rules.is_own_act`), pending otherwise; a pending attorney is told by mail on commit."""
+    (`rules.is_own_act`), pending otherwise; a pending attorney is told by mail on commit.
+    The caller audits it, as part of its own step."""
     representation = Representation(application=application, attorney=attorney, named_by=actor)
     if rules.is_own_act(actor, attorney):
         representation.accept()
     representation.save()
-    audit.record(
-        "filing.attorney_named",
-        application,
-        actor=actor,
-        data={"attorney_id": attorney.pk, "state": representation.state},
-    )
     if representation.is_pending:
         transaction.on_commit(
             lambda: emails.send_appointment_request(
@@ -223,7 +218,13 @@ def create_application(actor: User, data: FilingData, *, attorney: User | None =
         _save_contents(application, data)
         audit.record("filing.created", application, actor=actor, to_state=application.state)
         if attorney is not None:
-            _name_attorney(actor, application, attorney)
+            representation = _name_attorney(actor, application, attorney)
+            audit.record(
+                "filing.attorney_named",
+                application,
+                actor=actor,
+                data={"attorney_id": attorney.pk, "state": representation.state},
+            )
         _raise_standing_flags(application)
     return application
 

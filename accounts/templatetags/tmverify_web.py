@@ -71,7 +71,6 @@ _FIX_AT = {
 }
 _FIX_IN_FILING = {
     "filing_incomplete",
-    "us_counsel_required",
     "attorney_email_conflict",
     "domicile_required",
 }
@@ -112,6 +111,9 @@ def fix_url(item, application=None) -> str:
         return reverse("applications:edit", args=[application.pk])
     if item.code == "signature_required" and application is not None:
         return reverse("applications:detail", args=[application.pk]) + "#sign"
+    if item.code == "us_counsel_required" and application is not None and application.is_open:
+        # R24: attorneys are appointed (and accept) on the filing's page, not in the form
+        return reverse("applications:detail", args=[application.pk]) + "#representation"
     return ""
 
 

@@ -63,7 +63,7 @@ def test_the_attorney_sees_appointments_waiting_on_her_dashboard_and_accepts_one
     client = as_user(dana)
     page = client.get("/filings/").content.decode()
     assert "Appointments waiting for your answer" in page
-    assert "Named by Olga Berg" in page and "Shenzhen Sunwave Co., Ltd." in page
+    assert "Applicant: Shenzhen Sunwave Co., Ltd. — named by Olga Berg" in page
     assert f'action="/filings/{filing.pk}/accept/"' in page and f'action="/filings/{filing.pk}/decline/"' in page
 
     page = client.post(f"/filings/{filing.pk}/accept/", follow=True).content.decode()
