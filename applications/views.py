@@ -323,15 +323,8 @@ def request_signature(request, pk):
 @login_required
 @filer_only("applications:detail", "pk")
 def withdraw(request, pk):
-    application = _filing(request, pk)
-    try:
-        services.withdraw_representation(request.user, application)
-    except Refused as refused:
-        return _after(request, application, refused, "")
-    messages.success(request, _("You no longer represent the applicant in this filing."))
-    if _filings(request.user).filter(pk=pk).exists():
-        return redirect("applications:detail", pk=pk)
-    return redirect("applications:dashboard")
+    done = _("You no longer represent the applicant in this filing.")
+    return _representation_step(request, _filing(request, pk), services.withdraw_representation, done)
 
 
 @require_POST
@@ -358,28 +351,18 @@ def appoint(request, pk):
 @login_required
 @filer_only("applications:detail", "pk")
 def accept(request, pk):
-    application = _filing(request, pk)
-    try:
-        services.accept_appointment(request.user, application)
-    except Refused as refused:
-        return _after(request, application, refused, "")
     done = _(
         "You are now an attorney of record on this filing. Signatures given before lapse: it must be signed again."
     )
-    return _after(request, application, None, done)
+    return _representation_step(request, _filing(request, pk), services.accept_appointment, done)
 
 
 @require_POST
 @login_required
 @filer_only("applications:detail", "pk")
 def decline(request, pk):
-    application = _filing(request, pk)
-    try:
-        services.decline_appointment(request.user, application)
-    except Refused as refused:
-        return _after(request, application, refused, "")
-    messages.success(request, _("You declined the appointment. The filing is no longer shown to you."))
-    return redirect("applications:dashboard")
+    done = _("You declined the appointment. The filing is no longer shown to you.")
+    return _representation_step(request, _filing(request, pk), services.decline_appointment, done)
 
 
 @require_POST
@@ -391,14 +374,24 @@ def revoke(request, pk, attorney_pk):
     representation = next((r for r in application.current_representations() if r.attorney_id == attorney_pk), None)
     if representation is None:
         raise Http404("No such attorney on this filing.")
-    try:
-        services.revoke_attorney(request.user, application, representation.attorney)
-    except Refused as refused:
-        return _after(request, application, refused, "")
     done = _("%(name)s no longer represents the applicant in this filing.") % {
         "name": representation.attorney.full_name
     }
-    return _after(request, application, None, done)
+    return _representation_step(request, application, services.revoke_attorney, done, representation.attorney)
+
+
+def _representation_step(request, application, step, done: str, *args):
+    """One change of representation (R24): `step(user, filing, *args)`, its refusal or
+    `done` as a message, then back to the filing while the person can still see it (one
+    who withdrew, declined or was revoked no longer can), else to the dashboard."""
+    try:
+        step(request.user, application, *args)
+    except Refused as refused:
+        return _after(request, application, refused, "")
+    messages.success(request, done)
+    if _filings(request.user).filter(pk=application.pk).exists():
+        return redirect("applications:detail", pk=application.pk)
+    return redirect("applications:dashboard")
 
 
 @login_required

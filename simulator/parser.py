@@ -305,6 +305,16 @@ def _parse_goods(value) -> list[dict]:
     return goods
 
 
+def _listed(key: str, value, known, noun: str) -> list[str]:
+    """A list of names each of which is in `known` (reason codes, flags, actor ids)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ScenarioError(f"{key} must be a list of {noun}s")
+    unknown = [v for v in value if v not in known]
+    if unknown:
+        raise ScenarioError(f"unknown {noun}(s) {_quote(unknown)} in {key}")
+    return list(value)
+
+
 def _check_value(key: str, kind, value, actors: dict, refs: set):
     if isinstance(kind, tuple):
         allowed = kind[1]
@@ -316,12 +326,7 @@ def _check_value(key: str, kind, value, actors: dict, refs: set):
             raise ScenarioError(f"unknown actor {json.dumps(value)} in {key}")
         return value
     if kind == "actors":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ScenarioError(f"{key} must be a list of actor ids")
-        unknown = [v for v in value if v not in actors]
-        if unknown:
-            raise ScenarioError(f"unknown actor(s) {_quote(unknown)} in {key}")
-        return list(value)
+        return _listed(key, value, actors, "actor")
     if kind == "filing":
         if not isinstance(value, str) or value not in refs:
             raise ScenarioError(f"unknown filing {json.dumps(value)} (no create_application step before names it)")
@@ -360,14 +365,10 @@ def _check_value(key: str, kind, value, actors: dict, refs: set):
         return _parse_applicant(value, actors)
     if kind == "goods":
         return _parse_goods(value)
-    if kind in ("codes", "flags"):
-        known = CODES if kind == "codes" else FLAGS
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ScenarioError(f"{key} must be a list of {'reason codes' if kind == 'codes' else 'flags'}")
-        unknown = [v for v in value if v not in known]
-        if unknown:
-            raise ScenarioError(f"unknown {'reason code' if kind == 'codes' else 'flag'}(s) {_quote(unknown)}")
-        return list(value)
+    if kind == "codes":
+        return _listed(key, value, CODES, "reason code")
+    if kind == "flags":
+        return _listed(key, value, FLAGS, "flag")
     raise AssertionError(f"no check for {kind}")  # pragma: no cover - a table mistake
 
 
