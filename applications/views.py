@@ -181,6 +181,9 @@ def edit_application(request, pk):
     if not application.is_open:
         messages.error(request, _("This filing can no longer be changed."))
         return redirect("applications:detail", pk=pk)
+    if not can_act(request.user, application):  # R24: an attorney still to accept reads only
+        show_refusal(request, Refused(rules.access_reasons(request.user, application)))
+        return redirect("applications:detail", pk=pk)
     if request.method == "POST":
         form = ApplicationForm(request.POST, user=request.user, with_attorney=False)
         goods = GoodsFormSet(request.POST, prefix="goods")

@@ -66,6 +66,7 @@ POST   /filings/{sunwave}/decline/                            302  404  404  404
 POST   /filings/{sunwave}/attorneys/{dana}/revoke/            302  404  404  404   404  302  302   404    302  302
 POST   /filings/{sunwave}/attorneys/{mallory}/revoke/         302  404  404  404   404  404  404   404    302  302
 GET    /filings/{appointed}/                                  302  404  200  404   404  200  404   404    200  200
+GET    /filings/{appointed}/edit/                             302  404  200  404   404  302  404   404    302  302
 POST   /filings/{appointed}/accept/                           302  404  302  404   404  302  404   404    302  302
 POST   /filings/{appointed}/decline/                          302  404  302  404   404  302  404   404    302  302
 POST   /filings/{appointed}/attorneys/{dana}/revoke/          302  404  302  404   404  302  404   404    302  302

@@ -79,6 +79,11 @@ def test_a_pending_attorney_reads_the_filing_with_accept_and_decline_and_no_file
     assert f'action="/filings/{filing.pk}/accept/"' in page
     for form in ("edit/", "request-signature/", "appoint/", "sign/", "withdraw/"):
         assert f"/filings/{filing.pk}/{form}" not in page, form
+    # and the edit page, opened by its address, sends her back with the reason, saving nothing
+    response = as_user(dana).post(f"/filings/{filing.pk}/edit/", form_data(mark="TAKEN"), follow=True)
+    assert "accept the appointment before you act on it" in response.content.decode()
+    filing.refresh_from_db()
+    assert filing.mark == "SUNWAVE"
 
 
 def test_declining_takes_the_filing_off_her_dashboard(as_user, dana):
