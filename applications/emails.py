@@ -19,3 +19,24 @@ def send_signature_request(*, to: str, signer_name: str, mark: str, requested_by
         "You do not need an account to sign. If you did not expect this, ignore this email.\n"
     )
     send_mail(f"Signature requested: {mark or 'trademark application'}", body, None, [to])
+
+
+def filing_url(filing_id: int) -> str:
+    base = getattr(settings, "TMVERIFY_SITE_URL", "http://127.0.0.1:8000")
+    return base.rstrip("/") + reverse("applications:detail", args=[filing_id])
+
+
+def send_appointment_request(
+    *, to: str, attorney_name: str, named_by: str, mark: str, applicant: str, filing_id: int
+) -> None:
+    """R24: an attorney named by someone else is asked; nothing stands on their name until they accept."""
+    body = (
+        f"Dear {attorney_name},\n\n"
+        f"{named_by} named you attorney of record on the trademark application for {mark or 'a mark'}"
+        f"{f' (applicant: {applicant})' if applicant else ''}.\n"
+        "You are not its attorney of record, and your name and bar information count for nothing on it, "
+        "until you accept. Sign in to read the filing and accept or decline:\n\n"
+        f"{filing_url(filing_id)}\n\n"
+        "If you do not represent this applicant, decline, and tell the office if you think your name is being misused.\n"
+    )
+    send_mail(f"Appointment waiting for you: {mark or 'trademark application'}", body, None, [to])

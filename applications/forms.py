@@ -52,7 +52,10 @@ class ApplicationForm(forms.Form):
     attorney_email = forms.EmailField(
         label=_("Attorney of record: account email"),
         required=False,
-        help_text=_("Leave empty if no attorney represents the applicant."),
+        help_text=_(
+            "Leave empty if no attorney represents the applicant. An attorney you name who is not you "
+            "(or your sponsoring attorney) is asked by email and must accept before they are of record."
+        ),
     )
     mark = forms.CharField(
         label=_("The mark"), max_length=200, required=False, help_text=_("The words of the mark, e.g. SUNWAVE.")

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 
 from accounts.models import BarAdmission, Sponsorship, User, bar_credential
 
-from .models import Application
+from .models import Application, RepresentationState
 
 
 @dataclass
@@ -40,8 +40,9 @@ class SignalSpec:
     count_label: str
     threshold_setting: str
     find: Callable[[int], list[SignalRow]]
-    # filings behind the rows' accounts, for the drill-down: (queryset, account field)
-    filings: Callable[[], tuple] | None = None
+    # filings behind the rows' accounts, for the drill-down: given the accounts' ids, the
+    # filings, each annotated with `signal_account`, the account it is listed under
+    filings: Callable[[set[int]], object] | None = None
 
     @property
     def threshold(self) -> int:
@@ -118,12 +119,12 @@ def _bar_rows(groups) -> list[SignalRow]:
     ]
 
 
-def _per_bar_number(counted: str, threshold: int) -> list[SignalRow]:
-    """Bar numbers with at least `threshold` distinct `counted` (accounts, filings)."""
+def _per_bar_number(counted: Count, threshold: int) -> list[SignalRow]:
+    """Bar numbers with at least `threshold` of `counted` (accounts, filings)."""
     groups = (
         _bar_numbers()
         .values("bar_jurisdiction", "bar_number")
-        .annotate(n=Count(counted, distinct=True))
+        .annotate(n=counted)
         .filter(n__gte=threshold)
         .order_by("-n", "bar_jurisdiction", "bar_number")
     )
@@ -131,11 +132,32 @@ def _per_bar_number(counted: str, threshold: int) -> list[SignalRow]:
 
 
 def _accounts_per_bar_number(threshold: int) -> list[SignalRow]:
-    return _per_bar_number("attorney", threshold)
+    return _per_bar_number(Count("attorney", distinct=True), threshold)
 
 
 def _filings_per_bar_number(threshold: int) -> list[SignalRow]:
-    return _per_bar_number("attorney__represented_filings", threshold)
+    """R24: filings the credential stands on, that is where its holder is of record; a
+    name typed on a form and never accepted puts it on none."""
+    of_record = Q(attorney__representations__state=RepresentationState.OF_RECORD)
+    return _per_bar_number(Count("attorney__representations__application", filter=of_record, distinct=True), threshold)
+
+
+def _filings_by(account_field: str, filings=None):
+    """The drill-down of a signal by one account per filing (`created_by`, ...)."""
+
+    def find(ids: set[int]):
+        queryset = Application.objects.all() if filings is None else filings()
+        return queryset.filter(**{f"{account_field}__in": ids}).annotate(signal_account=F(account_field))
+
+    return find
+
+
+def _filings_of_record(ids: set[int]):
+    """The filings on which one of `ids` is an attorney of record, once per attorney: the
+    state and the attorney in one filter, so that both hold for the same representation."""
+    return Application.objects.filter(
+        representations__state=RepresentationState.OF_RECORD, representations__attorney__in=ids
+    ).annotate(signal_account=F("representations__attorney"))
 
 
 def _staff_per_attorney(threshold: int) -> list[SignalRow]:
@@ -187,7 +209,7 @@ SIGNALS = [
         "applicants",
         "SIGNAL_OWNERS_PER_ACCOUNT",
         _owners_per_account,
-        lambda: (_named_filings(), "created_by"),
+        _filings_by("created_by", _named_filings),
     ),
     SignalSpec(
         "shared_bar_number",
@@ -196,7 +218,7 @@ SIGNALS = [
         "accounts",
         "SIGNAL_ACCOUNTS_PER_BAR_NUMBER",
         _accounts_per_bar_number,
-        lambda: (Application.objects.all(), "attorney"),
+        _filings_of_record,
     ),
     SignalSpec(
         "bar_number_filings",
@@ -205,7 +227,7 @@ SIGNALS = [
         "filings",
         "SIGNAL_FILINGS_PER_BAR_NUMBER",
         _filings_per_bar_number,
-        lambda: (Application.objects.all(), "attorney"),
+        _filings_of_record,
     ),
     SignalSpec(
         "signature_entered_by_other",
@@ -214,7 +236,7 @@ SIGNALS = [
         "flagged filings",
         "SIGNAL_SIGNATURES_BY_OTHERS",
         _flag_signal("signature_entered_by_other"),
-        lambda: (_flagged("signature_entered_by_other"), "created_by"),
+        _filings_by("created_by", lambda: _flagged("signature_entered_by_other")),
     ),
     SignalSpec(
         "staff_per_attorney",
@@ -231,7 +253,7 @@ SIGNALS = [
         "flagged filings",
         "SIGNAL_MAIL_DROP_FILINGS",
         _flag_signal("mail_drop_domicile"),
-        lambda: (_flagged("mail_drop_domicile"), "created_by"),
+        _filings_by("created_by", lambda: _flagged("mail_drop_domicile")),
     ),
     SignalSpec(
         "accounts_per_document",
@@ -259,13 +281,10 @@ def _load_accounts(rows: list[SignalRow]) -> None:
 def _load_filings(spec: SignalSpec, rows: list[SignalRow]) -> None:
     if spec.filings is None or not rows:
         return
-    queryset, account_field = spec.filings()
     ids = {pk for row in rows for pk in row.account_ids}
     by_account = defaultdict(list)
-    for filing in (
-        queryset.filter(**{f"{account_field}__in": ids}).select_related("applicant").order_by("pk").distinct()
-    ):
-        by_account[getattr(filing, f"{account_field}_id")].append(filing)
+    for filing in spec.filings(ids).select_related("applicant").order_by("pk").distinct():
+        by_account[filing.signal_account].append(filing)
     for row in rows:
         seen = set()
         for pk in row.account_ids:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext_noop
 from django_countries.fields import CountryField
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
@@ -92,9 +93,6 @@ class Application(ConcurrentTransitionMixin, models.Model):
     basis = models.CharField(max_length=3, choices=Basis.choices, blank=True)
     first_use = models.DateField(null=True, blank=True)
     specimen = models.BooleanField(default=False)
-    attorney = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="represented_filings"
-    )
     # created_by and submitted_by are indexed as the first column of Meta.indexes
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_filings", db_index=False
@@ -136,6 +134,28 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     def touch(self):
         self.updated_at = clock.now()
+
+    # --- representation (R24) ---------------------------------------------------------------
+    def current_representations(self) -> list["Representation"]:
+        """Its pending and of-record representations, each with its attorney, oldest first:
+        the one answer to who stands on the filing. Read with the filing where it is loaded
+        (`with_current_representations`: `lock_filing`, the pages), else here in one query
+        and kept with the filing, as Django keeps what it prefetched (`refresh_from_db`
+        forgets it)."""
+        prefetch_related_objects([self], with_current_representations())
+        return [r for r in self.representations.all() if r.state in CURRENT_REPRESENTATION_STATES]
+
+    def attorneys_of_record(self) -> list:
+        """R24: the attorneys whose own act put them on the filing; only they satisfy a rule."""
+        return [r.attorney for r in self.current_representations() if r.is_of_record]
+
+    def pending_attorneys(self) -> list:
+        """R24: attorneys named by someone else who have not accepted yet."""
+        return [r.attorney for r in self.current_representations() if r.is_pending]
+
+    def representation_of(self, user) -> "Representation | None":
+        """`user`'s pending or of-record representation on this filing, if any."""
+        return next((r for r in self.current_representations() if r.attorney_id == user.pk), None)
 
     # --- transitions ------------------------------------------------------------------
     @transition(
@@ -186,6 +206,94 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=[*SANCTIONABLE_STATES, FilingState.SUSPENDED], target=FilingState.TERMINATED)
     def terminate(self):
         self.touch()
+
+
+class RepresentationState(models.TextChoices):
+    PENDING = "pending", gettext_noop("Waiting for the attorney to accept")
+    OF_RECORD = "of_record", gettext_noop("Attorney of record")
+    DECLINED = "declined", gettext_noop("Declined by the attorney")
+    WITHDRAWN = "withdrawn", gettext_noop("Withdrawn by the attorney")
+    REVOKED = "revoked", gettext_noop("Revoked by the applicant")
+
+
+CURRENT_REPRESENTATION_STATES = [RepresentationState.PENDING, RepresentationState.OF_RECORD]
+
+
+class Representation(ConcurrentTransitionMixin, models.Model):
+    """An attorney's standing on one filing (R24): of record only by the attorney's own act
+    (filing it, through staff they sponsor, or accepting); named by anyone else it is
+    pending. Ended rows stay: they are the filing's history of representation."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="representations")
+    # indexed as the first column of Meta.indexes
+    attorney = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="representations", db_index=False
+    )
+    state = FSMField(
+        max_length=20, choices=RepresentationState.choices, default=RepresentationState.PENDING, protected=True
+    )
+    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    named_at = models.DateTimeField(default=clock.now)
+    # when the attorney's own act made it of record; when it ended (declined, withdrawn, revoked)
+    of_record_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["named_at", "pk"]
+        constraints = [
+            # an attorney stands on a filing once at a time; ended rows are history
+            models.UniqueConstraint(
+                fields=["application", "attorney"],
+                condition=Q(state__in=CURRENT_REPRESENTATION_STATES),
+                name="one_current_representation_per_attorney",
+            )
+        ]
+        indexes = [models.Index(fields=["attorney", "state"])]
+
+    def __str__(self):
+        return f"{self.attorney} on filing {self.application_id} ({self.state})"
+
+    @property
+    def is_of_record(self) -> bool:
+        return self.state == RepresentationState.OF_RECORD
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == RepresentationState.PENDING
+
+    @transition(field=state, source=RepresentationState.PENDING, target=RepresentationState.OF_RECORD)
+    def accept(self):
+        """The attorney's own act: naming themselves, through staff they sponsor, or accepting."""
+        self.of_record_at = clock.now()
+
+    @transition(field=state, source=RepresentationState.PENDING, target=RepresentationState.DECLINED)
+    def decline(self):
+        self.ended_at = clock.now()
+
+    @transition(field=state, source=RepresentationState.OF_RECORD, target=RepresentationState.WITHDRAWN)
+    def withdraw(self):
+        self.ended_at = clock.now()
+
+    @transition(field=state, source=CURRENT_REPRESENTATION_STATES, target=RepresentationState.REVOKED)
+    def revoke(self):
+        self.ended_at = clock.now()
+
+
+def filings_where(state: str, **attorneys) -> Q:
+    """Filings on which the attorney (`attorney=`) or one of them (`attorney__in=`) stands
+    in `state`: a subquery rather than a join, so that in an OR each branch can use its
+    own index."""
+    return Q(pk__in=Representation.objects.filter(state=state, **attorneys).values("application"))
+
+
+def with_current_representations() -> Prefetch:
+    """How a filing's pending and of-record representations are read with it, each with
+    its attorney (`Application.current_representations`); ended ones are history, left
+    unread. Further lookups go through it (`"representations__attorney__bar_admissions"`)."""
+    return Prefetch(
+        "representations",
+        queryset=Representation.objects.filter(state__in=CURRENT_REPRESENTATION_STATES).select_related("attorney"),
+    )
 
 
 class GoodsEntry(models.Model):

@@ -2,7 +2,9 @@
 
 The office signs, once, the SHA-256 digest of each top-level field: a checker holding
 only the public key can then say which part of an altered receipt changed. Receipts
-issued before (each field signed on its own, bound to the serial number) still check.
+issued before (each field signed on its own, bound to the serial number) still check,
+as do those issued before R24, with one `attorney` where newer ones list `attorneys`
+(of record only): a receipt is checked against the fields it was signed with.
 """
 
 from dataclasses import dataclass, field
@@ -27,7 +29,6 @@ def _verification_of(user, *, via_link: bool = False) -> str:
 
 def build_payload(application: Application, flags) -> dict:
     applicant = application.applicant
-    attorney = application.attorney
     return {
         "serial_number": application.serial_number,
         "filing_date": application.filing_date.isoformat(),
@@ -49,17 +50,23 @@ def build_payload(application: Application, flags) -> dict:
         "first_use": application.first_use.isoformat() if application.first_use else None,
         "specimen": application.specimen,
         "goods": [{"class": g.nice_class, "text": g.text, "id_manual": g.id_manual} for g in application.goods.all()],
-        "attorney": None
-        if attorney is None
-        else {
-            "name": attorney.full_name,
-            "email": attorney.email,
-            "role": attorney.role,
-            "bar": [
-                {"jurisdiction": b.jurisdiction, "number": b.number, "admitted": b.admitted and b.admitted.isoformat()}
-                for b in attorney.bar_admissions.all()
-            ],
-        },
+        # R24: attorneys of record only; one named but not accepted stands on nothing
+        "attorneys": [
+            {
+                "name": attorney.full_name,
+                "email": attorney.email,
+                "role": attorney.role,
+                "bar": [
+                    {
+                        "jurisdiction": b.jurisdiction,
+                        "number": b.number,
+                        "admitted": b.admitted and b.admitted.isoformat(),
+                    }
+                    for b in attorney.bar_admissions.all()
+                ],
+            }
+            for attorney in application.attorneys_of_record()
+        ],
         "signatures": [
             {
                 "signer": s.signer_name,
@@ -87,6 +94,13 @@ def build_payload(application: Application, flags) -> dict:
         },
         "flags": sorted(flags),
     }
+
+
+def attorneys_named(payload: dict) -> list[str]:
+    """The attorneys of record a receipt names: `attorneys` since R24, one `attorney` before."""
+    if "attorneys" in payload:
+        return [attorney["name"] for attorney in payload["attorneys"]]
+    return [payload["attorney"]["name"]] if payload.get("attorney") else []
 
 
 def _field_message(serial: str, name: str, value) -> bytes:

@@ -11,14 +11,14 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django_countries import countries
 
-from accounts.models import BarAdmission, Role, User, bar_credential
-from accounts.rules import acting_reasons, suspension_reasons
+from accounts.models import ATTORNEY_ROLES, BarAdmission, Role, User, bar_credential
+from accounts.rules import acting_reasons, sponsoring_attorney_ids, suspension_reasons
 from tmverify import clock, policy
 from tmverify.jurisdictions import is_us_bar
 from tmverify.reasons import Reason, reason
 
-from .access import can_access
-from .models import Application, Basis, FilingState, SignatureLink
+from .access import can_access, can_act
+from .models import Application, Basis, FilingState, Representation, SignatureLink
 
 # R12: text between exactly two forward slashes that holds a letter or digit (SCENARIOS.md
 # v2 "Small print": "/ /" and "/.-/" are no signature)
@@ -94,9 +94,21 @@ def domicile_country_reasons(applicant) -> list[Reason]:
 
 # --- access and acting -----------------------------------------------------------------
 def access_reasons(user: User, application: Application) -> list[Reason]:
-    if not can_access(user, application):
-        return [reason("forbidden", "You have no access to this filing.")]
-    return []
+    """May `user` take a filer's step on this filing at all? `forbidden` alone otherwise."""
+    if can_act(user, application):
+        return []
+    if can_access(user, application):  # R24: only named, not accepted yet
+        return [reason("forbidden", PENDING_ATTORNEY_DOES_NOT_ACT)]
+    return _NO_ACCESS
+
+
+_NO_ACCESS = [reason("forbidden", "You have no access to this filing.")]
+
+
+# R24: the sentence every filer step gives an attorney whose appointment is pending
+PENDING_ATTORNEY_DOES_NOT_ACT = (
+    "You are named attorney on this filing but have not accepted: accept the appointment before you act on it."
+)
 
 
 def state_reasons(application: Application) -> list[Reason]:
@@ -114,6 +126,94 @@ def filer_reasons(user: User, application: Application) -> list[Reason]:
     return acting_reasons(user)
 
 
+# --- attorneys by consent (R24) ------------------------------------------------------------
+def is_own_act(actor: User, attorney: User) -> bool:
+    """R24: naming `attorney` is the attorney's own act when they take the step, or support
+    staff they actively sponsor take it (R10); then they are of record at once."""
+    if actor.pk == attorney.pk:
+        return True
+    return actor.role == Role.SUPPORT_STAFF and attorney.pk in sponsoring_attorney_ids(actor)
+
+
+def named_attorney_reasons(attorney: User, domicile_country: str) -> list[Reason]:
+    """Who may be named attorney on a filing whose applicant is domiciled in
+    `domicile_country` (a code, or "" when not given yet): an attorney, never office staff
+    (R25), and a Canadian attorney only for an applicant domiciled in Canada (R16)."""
+    if attorney.is_office_staff():  # R25: the office is never of record for a party
+        return [
+            reason("role_not_permitted", f"{attorney.full_name} is office staff and cannot be of record.", rule="R25")
+        ]
+    if attorney.role not in ATTORNEY_ROLES:
+        return [
+            reason(
+                "role_not_permitted", f"{attorney.full_name} is not an attorney and cannot be of record.", rule="R24"
+            )
+        ]
+    if attorney.role == Role.CA_ATTORNEY and str(domicile_country).upper() != "CA":
+        return [
+            reason(
+                "role_not_permitted",
+                "A Canadian attorney may act only for an applicant domiciled in Canada.",
+                rule="R16",
+            )
+        ]
+    return []
+
+
+def appointing_reasons(actor: User, application: Application, attorney: User) -> list[Reason]:
+    """May `actor` add `attorney` to the filing (beside the filer reasons)? Support staff
+    name only an attorney who sponsors them; an attorney stands on a filing once."""
+    reasons = []
+    if actor.role == Role.SUPPORT_STAFF and not is_own_act(actor, attorney):
+        reasons.append(
+            reason(
+                "role_not_permitted",
+                "Support staff may name only an attorney who sponsors them; an attorney of record appoints others.",
+                rule="R24",
+            )
+        )
+    applicant = application.applicant
+    reasons += named_attorney_reasons(attorney, applicant.domicile_country if applicant is not None else "")
+    current = application.representation_of(attorney)
+    if current is not None:
+        reasons.append(reason("invalid_state", _ALREADY[current.state] % {"name": attorney.full_name}))
+    return reasons
+
+
+_ALREADY = {
+    "of_record": "%(name)s is already an attorney of record on this filing.",
+    "pending": "%(name)s is already named on this filing and has not accepted yet.",
+}
+
+
+def answering_reasons(
+    actor: User, application: Application, representation: Representation | None, *, accepting: bool
+) -> list[Reason]:
+    """May `actor` accept (`accepting`) or decline an appointment on this filing? Only the
+    attorney named, while it is pending (`invalid_state` otherwise). Accepting is acting:
+    the identity rules apply and the filing must be open; declining asks neither."""
+    blocked = suspension_reasons(actor) or ([] if can_access(actor, application) else _NO_ACCESS)
+    if blocked:
+        return blocked
+    reasons = acting_reasons(actor) if accepting else []
+    if representation is None or not representation.is_pending:
+        reasons.append(reason("invalid_state", "No appointment on this filing is waiting for your answer."))
+    elif accepting:
+        reasons += state_reasons(application)
+    return reasons
+
+
+def revoking_reasons(actor: User, application: Application, attorney: User) -> list[Reason]:
+    """R24: the individual applicant may end an attorney's representation (or cancel an
+    appointment still pending); nobody else, support staff least of all."""
+    applicant = application.applicant
+    if applicant is None or applicant.user_id != actor.pk:
+        return [reason("role_not_permitted", "Only the individual applicant can revoke an attorney.", rule="R24")]
+    if application.representation_of(attorney) is None:
+        return [reason("invalid_state", f"{attorney.full_name} is not an attorney on this filing.")]
+    return []
+
+
 # --- signatures (R12-R14) ----------------------------------------------------------------
 def signature_format_reasons(text: str, title: str) -> list[Reason]:
     if not SIGNATURE_PATTERN.match((text or "").strip()) or not (title or "").strip():
@@ -122,16 +222,17 @@ def signature_format_reasons(text: str, title: str) -> list[Reason]:
 
 
 def is_authorized_signatory(signer: User | None, application: Application, *, email: str = "") -> bool:
-    """R14: the attorney of record, the individual applicant, the creator holding the owner
-    role (an officer or employee of the applicant, signing with their title), or anyone a
-    signature request for this filing named; never support staff, never office staff (R25).
+    """R14: an attorney of record (R24: a pending one is not), the individual applicant, the
+    creator holding the owner role (an officer or employee of the applicant, signing with
+    their title), or anyone a signature request for this filing named; never support staff,
+    never office staff (R25).
 
     `signer`: the person's account, None for a person without one (37 CFR 2.193(e)(1));
     `email`: the address a request would have named them by (default: the account's)."""
     if signer is not None:
         if signer.role == Role.SUPPORT_STAFF or signer.is_office_staff():
             return False
-        if application.attorney_id == signer.pk:
+        if any(attorney.pk == signer.pk for attorney in application.attorneys_of_record()):
             return True
         if application.applicant_id and application.applicant.user_id == signer.pk:
             return True
@@ -186,21 +287,35 @@ def has_us_bar_information(attorney: User) -> bool:
     )
 
 
-def us_bar_reasons(attorney: User) -> list[Reason]:
-    """R16: the attorney of record gives US bar information (docs/DECISIONS.md 54)."""
-    if has_us_bar_information(attorney):
+def _us_counsel_message(attorneys: list[User]) -> str:
+    if any(attorney.role == Role.CA_ATTORNEY for attorney in attorneys):
+        return "A Canadian attorney may act only beside a US attorney: appoint a US-licensed attorney too."
+    return "The applicant is domiciled outside the US: appoint a US-licensed attorney of record."
+
+
+def bar_reasons(attorneys: list[User]) -> list[Reason]:
+    """R16: a filing with attorneys of record needs at least one US attorney among them
+    with complete US bar information (docs/DECISIONS.md 44, 54)."""
+    if not attorneys or any(has_us_bar_information(attorney) for attorney in attorneys):
         return []
-    if attorney.role != Role.US_ATTORNEY:
+    us_attorneys = [attorney for attorney in attorneys if attorney.role == Role.US_ATTORNEY]
+    if not us_attorneys:
         message = (
-            f"{attorney.full_name} is not a US attorney: a US attorney with complete US bar information must be "
-            "of record."
+            "No attorney of record is a US attorney: at least one must be a US attorney with complete US bar "
+            "information."
         )
     else:
+        names = " or ".join(attorney.full_name for attorney in us_attorneys)
         message = (
-            f"{attorney.full_name} must give US bar information: a state, DC or US territory as jurisdiction, "
-            "admission date, bar number where one is issued, and good standing."
+            f"{names} must give US bar information: a state, DC or US territory as jurisdiction, admission date, "
+            "bar number where one is issued, and good standing."
         )
     return [reason("bar_info_required", message)]
+
+
+def _same_email(first: str, second: str) -> bool:
+    """R17 and "Small print": emails compare without case or surrounding spaces."""
+    return bool(first.strip()) and first.strip().casefold() == second.strip().casefold()
 
 
 def content_reasons(application: Application, on: date | None = None) -> list[Reason]:
@@ -220,31 +335,16 @@ def content_reasons(application: Application, on: date | None = None) -> list[Re
         missing.append("at least one good or service with its class")
     if missing:
         reasons.append(reason("filing_incomplete", "Add " + ", ".join(missing) + " (the filing-date minimum)."))
-    attorney = application.attorney
-    r16_applies = on >= policy.current().us_counsel_required_from  # both R16 duties
-    if applicant is not None and r16_applies:
-        if applicant.is_foreign and (attorney is None or attorney.role != Role.US_ATTORNEY):
-            reasons.append(
-                reason(
-                    "us_counsel_required",
-                    "The applicant is domiciled outside the US: appoint a US-licensed attorney of record.",
-                )
-            )
-        elif attorney is not None and attorney.role == Role.CA_ATTORNEY and applicant.domicile_country != "CA":
-            reasons.append(
-                reason(
-                    "us_counsel_required",
-                    "A Canadian attorney may act only for parties in Canada: appoint a US-licensed attorney.",
-                )
-            )
-    if attorney is not None and r16_applies:
-        reasons += us_bar_reasons(attorney)
-    if (
-        attorney is not None
-        and applicant is not None
-        and applicant.email
-        and (attorney.email.casefold() == applicant.email.casefold())
-    ):
+    attorneys = application.attorneys_of_record()  # R24: a pending attorney satisfies nothing
+    if on >= policy.current().us_counsel_required_from:  # both R16 duties, for filings from 2019-08-03
+        if (
+            applicant is not None
+            and applicant.is_foreign
+            and not any(attorney.role == Role.US_ATTORNEY for attorney in attorneys)
+        ):
+            reasons.append(reason("us_counsel_required", _us_counsel_message(attorneys)))
+        reasons += bar_reasons(attorneys)
+    if applicant is not None and any(_same_email(attorney.email, applicant.email) for attorney in attorneys):
         reasons.append(reason("attorney_email_conflict", "Give the applicant's own email, not the attorney's."))
     if applicant is None or not applicant.has_domicile:
         reasons.append(
@@ -319,6 +419,10 @@ def bar_shared_elsewhere() -> Exists:
     )
 
 
+# from a filing, through its current representations, to each attorney's bar admissions
+ATTORNEYS_BAR_ADMISSIONS = "representations__attorney__bar_admissions"
+
+
 @functools.cache
 def _admissions_with_answers():
     # built once: a queryset is never changed by its use (each use runs a clone), and
@@ -329,16 +433,14 @@ def _admissions_with_answers():
 def bar_admissions_with_answers(lookup: str = "bar_admissions") -> Prefetch:
     """How an attorney's bar admissions are read wherever R23 is asked: each with
     `shared_elsewhere`, the answer of `bar_shared_elsewhere`, in the same query.
-    `lookup`: the path to them (`"attorney__bar_admissions"` from a filing)."""
+    `lookup`: the path to them (`ATTORNEYS_BAR_ADMISSIONS` from a filing)."""
     return Prefetch(lookup, queryset=_admissions_with_answers().all())
 
 
-def shares_attorney_credentials(attorney: User | None) -> bool:
+def shares_attorney_credentials(attorney: User) -> bool:
     """R23: one of the attorney's bar numbers, in its jurisdiction, also stands on another
     account. The admissions come with the answer (`bar_admissions_with_answers`): read
     here in one query unless the caller read them so already."""
-    if attorney is None:
-        return False
     prefetch_related_objects([attorney], bar_admissions_with_answers())
     return any(admission.shared_elsewhere for admission in attorney.bar_admissions.all())
 
@@ -349,7 +451,7 @@ def standing_flags(application: Application) -> list[str]:
     applicant = application.applicant
     if applicant is not None and is_mail_drop(applicant.domicile_street):
         flags.append("mail_drop_domicile")
-    if shares_attorney_credentials(application.attorney):
+    if any(shares_attorney_credentials(attorney) for attorney in application.attorneys_of_record()):
         flags.append("shared_attorney_credentials")
     if missing_information(application):  # in every era; its cost is R20's (docs/DECISIONS.md 12)
         flags.append("insufficient_information")

@@ -21,7 +21,7 @@ from accounts.rules import office_reasons
 from tmverify import audit, clock
 from tmverify.reasons import Refused, reason, refuse_if
 
-from .models import SANCTIONABLE_STATES, Application, SanctionOrder
+from .models import SANCTIONABLE_STATES, Application, RepresentationState, SanctionOrder, filings_where
 from .services import lock_filing
 
 _MOVES = {
@@ -99,7 +99,9 @@ def terminate_filing(officer: User, application: Application, *, note: str) -> A
 def pending_filings_of(account: User):
     """Live filings the account created, submitted or stands on as attorney of record."""
     return Application.objects.filter(
-        Q(created_by=account) | Q(submitted_by=account) | Q(attorney=account),
+        Q(created_by=account)
+        | Q(submitted_by=account)
+        | filings_where(RepresentationState.OF_RECORD, attorney=account),
         state__in=SANCTIONABLE_STATES,
     )
 
@@ -141,12 +143,11 @@ _WHAT = {
 
 
 def order_recipients(application: Application) -> list[str]:
-    """The applicant and the attorney of record, each once."""
+    """The applicant and the attorneys of record, each once."""
     emails = []
     if application.applicant_id and application.applicant.email:
         emails.append(application.applicant.email)
-    if application.attorney_id and application.attorney.email:
-        emails.append(application.attorney.email)
+    emails += [attorney.email for attorney in application.attorneys_of_record() if attorney.email]
     return list(dict.fromkeys(e.lower() for e in emails))
 
 

@@ -1,4 +1,5 @@
-"""Filing use cases: create, sign, request signatures, submit, change representation.
+"""Filing use cases: create, sign, request signatures, submit, and representation (R24:
+appoint, accept or decline an appointment, withdraw, revoke).
 
 Each locks the filing, asks `applications.rules`, runs the transition, saves and audits in
 one transaction; mail goes out on commit. Refusals are `Refused(reasons)`.
@@ -17,7 +18,7 @@ from django.db.models import Prefetch
 from django_fsm import can_proceed
 
 from accounts.models import ATTORNEY_ROLES, Role, User, normal_email
-from accounts.rules import acting_reasons, office_staff_reasons, sponsoring_attorney_ids, suspension_reasons
+from accounts.rules import acting_reasons, office_staff_reasons, suspension_reasons
 from tmverify import audit, clock
 from tmverify.reasons import Refused, reason, refuse_if
 
@@ -30,12 +31,14 @@ from .models import (
     FilingState,
     Flag,
     GoodsEntry,
+    Representation,
     SerialCounter,
     Signature,
     SignatureLink,
     SignatureMethod,
     SubmitterApplicant,
     applicant_key,
+    with_current_representations,
 )
 from .receipts import issue_receipt
 
@@ -156,28 +159,12 @@ def _raise_standing_flags(application: Application) -> None:
     _raise_flags(application, rules.standing_flags(application))
 
 
-def _attorney_reasons(actor: User, attorney: User | None) -> list:
-    if attorney is None:
-        return []
-    if attorney.is_office_staff():  # R25: the office is never of record for a party
-        return [
-            reason("role_not_permitted", f"{attorney.full_name} is office staff and cannot be of record.", rule="R25")
-        ]
-    if attorney.role not in ATTORNEY_ROLES:
-        return [
-            reason(
-                "role_not_permitted", f"{attorney.full_name} is not an attorney and cannot be of record.", rule="R24"
-            )
-        ]
-    return []
-
-
 def _staff_attorney_reasons(actor: User, attorney: User | None) -> list:
     """Staff reach a filing only through an attorney who actively sponsors them
     (docs/DECISIONS.md 9), so they must name one as its attorney of record."""
     if actor.role != Role.SUPPORT_STAFF:
         return []
-    if attorney is None or attorney.pk not in sponsoring_attorney_ids(actor):
+    if attorney is None or not rules.is_own_act(actor, attorney):
         return [
             reason(
                 "sponsorship_required",
@@ -187,6 +174,28 @@ def _staff_attorney_reasons(actor: User, attorney: User | None) -> list:
     return []
 
 
+def _name_attorney(actor: User, application: Application, attorney: User) -> Representation:
+    """R24: `attorney` stands on the filing, of record at once when it is their own act
+    (`rules.is_own_act`), pending otherwise; a pending attorney is told by mail on commit.
+    The caller audits it, as part of its own step."""
+    representation = Representation(application=application, attorney=attorney, named_by=actor)
+    if rules.is_own_act(actor, attorney):
+        representation.accept()
+    representation.save()
+    if representation.is_pending:
+        transaction.on_commit(
+            lambda: emails.send_appointment_request(
+                to=attorney.email,
+                attorney_name=attorney.full_name,
+                named_by=actor.full_name,
+                mark=application.mark,
+                applicant=application.applicant.name if application.applicant is not None else "",
+                filing_id=application.pk,
+            )
+        )
+    return representation
+
+
 def create_application(actor: User, data: FilingData, *, attorney: User | None = None) -> Application:
     """Open a draft. Owners, attorneys and sponsored staff may (R2, R10, R11)."""
     _validate(data)
@@ -194,16 +203,26 @@ def create_application(actor: User, data: FilingData, *, attorney: User | None =
         actor = _fresh(actor)
         attorney = _fresh(attorney, actor)
         reasons = acting_reasons(actor)
-        refuse_if(
-            (reasons or _attorney_reasons(actor, attorney) or _staff_attorney_reasons(actor, attorney))
-            + rules.domicile_country_reasons(data.applicant)
-        )
         if attorney is None and actor.role in ATTORNEY_ROLES:
             attorney = actor  # an attorney who names no one is of record (SCENARIOS.md v2)
-        application = Application(created_by=actor, attorney=attorney)
+        if attorney is not None and not reasons:
+            country = data.applicant.country if data.applicant is not None else ""
+            reasons = rules.named_attorney_reasons(attorney, country)
+        refuse_if(
+            (reasons or _staff_attorney_reasons(actor, attorney)) + rules.domicile_country_reasons(data.applicant)
+        )
+        application = Application(created_by=actor)
         _save_contents(application, data)
-        _raise_standing_flags(application)
         audit.record("filing.created", application, actor=actor, to_state=application.state)
+        if attorney is not None:
+            representation = _name_attorney(actor, application, attorney)
+            audit.record(
+                "filing.attorney_named",
+                application,
+                actor=actor,
+                data={"attorney_id": attorney.pk, "state": representation.state},
+            )
+        _raise_standing_flags(application)
     return application
 
 
@@ -220,22 +239,29 @@ def _fresh(user: User | None, *loaded: User | None) -> User | None:
     return User.objects.get(pk=user.pk)
 
 
-def _on_filing(application: Application) -> tuple[User | None, User | None]:
-    """The accounts `lock_filing` read with the filing."""
-    return application.attorney, application.created_by
+def _on_filing(application: Application) -> tuple[User, ...]:
+    """The accounts `lock_filing` read with the filing: its creator and the attorneys
+    standing on it."""
+    return (application.created_by, *(r.attorney for r in application.current_representations()))
 
 
 def lock_filing(application: Application, *, with_contents: bool = False) -> Application:
-    """The filing's row, locked until the transaction ends, with what the rules read;
-    `with_contents` also loads goods, signatures, bar admissions (with R23's answer) and
-    flags (the full gate and the receipt): one query each."""
-    filing = Application.objects.select_for_update(of=("self",)).select_related("applicant", "attorney", "created_by")
+    """The filing's row, locked until the transaction ends, with what the rules read: its
+    applicant and creator, and its pending and of-record attorneys (R24); `with_contents`
+    also loads goods, signatures, flags and the attorneys' bar admissions (with R23's
+    answer), for the full gate and the receipt: one query each. Every change of
+    representation locks the filing first, so what is read here stays true."""
+    filing = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant", "created_by")
+        .prefetch_related(with_current_representations())
+    )
     if with_contents:
         filing = filing.prefetch_related(
             "goods",
             Prefetch("signatures", queryset=Signature.objects.select_related("signer")),
             "flags",
-            rules.bar_admissions_with_answers("attorney__bar_admissions"),
+            rules.bar_admissions_with_answers(rules.ATTORNEYS_BAR_ADMISSIONS),
         )
     return filing.get(pk=application.pk)
 
@@ -249,6 +275,17 @@ def _supersede_signatures(application: Application) -> None:
         application.return_to_draft()
 
 
+def _standing_attorney_reasons(application: Application, data: FilingData) -> list:
+    """An edit may not leave on the filing an attorney the rules would refuse to name for
+    the edited applicant (a Canadian attorney once the domicile leaves Canada, R16)."""
+    country = data.applicant.country if data.applicant is not None else ""
+    return [
+        found
+        for representation in application.current_representations()
+        for found in rules.named_attorney_reasons(representation.attorney, country)
+    ]
+
+
 def update_application(actor: User, application: Application, data: FilingData) -> Application:
     """Edit a draft; an edit after signing sends it back to draft for signing again."""
     _validate(data)
@@ -257,7 +294,11 @@ def update_application(actor: User, application: Application, data: FilingData) 
         actor = _fresh(actor, *_on_filing(application))
         refuse_if(
             rules.access_reasons(actor, application)
-            or (rules.filer_reasons(actor, application) or rules.state_reasons(application))
+            or (
+                rules.filer_reasons(actor, application)
+                or rules.state_reasons(application)
+                or _standing_attorney_reasons(application, data)
+            )
             + rules.domicile_country_reasons(data.applicant)
         )
         before = application.state
@@ -662,48 +703,122 @@ def withdraw_filing(actor: User, application: Application) -> Application:
     return application
 
 
-# --- representation (R8, R16) -----------------------------------------------------------
-def withdraw_representation(actor: User, application: Application) -> Application:
-    """The attorney of record withdraws; from now on the owner must verify to act (R8)."""
-    with audit.refusals_recorded("filing.withdraw_representation", application, actor), audit.atomic():
-        application = lock_filing(application)
-        actor = _fresh(actor, *_on_filing(application))
-        refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
-        if application.attorney_id != actor.pk:
-            raise Refused(
-                reason("role_not_permitted", "Only the attorney of record can withdraw the representation.", rule="R24")
-            )
-        before = application.state
-        application.attorney = None
-        _supersede_signatures(application)
-        application.save()
-        audit.record(
-            "filing.representation_withdrawn", application, actor=actor, from_state=before, to_state=application.state
-        )
-    return application
+# --- representation (R8, R16, R24) ------------------------------------------------------
+def _attorneys_of_record_changed(application: Application) -> None:
+    """R24: the declaration covered the old representation, so signatures and outstanding
+    links lapse and a signed or awaiting filing returns to draft."""
+    _supersede_signatures(application)
+    application.touch()
+    application.save()
 
 
 def appoint_attorney(actor: User, application: Application, attorney: User) -> Application:
-    """Name a new attorney of record; what was signed must be signed again."""
+    """Add an attorney (R24): of record at once when the attorney or staff they sponsor
+    appoint, and what was signed must be signed again; otherwise pending until the
+    attorney accepts, and they are mailed."""
     with audit.refusals_recorded("filing.appoint_attorney", application, actor), audit.atomic():
         application = lock_filing(application)
         actor, attorney = _fresh(actor, *_on_filing(application)), _fresh(attorney, *_on_filing(application))
         refuse_if(
             rules.filer_reasons(actor, application)
-            or rules.state_reasons(application)
-            or _attorney_reasons(actor, attorney)
+            or rules.state_reasons(application) + rules.appointing_reasons(actor, application, attorney)
         )
         before = application.state
-        application.attorney = attorney
-        _supersede_signatures(application)
-        application.save()
-        _raise_standing_flags(application)
+        representation = _name_attorney(actor, application, attorney)
+        if representation.is_of_record:
+            _attorneys_of_record_changed(application)
+        application = lock_filing(application)  # read again, with the attorney just named
+        if representation.is_of_record:
+            _raise_standing_flags(application)  # R23: the new attorney's credentials
         audit.record(
             "filing.attorney_appointed",
             application,
             actor=actor,
             from_state=before,
             to_state=application.state,
-            data={"attorney_id": attorney.pk},
+            data={"attorney_id": attorney.pk, "state": representation.state},
+        )
+    return application
+
+
+def accept_appointment(actor: User, application: Application) -> Application:
+    """R24: the attorney named by someone else accepts and is of record from now on; what
+    was signed must be signed again."""
+    with audit.refusals_recorded("filing.accept_appointment", application, actor), audit.atomic():
+        application = lock_filing(application)
+        actor = _fresh(actor, *_on_filing(application))
+        representation = application.representation_of(actor)
+        refuse_if(rules.answering_reasons(actor, application, representation, accepting=True))
+        before = application.state
+        representation.accept()
+        representation.save()
+        _attorneys_of_record_changed(application)
+        _raise_standing_flags(application)  # R23: the new attorney's credentials
+        audit.record(
+            "filing.appointment_accepted", application, actor=actor, from_state=before, to_state=application.state
+        )
+    return application
+
+
+def decline_appointment(actor: User, application: Application) -> Application:
+    """R24: the attorney named by someone else declines; the appointment is dropped, and
+    with it their sight of the filing. Nothing else changes."""
+    with audit.refusals_recorded("filing.decline_appointment", application, actor), audit.atomic():
+        application = lock_filing(application)
+        actor = _fresh(actor, *_on_filing(application))
+        representation = application.representation_of(actor)
+        refuse_if(rules.answering_reasons(actor, application, representation, accepting=False))
+        representation.decline()
+        representation.save()
+        audit.record("filing.appointment_declined", application, actor=actor)
+    return application
+
+
+def withdraw_representation(actor: User, application: Application) -> Application:
+    """An attorney of record withdraws; signatures lapse, and once no attorney is left
+    the owner must verify to act (R8)."""
+    with audit.refusals_recorded("filing.withdraw_representation", application, actor), audit.atomic():
+        application = lock_filing(application)
+        actor = _fresh(actor, *_on_filing(application))
+        refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
+        representation = application.representation_of(actor)
+        if representation is None or not representation.is_of_record:
+            raise Refused(
+                reason("role_not_permitted", "Only the attorney of record can withdraw the representation.", rule="R24")
+            )
+        before = application.state
+        representation.withdraw()
+        representation.save()
+        _attorneys_of_record_changed(application)
+        audit.record(
+            "filing.representation_withdrawn", application, actor=actor, from_state=before, to_state=application.state
+        )
+    return application
+
+
+def revoke_attorney(actor: User, application: Application, attorney: User) -> Application:
+    """R24: the individual applicant ends an attorney's representation, or cancels an
+    appointment still pending; signatures lapse when an attorney of record goes."""
+    with audit.refusals_recorded("filing.revoke_attorney", application, actor), audit.atomic():
+        application = lock_filing(application)
+        actor = _fresh(actor, *_on_filing(application))
+        refuse_if(
+            rules.filer_reasons(actor, application)
+            or rules.state_reasons(application) + rules.revoking_reasons(actor, application, attorney)
+        )
+        representation = application.representation_of(attorney)
+        was_of_record = representation.is_of_record
+        before = application.state
+        representation.revoke()
+        representation.save()
+        if was_of_record:
+            _attorneys_of_record_changed(application)
+        audit.record(
+            "filing.attorney_revoked",
+            application,
+            actor=actor,
+            from_state=before,
+            to_state=application.state,
+            data={"attorney_id": attorney.pk, "was": "of_record" if was_of_record else "pending"},
         )
     return application

@@ -1,5 +1,6 @@
 """Pages for filers: dashboard, the application form, signing, submission, receipts,
-representation, and the public signing page behind an emailed link.
+representation (R24: appointments waiting for an attorney's answer), and the public
+signing page behind an emailed link.
 
 Each view: scope the filing to the user (others' filings are 404), a form, one service
 call, messages, redirect. The rules live in applications/rules.py and the services.
@@ -24,7 +25,7 @@ from accounts.web import add_validation_error, filer_only, show_refusal
 from tmverify.reasons import Refused
 
 from . import id_manual, rules, services
-from .access import visible_filings
+from .access import can_act, visible_filings
 from .forms import (
     ApplicationForm,
     AttorneyForm,
@@ -37,18 +38,19 @@ from .forms import (
     filing_data,
     goods_initial,
 )
-from .models import FilingState, Signature
-from .receipts import receipt_document
+from .models import FilingState, Representation, RepresentationState, Signature, with_current_representations
+from .receipts import attorneys_named, receipt_document
 
 
 def _filings(user):
     return (
         visible_filings(user)
-        .select_related("applicant", "attorney", "created_by")
+        .select_related("applicant", "created_by")
         .prefetch_related(
             "goods",
             "flags",
-            "attorney__bar_admissions",
+            with_current_representations(),
+            rules.ATTORNEYS_BAR_ADMISSIONS,
             Prefetch("signatures", queryset=Signature.objects.select_related("signer")),
         )
     )
@@ -73,18 +75,38 @@ def dashboard(request):
         rows.append(
             {
                 "application": application,
+                "part": _part(user, application),
                 "fee": rules.fee_for(application),
                 "blocked": services.can_submit(user, application) if application.is_open else [],
             }
         )
     sponsorships = Sponsorship.objects.filter(staff=user) | Sponsorship.objects.filter(attorney=user)
+    # R24: every appointment waiting for this attorney's answer, whichever page of filings is shown
+    waiting = Representation.objects.filter(attorney=user, state=RepresentationState.PENDING).select_related(
+        "application__applicant", "named_by"
+    )
     context = {
         "rows": rows,
         "page": page,
+        "appointments": waiting,
         "waiting_requests": sponsorships.filter(attorney=user, state=Sponsorship.State.REQUESTED).count(),
         "active_sponsorships": sponsorships.filter(state=Sponsorship.State.ACTIVE).select_related("attorney", "staff"),
     }
     return render(request, "applications/dashboard.html", context)
+
+
+def _part(user, application) -> str:
+    """What the signed-in person is to the filing, for the dashboard."""
+    representation = application.representation_of(user)
+    if representation is not None:
+        return _("Attorney of record") if representation.is_of_record else _("Named attorney: your answer is awaited")
+    if application.applicant is not None and application.applicant.user_id == user.pk:
+        return _("Applicant")
+    if application.created_by_id == user.pk:
+        return _("Prepared by you")
+    if user.is_office_staff():
+        return _("Office review")
+    return _("Prepared for your sponsoring attorney")
 
 
 # --- the application form -------------------------------------------------------------------
@@ -137,6 +159,12 @@ def new_application(request):
             show_refusal(request, refused)
         else:
             messages.success(request, _("The draft is saved. The checklist shows what is still needed."))
+            for attorney in application.pending_attorneys():
+                messages.info(request, _asked(attorney))
+            if not _filings(user).filter(pk=application.pk).exists():
+                # an attorney who names another reaches the filing only once that one accepts
+                messages.info(request, _("You are not its attorney of record, so the filing is not among yours."))
+                return redirect("applications:dashboard")
             return redirect("applications:detail", pk=application.pk)
         return _render_form(request, form, goods, status=400)
     initial = {"attorney_email": _default_attorney_email(user)}
@@ -152,6 +180,9 @@ def edit_application(request, pk):
     application = _filing(request, pk)
     if not application.is_open:
         messages.error(request, _("This filing can no longer be changed."))
+        return redirect("applications:detail", pk=pk)
+    if not can_act(request.user, application):  # R24: an attorney still to accept reads only
+        show_refusal(request, Refused(rules.access_reasons(request.user, application)))
         return redirect("applications:detail", pk=pk)
     if request.method == "POST":
         form = ApplicationForm(request.POST, user=request.user, with_attorney=False)
@@ -186,10 +217,21 @@ def fee_quote(request):
 
 
 # --- one filing -----------------------------------------------------------------------------
+def _asked(attorney) -> str:
+    return _("%(name)s was asked to accept the appointment; until they do, they are not an attorney of record.") % {
+        "name": attorney.full_name
+    }
+
+
 def _detail(request, application, status=200, **forms):
     user = request.user
+    representation = application.representation_of(user)
     context = {
         "application": application,
+        # R24: a pending attorney reads the filing and answers; every other step is refused
+        "may_act": can_act(user, application),
+        "waiting_for_me": representation is not None and representation.is_pending,
+        "may_revoke": application.applicant is not None and application.applicant.user_id == user.pk,
         "fee": rules.fee_for(application),
         "fee_lines": rules.fee_lines(application, application.filing_date),
         "blocked": services.can_submit(user, application) if application.is_open else [],
@@ -289,15 +331,8 @@ def request_signature(request, pk):
 @login_required
 @filer_only("applications:detail", "pk")
 def withdraw(request, pk):
-    application = _filing(request, pk)
-    try:
-        services.withdraw_representation(request.user, application)
-    except Refused as refused:
-        return _after(request, application, refused, "")
-    messages.success(request, _("You no longer represent the applicant in this filing."))
-    if _filings(request.user).filter(pk=pk).exists():
-        return redirect("applications:detail", pk=pk)
-    return redirect("applications:dashboard")
+    done = _("You no longer represent the applicant in this filing.")
+    return _representation_step(request, _filing(request, pk), services.withdraw_representation, done)
 
 
 @require_POST
@@ -309,12 +344,62 @@ def appoint(request, pk):
     if not form.is_valid():
         return _detail(request, application, status=400, attorney_form=form)
     try:
-        services.appoint_attorney(request.user, application, form.person)
+        application = services.appoint_attorney(request.user, application, form.person)
     except Refused as refused:
         return _after(request, application, refused, "")
-    return _after(
-        request, application, None, _("%(name)s is now the attorney of record.") % {"name": form.person.full_name}
+    if application.representation_of(form.person).is_pending:
+        return _after(request, application, None, _asked(form.person))
+    done = _("%(name)s is now an attorney of record. The filing must be signed again.") % {
+        "name": form.person.full_name
+    }
+    return _after(request, application, None, done)
+
+
+@require_POST
+@login_required
+@filer_only("applications:detail", "pk")
+def accept(request, pk):
+    done = _(
+        "You are now an attorney of record on this filing. Signatures given before lapse: it must be signed again."
     )
+    return _representation_step(request, _filing(request, pk), services.accept_appointment, done)
+
+
+@require_POST
+@login_required
+@filer_only("applications:detail", "pk")
+def decline(request, pk):
+    done = _("You declined the appointment. The filing is no longer shown to you.")
+    return _representation_step(request, _filing(request, pk), services.decline_appointment, done)
+
+
+@require_POST
+@login_required
+@filer_only("applications:detail", "pk")
+def revoke(request, pk, attorney_pk):
+    application = _filing(request, pk)
+    # only an attorney standing on this filing can be revoked: anyone else is not found
+    representation = next((r for r in application.current_representations() if r.attorney_id == attorney_pk), None)
+    if representation is None:
+        raise Http404("No such attorney on this filing.")
+    done = _("%(name)s no longer represents the applicant in this filing.") % {
+        "name": representation.attorney.full_name
+    }
+    return _representation_step(request, application, services.revoke_attorney, done, representation.attorney)
+
+
+def _representation_step(request, application, step, done: str, *args):
+    """One change of representation (R24): `step(user, filing, *args)`, its refusal or
+    `done` as a message, then back to the filing while the person can still see it (one
+    who withdrew, declined or was revoked no longer can), else to the dashboard."""
+    try:
+        step(request.user, application, *args)
+    except Refused as refused:
+        return _after(request, application, refused, "")
+    messages.success(request, done)
+    if _filings(request.user).filter(pk=application.pk).exists():
+        return redirect("applications:detail", pk=application.pk)
+    return redirect("applications:dashboard")
 
 
 @login_required
@@ -350,7 +435,8 @@ def _submitted(request, pk):
 @login_required
 def receipt(request, pk):
     application, stored = _submitted(request, pk)
-    return render(request, "applications/receipt.html", {"application": application, "receipt": stored})
+    context = {"application": application, "receipt": stored, "attorneys": attorneys_named(stored.payload)}
+    return render(request, "applications/receipt.html", context)
 
 
 @login_required

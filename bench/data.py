@@ -9,7 +9,7 @@ from django.db import transaction
 from accounts import services as accounts
 from accounts.models import User
 from applications import services as filings
-from applications.models import Applicant, Application, GoodsEntry, Signature
+from applications.models import Applicant, Application, GoodsEntry, Representation, RepresentationState, Signature
 from applications.services import ApplicantData, FilingData, GoodsData
 from simulator.identity import confirm_email_as_its_owner, verify_with_simulated_provider
 from tmverify import clock
@@ -58,7 +58,8 @@ def _template(actor: User) -> Application:
 
 
 def clone_filings(count: int, *, state: str = "signed", created_by: User | None = None, batch: int = 2000) -> list[int]:
-    """Insert `count` valid filings in `state` (signed ones carry the attorney's signature)."""
+    """Insert `count` valid filings in `state` with the bench attorney of record (signed ones
+    carry her signature)."""
     clock.set_today(BENCH_DAY)
     actor = attorney()
     creator = created_by or actor
@@ -82,8 +83,20 @@ def clone_filings(count: int, *, state: str = "signed", created_by: User | None 
                 for n in numbers
             )
             apps = Application.objects.bulk_create(
-                Application(applicant=a, mark=f"MARK{n}", basis="1b", attorney=actor, created_by=creator, state=state)
+                Application(applicant=a, mark=f"MARK{n}", basis="1b", created_by=creator, state=state)
                 for n, a in zip(numbers, applicants, strict=True)
+            )
+            now = clock.now()
+            Representation.objects.bulk_create(  # the bench attorney of record on each, as if she filed it
+                Representation(
+                    application=a,
+                    attorney=actor,
+                    named_by=creator,
+                    state=RepresentationState.OF_RECORD,
+                    named_at=now,
+                    of_record_at=now,
+                )
+                for a in apps
             )
             GoodsEntry.objects.bulk_create(
                 GoodsEntry(application=a, nice_class=9, text="Portable solar chargers", id_manual=True) for a in apps

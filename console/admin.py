@@ -14,7 +14,7 @@ from accounts import services
 from accounts.evidence import open_document
 from accounts.models import IdentityState, PaperVerification, User
 from applications import sanctions
-from applications.models import Application
+from applications.models import Application, Representation, with_current_representations
 from tmverify import audit
 from tmverify.crypto import DecryptionError
 from tmverify.document_numbers import fold, masked
@@ -263,20 +263,37 @@ class PaperVerificationAdmin(ConsoleModelAdmin):
 @admin.register(Application, site=site)
 class FilingAdmin(ConsoleModelAdmin):
     fsm_fields = ["state"]
-    list_display = ["mark", "serial_number", "state", "applicant", "created_by", "attorney", "flag_codes", "created_at"]
+    list_display = [
+        "mark",
+        "serial_number",
+        "state",
+        "applicant",
+        "created_by",
+        "attorney_names",
+        "flag_codes",
+        "created_at",
+    ]
     list_filter = ["state", "flags__code"]
-    list_select_related = ["applicant", "created_by", "attorney"]
-    search_fields = ["mark", "serial_number", "applicant__name", "created_by__email", "attorney__email"]
+    list_select_related = ["applicant", "created_by"]
+    # any attorney ever named on it (R24: its history stays)
+    search_fields = [
+        "mark",
+        "serial_number",
+        "applicant__name",
+        "created_by__email",
+        "representations__attorney__email",
+    ]
     fieldsets = [
         ("Filing", {"fields": ["mark", "basis", "serial_number", "filing_date", "fee", "state"]}),
-        ("People", {"fields": ["applicant_details", "attorney_link", "created_by_link", "submitted_by_link"]}),
+        ("People", {"fields": ["applicant_details", "created_by_link", "submitted_by_link"]}),
+        ("Representation (R24)", {"fields": ["representation_history"]}),
         ("Contents", {"fields": ["goods_list", "signature_list", "flag_list"]}),
         ("Sanctions (R23)", {"fields": ["state_before_suspension", "orders"]}),
         ("Audit trail", {"fields": ["audit_trail"]}),
     ]
     readonly_fields = [
         "applicant_details",
-        "attorney_link",
+        "representation_history",
         "created_by_link",
         "submitted_by_link",
         "goods_list",
@@ -307,7 +324,7 @@ class FilingAdmin(ConsoleModelAdmin):
     }
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("flags")
+        return super().get_queryset(request).prefetch_related("flags", with_current_representations())
 
     @admin.display(description="Flags")
     def flag_codes(self, filing):
@@ -331,9 +348,33 @@ class FilingAdmin(ConsoleModelAdmin):
             a.domicile_country,
         )
 
-    @admin.display(description="Attorney of record")
-    def attorney_link(self, filing):
-        return admin_link(filing.attorney)
+    @admin.display(description="Attorneys of record")
+    def attorney_names(self, filing):
+        return ", ".join(attorney.full_name for attorney in filing.attorneys_of_record()) or "—"
+
+    @admin.display(description="Attorneys named, in order (pending ones satisfy no rule)")
+    def representation_history(self, filing):
+        # every row, ended ones too: not `filing.representations`, which keeps the filter
+        # of the current ones the list page prefetches
+        rows = Representation.objects.filter(application=filing).select_related("attorney", "named_by")
+        return (
+            format_html_join(
+                "",
+                "<div>{}: {}, named by {} on {}{}{}</div>",
+                (
+                    (
+                        admin_link(r.attorney),
+                        r.get_state_display(),
+                        r.named_by.full_name,
+                        r.named_at.strftime("%Y-%m-%d"),
+                        f"; of record from {r.of_record_at:%Y-%m-%d}" if r.of_record_at else "",
+                        f"; ended {r.ended_at:%Y-%m-%d}" if r.ended_at else "",
+                    )
+                    for r in rows
+                ),
+            )
+            or "—"
+        )
 
     @admin.display(description="Created by")
     def created_by_link(self, filing):

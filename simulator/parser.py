@@ -92,8 +92,9 @@ class Scenario:
 
 
 # --- the step table: allowed keys and how each is checked --------------------------------
-# kinds of value: "actor", "filing", "ref", "date", "role", "filer_role", "str", "bool",
-# "int", "days", "hours", ("one_of", values), "applicant", "goods", "codes", "flags"
+# kinds of value: "actor", "actors" (a list of actor ids), "filing", "ref", "date", "role",
+# "filer_role", "str", "bool", "int", "days", "hours", ("one_of", values), "applicant",
+# "goods", "codes", "flags"
 _ACTIONS = {
     "set_date": ({"date": "date"}, {}),
     "advance": ({}, {"days": "days", "hours": "hours"}),
@@ -130,6 +131,9 @@ _ACTIONS = {
     "submit": ({"actor": "actor", "filing": "filing"}, {}),
     "withdraw_representation": ({"actor": "actor", "filing": "filing"}, {}),
     "appoint_attorney": ({"actor": "actor", "filing": "filing", "attorney": "actor"}, {}),
+    "accept_appointment": ({"actor": "actor", "filing": "filing"}, {}),
+    "decline_appointment": ({"actor": "actor", "filing": "filing"}, {}),
+    "revoke_attorney": ({"actor": "actor", "filing": "filing", "attorney": "actor"}, {}),
 }
 _TIME_STEPS = {"set_date", "advance"}
 
@@ -150,6 +154,8 @@ _CHECKS = {
             "fee": "int",
             "flags": "flags",
             "no_flags": "flags",
+            "attorneys": "actors",
+            "pending": "actors",
         },
     ),
     "can_submit": (
@@ -326,6 +332,16 @@ def _parse_goods(value) -> list[dict]:
     return goods
 
 
+def _listed(key: str, value, known, noun: str) -> list[str]:
+    """A list of names each of which is in `known` (reason codes, flags, actor ids)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ScenarioError(f"{key} must be a list of {noun}s")
+    unknown = [v for v in value if v not in known]
+    if unknown:
+        raise ScenarioError(f"unknown {noun}(s) {_quote(unknown)} in {key}")
+    return list(value)
+
+
 def _check_value(key: str, kind, value, actors: dict, refs: set):
     if isinstance(kind, tuple):
         allowed = kind[1]
@@ -336,6 +352,8 @@ def _check_value(key: str, kind, value, actors: dict, refs: set):
         if not isinstance(value, str) or value not in actors:
             raise ScenarioError(f"unknown actor {json.dumps(value)} in {key}")
         return value
+    if kind == "actors":
+        return _listed(key, value, actors, "actor")
     if kind == "filing":
         if not isinstance(value, str) or value not in refs:
             raise ScenarioError(f"unknown filing {json.dumps(value)} (no create_application step before names it)")
@@ -375,14 +393,10 @@ def _check_value(key: str, kind, value, actors: dict, refs: set):
         return _parse_applicant(value, actors)
     if kind == "goods":
         return _parse_goods(value)
-    if kind in ("codes", "flags"):
-        known = CODES if kind == "codes" else FLAGS
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ScenarioError(f"{key} must be a list of {'reason codes' if kind == 'codes' else 'flags'}")
-        unknown = [v for v in value if v not in known]
-        if unknown:
-            raise ScenarioError(f"unknown {'reason code' if kind == 'codes' else 'flag'}(s) {_quote(unknown)}")
-        return list(value)
+    if kind == "codes":
+        return _listed(key, value, CODES, "reason code")
+    if kind == "flags":
+        return _listed(key, value, FLAGS, "flag")
     raise AssertionError(f"no check for {kind}")  # pragma: no cover - a table mistake
 
 

@@ -354,6 +354,9 @@ class _Population:
         self.units["law firm"] += 1
         canadian = self.chance(0.15)
         lawyer = self.attorney("ca_attorney" if canadian else "us_attorney", "CA" if canadian else "US")
+        # R16 with R24: most Canadian firms file beside a US co-counsel, who accepts each
+        # appointment (a Canadian attorney alone is no US counsel)
+        counsel = self.attorney() if canadian and self.room() > 1 and self.chance(0.6) else None
         staff = []
         for _ in range(self.rng.choice([0, 0, 1, 1, 2])):
             if self.room() <= 0:
@@ -383,6 +386,10 @@ class _Population:
             application = self.create(preparer, self.filing_data(applicant), attorney=lawyer)
             if application is None:
                 continue
+            if counsel is not None:
+                self.attempt(filings.appoint_attorney, lawyer, application, counsel)
+                if self.chance(0.9):
+                    self.attempt(filings.accept_appointment, counsel, application)
             link, _ = self.attempt(filings.request_signature, preparer, application, client)
             if link is not None and self.chance(0.95):
                 if self.chance(0.03):

@@ -294,6 +294,20 @@ class _Run:
     def do_appoint_attorney(self, args) -> None:
         filings.appoint_attorney(self.user(args["actor"]), self.filing(args["filing"]), self.user(args["attorney"]))
 
+    def do_accept_appointment(self, args) -> None:
+        filings.accept_appointment(self.user(args["actor"]), self.filing(args["filing"]))
+
+    def do_decline_appointment(self, args) -> None:
+        filings.decline_appointment(self.user(args["actor"]), self.filing(args["filing"]))
+
+    def do_revoke_attorney(self, args) -> None:
+        filings.revoke_attorney(self.user(args["actor"]), self.filing(args["filing"]), self.user(args["attorney"]))
+
+    def actor_ids(self, users) -> list[str]:
+        """The scenario's ids of these accounts, sorted: lists compare in any order."""
+        ids = {pk: actor_id for actor_id, pk in self.users.items()}
+        return sorted(ids.get(user.pk, f"account {user.pk}") for user in users)
+
     # --- checks: (expected, actual) pairs for the keys given ------------------------------
     def check(self, step: Step) -> list[tuple[str, object, object]]:
         return getattr(self, f"check_{step.name}")(step.args)
@@ -322,6 +336,11 @@ class _Run:
             unwanted = _codes(args["no_flags"], "none of")
             present = [flag for flag in args["no_flags"] if flag in raised]
             pairs.append(("no_flags", unwanted, _codes(present, "raised") if present else unwanted))
+        # R24: attorneys of record and pending appointments, compared in any order
+        if "attorneys" in args:
+            pairs.append(("attorneys", sorted(args["attorneys"]), self.actor_ids(application.attorneys_of_record())))
+        if "pending" in args:
+            pairs.append(("pending", sorted(args["pending"]), self.actor_ids(application.pending_attorneys())))
         return pairs
 
     def check_can_submit(self, args):

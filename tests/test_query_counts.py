@@ -8,9 +8,12 @@ from django.db import transaction
 from django.test import Client
 
 from accounts import services as accounts
-from applications.services import lock_filing, submit_filing
+from accounts.models import User
+from applications import services as filings
+from applications.models import Application
+from applications.services import ApplicantData, lock_filing, submit_filing
 from provider.issuer import SimulatedProvider
-from tests.factories import dana, examiner, person, signed_by_attorney
+from tests.factories import dana, examiner, filing_data, person, signed_by_attorney
 
 pytestmark = pytest.mark.django_db
 
@@ -19,30 +22,44 @@ def test_submit_filing(django_assert_num_queries):
     attorney = dana()
     submit_filing(attorney, signed_by_attorney(attorney))  # the serial counter's row made once
     filing = signed_by_attorney(attorney)
-    # savepoint; the filing locked with applicant, attorney and creator; its goods,
-    # signatures with signers, flags, the attorney's bar admissions with R23's answer;
-    # the submitter-applicant upsert; the 21st applicant of the window; the serial
-    # counter's UPDATE ... RETURNING; the filing's UPDATE (where still signed); the
-    # receipt; the audit head locked, the events, the head; release
-    with django_assert_num_queries(15):
+    # savepoint; the filing locked with applicant and creator; its attorneys (R24: their
+    # representations, pending and of record, with the accounts); its goods, signatures
+    # with signers, flags, the attorneys' bar admissions with R23's answer; the
+    # submitter-applicant upsert; the 21st applicant of the window; the serial counter's
+    # UPDATE ... RETURNING; the filing's UPDATE (where still signed); the receipt; the
+    # audit head locked, the events, the head; release
+    with django_assert_num_queries(16):
         submit_filing(attorney, filing)
 
 
 def test_lock_filing(django_assert_num_queries):
     filing = signed_by_attorney(dana())
     with transaction.atomic():
-        with django_assert_num_queries(1):  # the filing with applicant, attorney and creator
+        # the filing with applicant and creator; its representations with their attorneys
+        with django_assert_num_queries(2):
             lock_filing(filing)
-        # and its goods, signatures with signers, flags, the attorney's bar admissions
-        with django_assert_num_queries(5):
+        # and its goods, signatures with signers, flags, the attorneys' bar admissions
+        with django_assert_num_queries(6):
             lock_filing(filing, with_contents=True)
 
 
+def test_lock_filing_reads_the_same_for_several_attorneys_and_pending_ones(django_assert_num_queries):
+    attorney = dana()
+    filing = signed_by_attorney(attorney)
+    for n in range(3):
+        other = person(f"co{n}", role="us_attorney", verified=True)
+        filings.appoint_attorney(attorney, filing, other)
+        if n:
+            filings.accept_appointment(other, filing)
+    with transaction.atomic(), django_assert_num_queries(6):
+        lock_filing(filing, with_contents=True)
+
+
 def test_lock_filing_without_attorney_reads_no_bar_admissions(django_assert_num_queries):
-    filing = signed_by_attorney(dana())
-    filing.attorney = None
-    filing.save()
-    with transaction.atomic(), django_assert_num_queries(4):  # the filing, goods, signatures, flags
+    owner = person("olga", verified=True)
+    filing = filings.create_application(owner, filing_data(applicant=ApplicantData.for_person(owner)))
+    # the filing, its (no) representations, goods, signatures, flags
+    with transaction.atomic(), django_assert_num_queries(5):
         lock_filing(filing, with_contents=True)
 
 
@@ -119,13 +136,14 @@ def pages():
 @pytest.mark.parametrize(
     "page, statements",
     [
-        # the session; the account; the filings counted, read; their goods, flags, the
-        # attorneys' bar admissions, signatures with signers; sponsorships counted, read;
-        # the session saved (savepoint, update, release)
-        ("dashboard", 13),
-        # the session; the account; the filing with its people; its goods, flags, the
-        # attorney's bar admissions, signatures with signers; the session saved (3)
-        ("filing detail", 10),
+        # the session; the account; the filings counted, read; their goods, flags, their
+        # attorneys (representations with accounts), the attorneys' bar admissions,
+        # signatures with signers; the appointments waiting for this attorney (R24);
+        # sponsorships counted, read; the session saved (savepoint, update, release)
+        ("dashboard", 15),
+        # the session; the account; the filing with its people; its goods, flags, its
+        # attorneys, their bar admissions, signatures with signers; the session saved (3)
+        ("filing detail", 11),
         # the session; the account; its office groups; the forms counted with the list's
         # filter and without (the admin's changelist); the page of forms; the session
         # saved (3)
@@ -136,3 +154,18 @@ def test_page(pages, page, statements, django_assert_num_queries):
     client, url = pages[page]
     with django_assert_num_queries(statements):
         assert client.get(url).status_code == 200
+
+
+def test_the_pages_read_no_more_with_several_attorneys_and_appointments_waiting(pages, django_assert_num_queries):
+    attorney = User.objects.get(email="dana@example.test")
+    filing = Application.objects.filter(created_by=attorney).first()
+    for n in range(3):
+        co = person(f"co{n}", role="us_attorney", verified=True)
+        filings.appoint_attorney(attorney, filing, co)
+        filings.accept_appointment(co, filing)
+        owner = person(f"owner{n}", verified=True)  # owners who name Dana: waiting for her answer
+        filings.create_application(owner, filing_data(), attorney=attorney)
+    for page, statements in (("dashboard", 15), ("filing detail", 11)):
+        client, url = pages[page]
+        with django_assert_num_queries(statements):
+            assert client.get(url).status_code == 200

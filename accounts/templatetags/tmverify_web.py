@@ -41,7 +41,17 @@ STATIC_SENTENCES = [
         "officer or employee of the applicant, or an attorney."
     ),
     gettext_noop("The applicant is domiciled outside the US: appoint a US-licensed attorney of record."),
-    gettext_noop("A Canadian attorney may act only for parties in Canada: appoint a US-licensed attorney."),
+    gettext_noop("A Canadian attorney may act only for an applicant domiciled in Canada."),
+    gettext_noop("A Canadian attorney may act only beside a US attorney: appoint a US-licensed attorney too."),
+    gettext_noop(
+        "No attorney of record is a US attorney: at least one must be a US attorney with complete US bar information."
+    ),
+    gettext_noop(
+        "You are named attorney on this filing but have not accepted: accept the appointment before you act on it."
+    ),
+    gettext_noop("Support staff may name only an attorney who sponsors them; an attorney of record appoints others."),
+    gettext_noop("No appointment on this filing is waiting for your answer."),
+    gettext_noop("Only the individual applicant can revoke an attorney."),
     gettext_noop("Give the applicant's domicile: the street address where they really are."),
     gettext_noop(
         "This signing link is not valid: it was never sent, already used, replaced by a newer one, or past the 30th "
@@ -69,7 +79,6 @@ _FIX_AT = {
 }
 _FIX_IN_FILING = {
     "filing_incomplete",
-    "us_counsel_required",
     "attorney_email_conflict",
     "domicile_required",
 }
@@ -116,6 +125,9 @@ def fix_url(item, application=None) -> str:
         return reverse("applications:edit", args=[application.pk])
     if item.code == "signature_required" and application is not None:
         return reverse("applications:detail", args=[application.pk]) + "#sign"
+    if item.code == "us_counsel_required" and application is not None and application.is_open:
+        # R24: attorneys are appointed (and accept) on the filing's page, not in the form
+        return reverse("applications:detail", args=[application.pk]) + "#representation"
     return ""
 
 

@@ -97,6 +97,7 @@ def test_a_paralegal_loses_access_while_their_attorney_is_suspended():
 def test_an_owner_who_created_the_filing_keeps_access_after_the_attorney_withdrew():
     attorney, officer = dana(), person("olga", verified=True)  # an officer of the applicant
     filing = filings.create_application(officer, filing_data(applicant=us_company()), attorney=attorney)
+    filings.accept_appointment(attorney, filing)  # R24: of record only once she accepts
     filings.withdraw_representation(attorney, filing)
     filing.refresh_from_db()
 
@@ -124,7 +125,7 @@ def test_the_individual_applicant_keeps_access_after_the_attorney_withdrew():
 def test_an_attorney_who_names_no_attorney_is_of_record_and_so_keeps_her_draft():
     attorney = dana()
     filing = filings.create_application(attorney, filing_data())
-    assert filing.attorney == attorney and access.can_access(attorney, filing)
+    assert filing.attorneys_of_record() == [attorney] and access.can_access(attorney, filing)
 
 
 def test_staff_must_name_an_attorney_who_sponsors_them():
@@ -135,4 +136,4 @@ def test_staff_must_name_an_attorney_who_sponsors_them():
             "sponsorship_required"
         ]
     assert not access.visible_filings(staff).exists()
-    assert filings.create_application(staff, filing_data(), attorney=attorney).attorney == attorney
+    assert filings.create_application(staff, filing_data(), attorney=attorney).attorneys_of_record() == [attorney]

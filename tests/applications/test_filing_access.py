@@ -143,7 +143,7 @@ def test_only_an_attorney_can_be_of_record(office):
         "role_not_permitted"
     ]
     office["filing"].refresh_from_db()
-    assert office["filing"].attorney == office["dana"]
+    assert office["filing"].attorneys_of_record() == [office["dana"]]
 
 
 def test_the_query_and_the_single_filing_check_agree_for_everyone():

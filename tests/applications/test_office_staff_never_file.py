@@ -92,7 +92,7 @@ def test_an_examiner_cannot_verify_as_an_attorney_and_take_over_a_strangers_sign
     assert outcomes == refused
     filing.refresh_from_db()
     erin.refresh_from_db()
-    assert (filing.state, filing.attorney_id, filing.mark) == ("signed", attorney.pk, "SUNWAVE")
+    assert (filing.state, filing.attorneys_of_record(), filing.mark) == ("signed", [attorney], "SUNWAVE")
     assert filing.serial_number is None and not Receipt.objects.filter(application=filing).exists()
     assert list(Signature.objects.filter(application=filing).values_list("signer", flat=True)) == [attorney.pk]
     assert (erin.identity_state, erin.role, erin.bar_admissions.count()) == ("unverified", "", 0)
@@ -204,7 +204,7 @@ def test_office_staff_cannot_take_any_filer_step_on_a_filing_they_can_read():
     refused["submit"] = ["role_not_permitted", "signature_required"]
     assert outcomes == refused
     filing.refresh_from_db()
-    assert (filing.state, filing.attorney_id, filing.mark) == ("draft", attorney.pk, "SUNWAVE")
+    assert (filing.state, filing.attorneys_of_record(), filing.mark) == ("draft", [attorney], "SUNWAVE")
     assert not SignatureLink.objects.exists() and not Signature.objects.exists()
 
 
@@ -241,7 +241,7 @@ def test_an_office_account_cannot_be_named_attorney_of_record():
     own = filing_data(applicant=ApplicantData.for_person(seller))
     assert refusal(lambda: filings.create_application(seller, own, attorney=erin)) == ["role_not_permitted"]
     filing.refresh_from_db()
-    assert filing.attorney_id == attorney.pk
+    assert filing.attorneys_of_record() == [attorney]
 
 
 def test_an_office_account_named_in_a_signing_link_cannot_sign_through_it():

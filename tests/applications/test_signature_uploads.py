@@ -19,7 +19,12 @@ JPEG_PAGE = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 def sign_with(filing, file):
     return filings.sign_application(
-        filing.attorney, filing, signature="", title="Attorney", upload=file, upload_shows_declaration=True
+        filing.attorneys_of_record()[0],
+        filing,
+        signature="",
+        title="Attorney",
+        upload=file,
+        upload_shows_declaration=True,
     )
 
 

@@ -96,18 +96,15 @@ def test_us_counsel_is_not_required_before_2019_08_03():
 
 
 def test_a_canadian_attorney_acts_only_for_parties_in_canada():
+    # R16: refused whole at naming (SCENARIOS.md v2, "Attorneys"), not left to the gate
     claude = person("claude", role="ca_attorney", country="CA", verified=True)  # Canadian attorney
     accounts.add_bar_admission(claude, jurisdiction="ON", number="L123", admitted=date(2010, 5, 1))
-    us_filing = filings.create_application(claude, filing_data(applicant=sunwave(country="US")), attorney=claude)
-    filings.sign_application(claude, us_filing, signature="/Claude Tester/", title="Attorney")
-
-    reasons = filings.can_submit(claude, us_filing)
-
-    # SCENARIOS.md v2 "Attorneys": a filing with attorneys of record needs a US attorney
-    # with complete US bar information among them, which Ontario's bar is not
-    assert [r.code for r in reasons] == ["us_counsel_required", "bar_info_required"]
-    assert "only for parties in Canada" in reasons[0].message
-    assert "is not a US attorney" in reasons[1].message
+    for named in (claude, None):  # naming himself, or no one (an attorney who names no one is of record)
+        with pytest.raises(Refused) as refused:
+            filings.create_application(claude, filing_data(applicant=sunwave(country="US")), attorney=named)
+        assert refused.value.codes == ["role_not_permitted"]
+        assert "only for an applicant domiciled in Canada" in refused.value.reasons[0].message
+    assert not Application.objects.exists()
 
 
 def test_a_canadian_party_still_needs_a_us_attorney_alongside():
@@ -115,7 +112,18 @@ def test_a_canadian_party_still_needs_a_us_attorney_alongside():
     accounts.add_bar_admission(claude, jurisdiction="ON", number="L123", admitted=date(2010, 5, 1))
     filing = filings.create_application(claude, filing_data(applicant=sunwave(country="CA")), attorney=claude)
     filings.sign_application(claude, filing, signature="/Claude Tester/", title="Attorney")
+    # no US attorney among the attorneys of record: neither US counsel nor US bar information
     assert codes(claude, filing) == ["us_counsel_required", "bar_info_required"]
+
+    attorney = dana()
+    filings.appoint_attorney(claude, filing, attorney)
+    filing.refresh_from_db()
+    assert codes(claude, filing) == ["us_counsel_required", "bar_info_required"]  # R24: Dana has not accepted
+    filings.accept_appointment(attorney, filing)
+    filing.refresh_from_db()
+    assert codes(claude, filing) == ["signature_required"]  # the declaration covered Claude alone
+    filings.sign_application(claude, filing, signature="/Claude Tester/", title="Attorney")
+    assert codes(claude, filing) == []
 
 
 def test_the_attorney_of_record_must_give_bar_information():
@@ -200,14 +208,17 @@ def test_once_representation_ends_the_owner_must_verify_before_appointing_a_new_
 
     assert refusal(lambda: filings.appoint_attorney(seller, filing, new_attorney)) == ["identity_unverified"]
     filing.refresh_from_db()
-    assert filing.attorney is None
+    assert filing.attorneys_of_record() == [] and filing.pending_attorneys() == []
 
     from tests.factories import verify
 
     verify(seller, method="video")
     filings.appoint_attorney(seller, filing, new_attorney)
     filing.refresh_from_db()
-    assert filing.attorney == new_attorney
+    assert (filing.attorneys_of_record(), filing.pending_attorneys()) == ([], [new_attorney])  # R24: Ann must accept
+    filings.accept_appointment(new_attorney, filing)
+    filing.refresh_from_db()
+    assert filing.attorneys_of_record() == [new_attorney]
 
 
 def test_only_the_attorney_of_record_withdraws_the_representation():

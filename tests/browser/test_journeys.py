@@ -278,3 +278,37 @@ def test_a_locked_verification(page, accessible):
     expect(page.locator("main")).to_contain_text("notarized paper form")
     accessible(page)
     assert User.objects.get(email="lou@example.test").identity_status == "locked"
+
+
+def test_an_owner_names_an_attorney_who_accepts_from_her_dashboard(new_page, accessible):
+    # R24: Olga names Dana; Dana is of record only once she accepts
+    factories.dana()
+    factories.person("olga", first_name="Olga", last_name="Berg", verified=True)
+    olga_page = new_page()
+    sign_in(olga_page, "olga@example.test")
+    olga_page.goto("/filings/new/")
+    olga_page.uncheck("#id_applicant_is_me")
+    fill_sunwave(olga_page)
+    olga_page.fill("#id_attorney_email", "dana@example.test")
+    olga_page.click("button[value=save]")
+    expect(olga_page.locator(".messages")).to_contain_text("Dana Kim was asked to accept the appointment")
+    expect(olga_page.locator("#checklist-heading + .waiting")).to_contain_text("Waiting for Dana Kim to accept")
+    expect(olga_page.locator(".reasons li[data-code=us_counsel_required]")).to_have_count(1)
+    accessible(olga_page)
+
+    dana_page = new_page()
+    sign_in(dana_page, "dana@example.test")
+    dana_page.goto("/filings/")
+    expect(dana_page.locator("#appointments")).to_contain_text("named by Olga Berg")
+    accessible(dana_page)
+    dana_page.click("#appointments a:has-text('SUNWAVE')")
+    expect(dana_page.locator("#appointment")).to_contain_text("You are named attorney on this filing")
+    accessible(dana_page)
+    dana_page.click("#appointment button:has-text('Accept the appointment')")
+    expect(dana_page.locator(".messages")).to_contain_text("You are now an attorney of record")
+    expect(dana_page.locator("#attorneys-of-record")).to_contain_text("Dana Kim")
+    accessible(dana_page)
+
+    olga_page.reload()
+    assert olga_page.locator(".waiting").count() == 0
+    expect(olga_page.locator(".reasons li[data-code=us_counsel_required]")).to_have_count(0)

@@ -77,8 +77,11 @@ def honest():
     pat = person("pat", "support_staff", verified=False)
     accounts.sponsor_staff(dana, pat)
     li = person("li", "owner", "US")  # owner filing for herself, once from a c/o address
-    file(li, "Li Tea", street="c/o Wei Family, 3 Elm St", attorney_user=dana)
-    file(li, "Li Coffee", attorney_user=dana)
+    for filing in (
+        file(li, "Li Tea", street="c/o Wei Family, 3 Elm St", attorney_user=dana),
+        file(li, "Li Coffee", attorney_user=dana),
+    ):
+        filings.accept_appointment(dana, filing)  # R24: Li named her; of record once she accepts
     return {"dana": dana, "carl": carl, "li": li}
 
 
@@ -143,7 +146,11 @@ def test_a_supervisor_suspends_a_mill_and_its_pending_filings_in_one_step(client
     boss = mill("Acme")["boss"]
     client.force_login(office["sam"])
     assert "Suspend account and its pending filings" in client.get("/console/signals/many_owners/").content.decode()
-    pending = set(Application.objects.filter(attorney=boss).values_list("pk", flat=True))
+    pending = set(
+        Application.objects.filter(representations__attorney=boss, representations__state="of_record").values_list(
+            "pk", flat=True
+        )
+    )
     before = AuditEvent.objects.count()
     response = client.post("/console/signals/many_owners/act/", {"account": boss.pk, "note": "filing mill"})
     assert response.status_code == 302

@@ -92,6 +92,7 @@ def personas(db):
     olivias = filings.create_application(olivia, own)
     filings.sign_application(olivia, olivias, signature="/Olivia Reyes/", title="Owner")
     olivias = filings.submit_filing(olivia, olivias)
+    appointed = filings.create_application(olivia, own, attorney=dana)  # R24: Dana has not accepted
     sunwave = factories.draft(dana)  # Li's company, Dana of record, visible to Pat
     token = filings.request_signature(dana, sunwave, li).token
     waiting = accounts.request_sponsorship(uri, dana)
@@ -115,6 +116,8 @@ def personas(db):
     objects = {
         "ticket": ticket,
         "olivias": olivias.pk,
+        "appointed": appointed.pk,
+        "dana": dana.pk,
         "sunwave": sunwave.pk,
         "token": token,
         "waiting": waiting.pk,

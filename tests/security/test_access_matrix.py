@@ -24,7 +24,8 @@ from tests.security.conftest import PERSONAS
 pytestmark = pytest.mark.django_db
 
 # Objects in {braces} come from the `personas` fixture: {sunwave} is Dana's draft for Li's
-# company (Pat may see it), {olivias} Olivia's own submitted filing, {waiting} Uri's
+# company (Pat may see it), {olivias} Olivia's own submitted filing, {appointed} Olivia's
+# own draft naming Dana, who has not accepted (R24), {dana} Dana's account, {waiting} Uri's
 # request to Dana, {active} Dana's sponsorship of Pat, {paper} Paula's notarized form with
 # its scan, {mallory} Mallory's account, {token} Li's signing link, {ticket} Uma's open
 # provider check, {confirm} the link mailed to Nell to confirm her email, {uid} Li's id as a
@@ -70,6 +71,16 @@ POST   /filings/{sunwave}/sign/upload/                        302  404  404  404
 POST   /filings/{sunwave}/request-signature/                  302  404  404  404   404  400  400   404    302  302
 POST   /filings/{sunwave}/withdraw/                           302  404  404  404   404  302  302   404    302  302
 POST   /filings/{sunwave}/appoint/                            302  404  404  404   404  400  400   404    302  302
+POST   /filings/{sunwave}/accept/                             302  404  404  404   404  302  302   404    302  302
+POST   /filings/{sunwave}/decline/                            302  404  404  404   404  302  302   404    302  302
+POST   /filings/{sunwave}/attorneys/{dana}/revoke/            302  404  404  404   404  302  302   404    302  302
+POST   /filings/{sunwave}/attorneys/{mallory}/revoke/         302  404  404  404   404  404  404   404    302  302
+GET    /filings/{appointed}/                                  302  404  200  404   404  200  404   404    200  200
+GET    /filings/{appointed}/edit/                             302  404  200  404   404  302  404   404    302  302
+POST   /filings/{appointed}/accept/                           302  404  302  404   404  302  404   404    302  302
+POST   /filings/{appointed}/decline/                          302  404  302  404   404  302  404   404    302  302
+POST   /filings/{appointed}/attorneys/{dana}/revoke/          302  404  302  404   404  302  404   404    302  302
+POST   /filings/{appointed}/appoint/                          302  404  400  404   404  400  404   404    302  302
 GET    /filings/{sunwave}/submit/                             302  404  404  404   404  200  200   404    200  200
 GET    /filings/{olivias}/submit/                             302  404  302  404   404  404  404   404    302  302
 GET    /filings/{olivias}/receipt/                            302  404  200  404   404  404  404   404    200  200
@@ -234,6 +245,9 @@ OFFICE_REFUSED = [
     "/filings/{sunwave}/request-signature/",
     "/filings/{sunwave}/withdraw/",
     "/filings/{sunwave}/appoint/",
+    "/filings/{sunwave}/accept/",
+    "/filings/{sunwave}/decline/",
+    "/filings/{sunwave}/attorneys/{dana}/revoke/",
 ]
 
 

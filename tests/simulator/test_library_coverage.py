@@ -60,14 +60,8 @@ CONTRACT_EXPECTATIONS = {"expect: ok", "expect: refused", "expect: codes", "expe
 CONTRACT_CODES = set(CODES) | {"deadline_passed", "extension_not_available"}
 
 PROSECUTION = 'issue "Prosecution" (R21, R22)'
-WHO_MAY_ACT = 'issue "Who may act" (R24, several attorneys by consent)'
 # What the contract names and the runner does not carry out yet, and the work it waits for.
 NOT_YET = {
-    "step accept_appointment": WHO_MAY_ACT,
-    "step decline_appointment": WHO_MAY_ACT,
-    "step revoke_attorney": WHO_MAY_ACT,
-    "check filing.attorneys": WHO_MAY_ACT,
-    "check filing.pending": WHO_MAY_ACT,
     "step issue_office_action": PROSECUTION,
     "step request_extension": PROSECUTION,
     "step respond": PROSECUTION,

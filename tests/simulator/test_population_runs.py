@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from accounts.models import PatentIdentity, Sponsorship, User
-from applications.models import Application
+from applications.models import Application, Representation
 from simulator.population import run_population
 from simulator.report import population_html, population_lines
 from tmverify import clock, policy
@@ -73,6 +73,19 @@ def test_the_rules_block_filings_the_mills_raise_every_flag_and_the_fees_add_up(
     for code in population.blocked_by_reason:
         assert code in text and code in html
     assert "<svg" in html and "<script" not in html
+
+
+def test_canadian_firms_file_beside_us_co_counsel_who_accepted(population):
+    # R16 with R24: a Canadian attorney acts only beside a US one, who is of record by accepting
+    both = Application.objects.filter(
+        representations__state="of_record", representations__attorney__role="ca_attorney"
+    ).filter(representations__state="of_record", representations__attorney__role="us_attorney")
+    assert both.filter(state="submitted").exists()
+    # named by the Canadian attorney, so of record only because the US attorney accepted
+    assert Representation.objects.filter(
+        attorney__role="us_attorney", named_by__role="ca_attorney", state="of_record"
+    ).exists()
+    assert population.blocked_by_reason.get("role_not_permitted", 0) > 0  # a Canadian firm's client outside Canada
 
 
 def test_after_the_new_fees_the_population_pays_surcharges():

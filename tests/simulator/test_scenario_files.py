@@ -70,6 +70,9 @@ def test_bad_json_names_the_line(tmp_path):
         ({"do": "advance", "days": 10**9}, "at most 36525 days"),
         ({"actor": "dana", "do": "create_application", "ref": "A1", "mark": "M" * 201}, "mark is longer than 200"),
         ({"do": ["verify"], "actor": "dana"}, 'unknown step ["verify"]'),
+        ({"actor": "dana", "do": "accept_appointment", "filing": "A9"}, 'unknown filing "A9"'),
+        ({"actor": "dana", "do": "decline_appointment"}, "decline_appointment needs filing"),
+        ({"actor": "li", "do": "revoke_attorney", "filing": "A9", "attorney": "dana"}, 'unknown filing "A9"'),
     ],
 )
 def test_an_invalid_step_names_the_file_the_step_number_and_the_problem(tmp_path, step, says):
@@ -120,3 +123,32 @@ def test_json_nested_too_deeply_is_refused_as_not_valid(tmp_path):
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(ScenarioError, match="cannot be read"):
         load_file(tmp_path / "absent.json")
+
+
+@pytest.mark.parametrize(
+    ("check", "says"),
+    [
+        ({"attorneys": ["bob"]}, "unknown actor(s) bob in attorneys"),
+        ({"pending": "dana"}, "pending must be a list of actors"),
+        ({"attorneys": [1]}, "attorneys must be a list of actors"),
+    ],
+)
+def test_the_filing_checks_attorneys_and_pending_name_known_actors(tmp_path, check, says):
+    create = {"actor": "dana", "do": "create_application", "ref": "A1"}
+    message = refusal(tmp_path, scenario([GOOD_STEP, create, {"check": "filing", "filing": "A1", **check}]))
+
+    assert ", step 3: " in message and says in message
+
+
+def test_the_r24_steps_and_check_keys_are_read(tmp_path):
+    steps = [
+        GOOD_STEP,
+        {"actor": "li", "do": "create_application", "ref": "A1", "applicant": "li", "attorney": "dana"},
+        {"actor": "dana", "do": "accept_appointment", "filing": "A1"},
+        {"actor": "dana", "do": "decline_appointment", "filing": "A1", "expect": ["invalid_state"]},
+        {"actor": "li", "do": "revoke_attorney", "filing": "A1", "attorney": "dana"},
+        {"check": "filing", "filing": "A1", "attorneys": [], "pending": ["dana", "li"]},
+    ]
+    (parsed,) = load_file(write(tmp_path, scenario(steps)))
+    assert [step.name for step in parsed.steps[2:5]] == ["accept_appointment", "decline_appointment", "revoke_attorney"]
+    assert parsed.steps[5].args == {"filing": "A1", "attorneys": [], "pending": ["dana", "li"]}

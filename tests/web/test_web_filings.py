@@ -91,7 +91,7 @@ def test_attorney_creates_a_filing_for_a_chinese_company(as_user, dana):
     response = as_user(dana).post("/filings/new/", form_data())
     application = Application.objects.get()
     assert response["Location"] == f"/filings/{application.pk}/"
-    assert application.attorney == dana and application.applicant.domicile_country == "CN"
+    assert application.attorneys_of_record() == [dana] and application.applicant.domicile_country == "CN"
     goods = application.goods.get()
     assert (goods.nice_class, goods.text, goods.id_manual) == (9, "Portable solar chargers", True)
 
@@ -456,16 +456,22 @@ def test_a_draft_has_no_receipt(as_user, dana):
 
 
 # --- representation -----------------------------------------------------------------------------
-def test_attorney_withdraws_and_the_owner_appoints_a_new_one(as_user, dana):
+def test_attorney_withdraws_and_the_owner_appoints_a_new_one_who_accepts(as_user, dana):
     owner = factories.person("olive", verified=True)
     application = factories.draft(dana, creator=owner)
+    as_user(dana).post(f"/filings/{application.pk}/accept/")  # R24: named by Olive, of record once she accepts
+    application.refresh_from_db()
+    assert application.attorneys_of_record() == [dana]
     as_user(dana).post(f"/filings/{application.pk}/withdraw/")
     application.refresh_from_db()
-    assert application.attorney is None
+    assert application.attorneys_of_record() == []
     second = factories.person("sid", role="us_attorney", verified=True)
     as_user(owner).post(f"/filings/{application.pk}/appoint/", {"email": "sid@example.test"})
     application.refresh_from_db()
-    assert application.attorney == second
+    assert (application.attorneys_of_record(), application.pending_attorneys()) == ([], [second])
+    as_user(second).post(f"/filings/{application.pk}/accept/")
+    application.refresh_from_db()
+    assert application.attorneys_of_record() == [second]
 
 
 def test_only_the_attorney_of_record_can_withdraw(as_user, dana, pat):
@@ -473,7 +479,7 @@ def test_only_the_attorney_of_record_can_withdraw(as_user, dana, pat):
     response = as_user(pat).post(f"/filings/{application.pk}/withdraw/", follow=True)
     assert "role_not_permitted" in response.content.decode()
     application.refresh_from_db()
-    assert application.attorney == dana
+    assert application.attorneys_of_record() == [dana]
 
 
 # --- access -------------------------------------------------------------------------------------

@@ -131,7 +131,7 @@ def test_every_filer_post_refuses_office_staff_with_the_sentence_and_writes_noth
             wrong.append(f"{url}: {got}")
     assert wrong == []
     filing.refresh_from_db()
-    assert (filing.state, filing.attorney_id, filing.mark) == ("signed", dana.pk, "SUNWAVE")
+    assert (filing.state, filing.attorneys_of_record(), filing.mark) == ("signed", [dana], "SUNWAVE")
     assert Application.objects.count() == 1
 
 
