@@ -562,7 +562,7 @@ def submit_filing(actor: User, application: Application) -> Application:
         application.submit(by=actor, serial_number=_next_serial(), fee=fee)
         # ConcurrentTransitionMixin writes only where the state is still the one read
         application.save(update_fields=Application.SUBMISSION_FIELDS)
-        audit.record(
+        submitted = audit.record(
             "filing.submitted",
             application,
             actor=actor,
@@ -570,7 +570,9 @@ def submit_filing(actor: User, application: Application) -> Application:
             to_state=application.state,
             data={"serial_number": application.serial_number, "fee": fee},
         )
-        issue_receipt(application, flags)
+        # the receipt carries the chain's head at its own submission, signed: made once
+        # the event has its place in the chain, still in this transaction
+        audit.when_linked(lambda: issue_receipt(application, flags, submitted))
     return application
 
 

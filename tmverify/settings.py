@@ -240,6 +240,11 @@ TMVERIFY_POLICY = os.environ.get("TMVERIFY_POLICY", "enacted")
 # Pins "today" for demos (YYYY-MM-DD); tests and the simulator set the clock directly.
 TMVERIFY_TODAY = os.environ.get("TMVERIFY_TODAY", "")
 
+# The audit chain's head is signed with the office key at every receipt and every this
+# many events (and on `manage.py audit_checkpoint`); verify_audit_chain reports a longer
+# stretch without a checkpoint, so lower it only for a fresh chain.
+AUDIT_CHECKPOINT_EVERY = int(os.environ.get("TMVERIFY_AUDIT_CHECKPOINT_EVERY", "1000"))
+
 # R5: failed provider attempts before a lockout, and the window/lock length.
 IDV_MAX_ATTEMPTS = 5
 IDV_ATTEMPT_WINDOW = timedelta(hours=6)
