@@ -7,12 +7,12 @@ dates, a clock moved backwards, unknown roles, methods, decisions, codes and fla
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from accounts.models import normal_email
 from applications.models import Basis, EntityType, FilingState
-from tmverify.policy import PROFILES
+from tmverify.policy import PROFILES, SIMULATED_FROM, SIMULATED_TO
 from tmverify.reasons import CODES, FLAGS
 
 DEFAULT_DATE = date(2023, 6, 1)
@@ -169,6 +169,13 @@ def _parse_date(value, what: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise ScenarioError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _on_calendar(day: date, what: str) -> date:
+    """A day the simulated clock may stand on (far dates overflow once deadlines are added)."""
+    if not SIMULATED_FROM <= day <= SIMULATED_TO:
+        raise ScenarioError(f"{what} {day} is outside the simulated calendar ({SIMULATED_FROM} to {SIMULATED_TO})")
+    return day
 
 
 def _country(value, what: str) -> str:
@@ -408,7 +415,7 @@ def parse_scenario(raw, file: str, index: int) -> Scenario:
         policy_name = raw.get("policy", "enacted")
         if not isinstance(policy_name, str) or policy_name not in PROFILES:
             raise ScenarioError(f"unknown policy {json.dumps(policy_name)} (use {_quote(PROFILES)})")
-        start = _parse_date(raw["date"], "date") if "date" in raw else DEFAULT_DATE
+        start = _on_calendar(_parse_date(raw["date"], "date"), "date") if "date" in raw else DEFAULT_DATE
         raw_actors = raw.get("actors", {})
         if not isinstance(raw_actors, dict):
             raise ScenarioError("actors must be an object of actor id -> actor")
@@ -433,9 +440,14 @@ def parse_scenario(raw, file: str, index: int) -> Scenario:
                     raise ScenarioError(
                         f"set_date {step.args['date']} moves the clock backwards (it is {today} by then)"
                     )
-                today = step.args["date"]
+                today = _on_calendar(step.args["date"], "set_date")
             elif step.name == "advance":
-                today += timedelta(days=step.args["days"])
+                moved = date.fromordinal(min(today.toordinal() + step.args["days"], date.max.toordinal()))
+                if moved > SIMULATED_TO:
+                    raise ScenarioError(
+                        f"advance moves the clock to {moved}, past the simulated calendar's end ({SIMULATED_TO})"
+                    )
+                today = moved
             elif step.name == "create_application":
                 refs.add(step.args["ref"])
         except ScenarioError as exc:

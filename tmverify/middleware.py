@@ -5,7 +5,10 @@ inline script), and no framing. Pages are personal (filings, identities, signing
 so nothing is cached unless a view says otherwise.
 """
 
+import re
+
 from django.db import OperationalError
+from django.http import Http404
 from django.shortcuts import render
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -49,4 +52,27 @@ class DatabaseBusyMiddleware:
             response = render(request, "busy.html", status=503)
             response["Retry-After"] = "2"
             return response
+        return None
+
+
+# Every path parameter here is an id, a key or a signed, URL-safe token (the review
+# console's object ids included): nothing else is a format any of them has.
+PATH_PARAMETER = re.compile(r"[A-Za-z0-9_.:~-]*")
+
+
+class PathParameterMiddleware:
+    """A path parameter with a character outside that alphabet (a NUL, a control
+    character, a quote, broken UTF-8) is not found, for everyone, before any view, sign-in
+    redirect or database sees it (PostgreSQL refuses a NUL in a query with an error)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        for value in (*view_args, *view_kwargs.values()):
+            if isinstance(value, str) and not PATH_PARAMETER.fullmatch(value):
+                raise Http404("No such page.")
         return None
