@@ -17,6 +17,7 @@ from django_fsm import can_proceed
 from tmverify import audit, clock, crypto
 from tmverify.document_numbers import DocumentNumberError
 from tmverify.reasons import Refused, reason, refuse_if
+from tmverify.uploads import stored_only_if_done, validate_upload
 
 from . import rules
 from .evidence import seal_document
@@ -309,17 +310,19 @@ def complete_verification(user: User, token: str) -> User:
 def file_paper_verification(
     user: User, *, role: str, document_country: str, document_number: str, scan=None
 ) -> PaperVerification:
-    """File the notarized form; the account waits for office review."""
-    fingerprint = _document_fingerprint(document_country, document_number)  # before the scan is stored
-    scan_name = scan_type = ""
-    if scan is not None:
-        from tmverify.uploads import store_upload
-
-        scan_name, scan_type = store_upload(scan)
-    with audit.refusals_recorded("identity.paper_filed", user, user), audit.atomic():
+    """File the notarized form; the account waits for office review. The scan is checked
+    first and stored only once the form is allowed; a refused form leaves no file."""
+    fingerprint = _document_fingerprint(document_country, document_number)
+    kind = validate_upload(scan) if scan is not None else None
+    with (
+        stored_only_if_done() as store,
+        audit.refusals_recorded("identity.paper_filed", user, user),
+        audit.atomic(),
+    ):
         user = _locked(user)
         # the attempt limiter (R5) is about provider attempts; paper is reviewed by people
         refuse_if([r for r in rules.verification_reasons(user, role) if r.code != "verification_locked"])
+        scan_name, scan_type = store(scan, kind) if scan is not None else ("", "")
         before = user.identity_state
         user.file_paper_form()
         user.save()

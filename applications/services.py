@@ -20,6 +20,7 @@ from accounts.models import ATTORNEY_ROLES, FILER_ROLES, Role, User
 from accounts.rules import acting_reasons, office_staff_reasons, sponsoring_attorney_ids, suspension_reasons
 from tmverify import audit, clock
 from tmverify.reasons import Refused, reason, refuse_if
+from tmverify.uploads import stored_only_if_done, validate_upload
 
 from . import emails, rules
 from .models import (
@@ -434,13 +435,9 @@ def sign_application(
     An upload is checked (type by content, size) before anything else and stored only once
     the signing is allowed; the signer must confirm the page shows the declaration (R15).
     """
-    stored = ("", "")
-    if upload is not None:
-        from tmverify.uploads import validate_upload
-
-        validate_upload(upload)
+    kind = validate_upload(upload) if upload is not None else None
     flagged = False
-    with audit.refusals_recorded("filing.sign", application, actor):
+    with stored_only_if_done() as store, audit.refusals_recorded("filing.sign", application, actor):
         try:
             with audit.atomic():
                 application = lock_filing(application)
@@ -464,10 +461,7 @@ def sign_application(
                 )
                 if not declaration_accepted:
                     raise Refused(reason("signature_format", "Accept the declaration before you sign."))
-                if upload is not None:
-                    from tmverify.uploads import store_upload
-
-                    stored = store_upload(upload)
+                stored = store(upload, kind) if upload is not None else ("", "")
                 return _record_signature(
                     application,
                     actor,
