@@ -7,9 +7,11 @@ so nothing is cached unless a view says otherwise.
 
 import re
 
+from django.conf import settings
 from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import translation
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -76,3 +78,26 @@ class PathParameterMiddleware:
             if isinstance(value, str) and not PATH_PARAMETER.fullmatch(value):
                 raise Http404("No such page.")
         return None
+
+
+class RequestBodyLimitMiddleware:
+    """A body whose Content-Length is over REQUEST_MAX_BYTES is refused (413) before a
+    byte of it is read: Django would otherwise read and spool it (to disk, for files)
+    before any form could say the file is too large."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # Django reads such a body as empty
+        if declared > settings.REQUEST_MAX_BYTES:
+            limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+            # before LocaleMiddleware: the page picks the reader's language itself
+            with translation.override(translation.get_language_from_request(request)):
+                response = render(request, "too_large.html", {"limit": limit}, status=413)
+            response["Connection"] = "close"  # the rest of the body is never read
+            return response
+        return self.get_response(request)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tmverify.middleware.SecurityHeadersMiddleware",
+    "tmverify.middleware.RequestBodyLimitMiddleware",
     "tmverify.middleware.PathParameterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -147,6 +148,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # folder and is only ever served through views that check who is asking.
 PRIVATE_UPLOAD_ROOT = Path(os.environ.get("TMVERIFY_UPLOAD_ROOT", BASE_DIR / "private_uploads"))
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+# A request body longer than this is refused (413) from its Content-Length, unread: an
+# upload at the limit and the form's fields around it fit.
+REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 256 * 1024
+# What Django keeps of a body it reads: an accepted file stays in memory (nothing is
+# spooled to disk), the other fields are bounded in size and number (the application form
+# with its 60 goods rows is about 200 fields), and a form takes one file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+DATA_UPLOAD_MAX_NUMBER_FILES = 2
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
