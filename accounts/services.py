@@ -19,7 +19,7 @@ from tmverify.document_numbers import DocumentNumberError
 from tmverify.reasons import Refused, reason, refuse_if
 from tmverify.uploads import stored_only_if_done, validate_upload
 
-from . import rules
+from . import emails, rules
 from .evidence import seal_document
 from .models import (
     ATTORNEY_ROLES,
@@ -457,6 +457,7 @@ def _suspend_other_holders(officer: User, subject: User, note: str) -> None:
             data={"note": note, "fraud_review_passed_for": subject.pk},
         )
         _end_sessions(other)
+        _mail_suspension(other, note)
 
 
 def review_fraud_hold(supervisor: User, subject: User, *, passed: bool, note: str = "") -> User:
@@ -479,7 +480,13 @@ def suspend_account(supervisor: User, subject: User, *, note: str = "") -> User:
     deleted, so a copied session cookie does not come back with a reinstatement."""
     subject = _office_transition("account.suspended", supervisor, subject, "suspend_account", "suspend", note)
     _end_sessions(subject)
+    _mail_suspension(subject, note)
     return subject
+
+
+def _mail_suspension(user: User, note: str) -> None:
+    """Tell the account's owner, once the suspension is committed, why and how to appeal."""
+    transaction.on_commit(lambda: emails.send_account_suspended(to=user.email, name=user.full_name, note=note))
 
 
 def _end_sessions(user: User) -> None:

@@ -269,10 +269,21 @@ HIGH_VOLUME_WINDOW = timedelta(days=30)
 
 AUTHENTICATION_BACKENDS = ["accounts.backends.AccountBackend"]
 
-# Sign-in brute force: this many failures for one account within the window refuse
-# sign-in for the window, whatever the password.
+# Sign-in limits (accounts/sign_in_limits.py): this many failures within the window, for
+# one account, from one client address (password spraying over many accounts) or overall,
+# pause sign-in there for the window, whatever the password.
 SIGNIN_MAX_FAILURES = 10
+SIGNIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("TMVERIFY_SIGNIN_MAX_FAILURES_PER_ADDRESS", "50"))
+SIGNIN_MAX_FAILURES_OVERALL = int(os.environ.get("TMVERIFY_SIGNIN_MAX_FAILURES_OVERALL", "1000"))
 SIGNIN_LOCK_WINDOW = timedelta(minutes=15)
+# Where they are counted: Django's cache on Redis when REDIS_URL is set (shared by every
+# worker and machine), else the database. The cache alias, or "" for the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+SIGNIN_LIMITS_CACHE = "default" if REDIS_URL else ""
+# Where a suspended account is told to write to appeal (R23).
+TMVERIFY_APPEALS_EMAIL = os.environ.get("TMVERIFY_APPEALS_EMAIL", "appeals@tmverify.example")
 
 # R23 fraud signals on the review console: a row is listed when its count reaches the
 # threshold.
