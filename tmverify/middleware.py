@@ -6,12 +6,21 @@ so nothing is cached unless a view says otherwise.
 """
 
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
+
+
+def _provider_origin() -> str:
+    """The identity provider's origin when it is another site: the hand-over to it is a
+    form the browser posts there (accounts/views.py, start_verification)."""
+    start = urlsplit(settings.TMVERIFY_PROVIDER_START_URL)
+    return f" {start.scheme}://{start.netloc}" if start.scheme and start.netloc else ""
+
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -21,7 +30,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data:",
         "object-src 'none'",
         "base-uri 'none'",
-        "form-action 'self'",
+        "form-action 'self'" + _provider_origin(),
         "frame-ancestors 'none'",
     ]
 )
@@ -57,9 +66,10 @@ class DatabaseBusyMiddleware:
         return None
 
 
-# Every path parameter here is an id, a key or a signed, URL-safe token (the review
-# console's object ids included): nothing else is a format any of them has.
-PATH_PARAMETER = re.compile(r"[A-Za-z0-9_.:~-]*")
+# Every path parameter here is an id, a key or a signed, URL-safe token, or a path of
+# them (the review console's object ids and its catch-all): nothing else is a format any
+# of them has.
+PATH_PARAMETER = re.compile(r"[A-Za-z0-9_.:~/-]*")
 
 
 class PathParameterMiddleware:

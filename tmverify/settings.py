@@ -161,8 +161,25 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 2
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = "TEAS simulator <no-reply@tmverify.example>"
+# Mail. Signing links travel by mail, so in production it leaves only through a real mail
+# server: SMTP from the environment (`tmverify/checks.py` fails the deploy check on the
+# console, locmem, file or dummy backend, or on no DJANGO_EMAIL_HOST). In debug it is
+# printed to the console.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", not env_bool("DJANGO_EMAIL_USE_SSL", False))
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "TEAS simulator <no-reply@tmverify.example>")
+# Where people reach this site: the links in mail are built on it. Required in
+# production (the deploy check says so); in debug, the development server.
+TMVERIFY_SITE_URL = os.environ.get("TMVERIFY_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -230,7 +247,8 @@ TMVERIFY_PROVIDER_SIGNING_KEY = _key_setting("TMVERIFY_PROVIDER_SIGNING_KEY", "p
 # What the app (accounts) knows of the provider, as of any outside one: where to send the
 # person, the name it signs as, the public key it signs with (raw, base64; by default the
 # simulated provider's, derived from its seed above) and the name it issues results for.
-TMVERIFY_PROVIDER_START_URL = os.environ.get("TMVERIFY_PROVIDER_START_URL", "/provider/check/{request}/")
+# (the browser posts the signed request there, as the form field `request`)
+TMVERIFY_PROVIDER_START_URL = os.environ.get("TMVERIFY_PROVIDER_START_URL", "/provider/check/")
 TMVERIFY_PROVIDER_ISSUER = os.environ.get("TMVERIFY_PROVIDER_ISSUER", "tmverify-simulated-idp")
 TMVERIFY_PROVIDER_PUBLIC_KEY = (
     os.environ.get("TMVERIFY_PROVIDER_PUBLIC_KEY", "")

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
+from applications import services as filings
 from applications.models import Application
 from tests import factories
 
@@ -131,10 +132,12 @@ def test_attorney_files_for_a_chinese_company_and_the_client_signs_by_link(new_p
     expect(dana_page.locator(".messages")).to_contain_text("A signing link was emailed to Li Wei")
     expect(dana_page.locator("#filing-state")).to_have_attribute("data-state", "awaiting_signature")
 
-    link = re.search(r"https?://\S+(/filings/sign/\S+/)", mail.outbox[-1].body).group(1)
+    link, code = re.search(r"https?://[^/\s]+(/filings/sign/#(\S+))", mail.outbox[-1].body).groups()
     client_page = new_page()  # Li's own browser, no account session
     client_page.goto(link)
     expect(client_page.locator("main")).to_contain_text("Portable solar chargers")
+    # the page's script posted the code from the fragment and dropped it from the address
+    assert code not in client_page.url and "#" not in client_page.url
     expect(client_page.locator("main")).to_contain_text("18 U.S.C. 1001")
     accessible(client_page)
     client_page.fill("#id_signature", "/Li Wei/")
@@ -152,6 +155,29 @@ def test_attorney_files_for_a_chinese_company_and_the_client_signs_by_link(new_p
     dana_page.click("text=Submit the application")
     expect(dana_page.locator("#fee")).to_have_text("$250")
     assert Application.objects.get().state == "submitted"
+
+
+def test_a_client_without_javascript_pastes_the_code_from_the_mail_and_signs(new_page, accessible):
+    dana = factories.dana()  # US attorney of record
+    li = factories.li()  # the company's CEO, whose browser runs no script
+    filings.request_signature(dana, factories.draft(dana), li)
+    link, code = re.search(r"https?://[^/\s]+(/filings/sign/#(\S+))", mail.outbox[-1].body).groups()
+    client_page = new_page(java_script_enabled=False)
+    client_page.goto(link)
+    expect(client_page.locator("h1")).to_contain_text("Sign a trademark application")
+    client_page.fill("#id_code", code)
+    client_page.click("main button[type=submit]")
+    expect(client_page.locator("main")).to_contain_text("Portable solar chargers")
+    client_page.fill("#id_signature", "/Li Wei/")
+    client_page.fill("#id_name", "Li Wei")
+    client_page.fill("#id_title", "CEO")
+    client_page.check("#id_declaration")
+    client_page.click("main button[type=submit]")
+    expect(client_page.locator("h1")).to_contain_text("your signature is recorded")
+    assert Application.objects.get().state == "signed"
+    form_page = new_page()  # axe needs script: the code's form, checked in a browser that runs it
+    form_page.goto("/filings/sign/")
+    accessible(form_page)
 
 
 def test_paralegal_prepares_and_the_attorney_signs(new_page, accessible):
