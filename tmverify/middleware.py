@@ -107,7 +107,5 @@ class RequestBodyLimitMiddleware:
             limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
             # before LocaleMiddleware: the page picks the reader's language itself
             with translation.override(translation.get_language_from_request(request)):
-                response = render(request, "too_large.html", {"limit": limit}, status=413)
-            response["Connection"] = "close"  # the rest of the body is never read
-            return response
+                return render(request, "too_large.html", {"limit": limit}, status=413)
         return self.get_response(request)
