@@ -15,6 +15,7 @@ import random
 
 import pytest
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import PaperVerification
@@ -188,7 +189,7 @@ def test_a_refused_paper_form_leaves_no_file_behind(client):
     for _ in range(3):
         response = upload_paper_scan(client, factories.PDF_PAGE)
         assert response.status_code == 302
-    messages = [str(m) for m in response.wsgi_request._messages]
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("already_verified" in m for m in messages)
     assert not PaperVerification.objects.exists()
     assert stored_files() == []
