@@ -27,6 +27,16 @@ def sign_in(page, email):
     expect(page.locator("h1")).not_to_have_text("Sign in")
 
 
+def sign_as_li(page):
+    """Li signs on the signing page, as the CEO of her company."""
+    page.fill("#id_signature", "/Li Wei/")
+    page.fill("#id_name", "Li Wei")
+    page.fill("#id_title", "CEO")
+    page.check("#id_declaration")
+    page.click("main button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("your signature is recorded")
+
+
 def through_provider(page, accessible=None, *, outcome="pass", number="A1234567", method="online", role="owner"):
     page.goto("/accounts/identity/")
     page.check(f"input[name=role][value={role}]")
@@ -140,12 +150,7 @@ def test_attorney_files_for_a_chinese_company_and_the_client_signs_by_link(new_p
     assert code not in client_page.url and "#" not in client_page.url
     expect(client_page.locator("main")).to_contain_text("18 U.S.C. 1001")
     accessible(client_page)
-    client_page.fill("#id_signature", "/Li Wei/")
-    client_page.fill("#id_name", "Li Wei")
-    client_page.fill("#id_title", "CEO")
-    client_page.check("#id_declaration")
-    client_page.click("main button[type=submit]")
-    expect(client_page.locator("h1")).to_contain_text("your signature is recorded")
+    sign_as_li(client_page)
     accessible(client_page)
 
     dana_page.goto("/filings/")
@@ -168,12 +173,7 @@ def test_a_client_without_javascript_pastes_the_code_from_the_mail_and_signs(new
     client_page.fill("#id_code", code)
     client_page.click("main button[type=submit]")
     expect(client_page.locator("main")).to_contain_text("Portable solar chargers")
-    client_page.fill("#id_signature", "/Li Wei/")
-    client_page.fill("#id_name", "Li Wei")
-    client_page.fill("#id_title", "CEO")
-    client_page.check("#id_declaration")
-    client_page.click("main button[type=submit]")
-    expect(client_page.locator("h1")).to_contain_text("your signature is recorded")
+    sign_as_li(client_page)
     assert Application.objects.get().state == "signed"
     form_page = new_page()  # axe needs script: the code's form, checked in a browser that runs it
     form_page.goto("/filings/sign/")
