@@ -12,10 +12,9 @@ from django.utils.translation import ngettext
 
 
 def site_url(path: str) -> str:
-    """`path` on this site as a link for mail (the way applications/emails.py builds
-    signing links)."""
-    base = getattr(settings, "TMVERIFY_SITE_URL", "http://127.0.0.1:8000")
-    return base.rstrip("/") + path
+    """`path` on this site as a link for mail: the site's address comes from
+    `TMVERIFY_SITE_URL` (required in production, docs/DECISIONS.md 51)."""
+    return settings.TMVERIFY_SITE_URL + path
 
 
 def _send(*, to: str, name: str, subject: str, paragraphs: list[str]) -> None:
@@ -82,3 +81,16 @@ def send_password_reset(*, to: str, name: str, uid: str, token: str) -> None:
             _("If it was not you, ignore this email: your password stays as it is."),
         ],
     )
+
+
+def send_account_suspended(*, to: str, name: str, note: str) -> None:
+    """The office suspended the account (R23): what it means and how to appeal."""
+    body = (
+        f"Dear {name},\n\n"
+        "The trademark office has suspended your account (R23): you cannot sign in or file "
+        "until the office reinstates it.\n\n"
+        f"The office's reason: {note or '(none given)'}\n\n"
+        f"To appeal, write to {settings.TMVERIFY_APPEALS_EMAIL} from this email address, saying why "
+        "the suspension should end. The office answers in writing.\n"
+    )
+    send_mail("Your trademark filing account is suspended", body, None, [to])

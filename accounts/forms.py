@@ -3,8 +3,10 @@ normalise input; the services in accounts/services.py change state (Django's res
 saves its form, so that form's `save` is the service call)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -82,7 +84,25 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("The email or password is wrong, or sign-in is paused after too many failures. Try again."),
         "inactive": _("This account cannot sign in."),
+        "suspended": _(
+            "This account is suspended by the trademark office: it cannot sign in or file. The email sent when it "
+            "was suspended says why. To appeal, write to %(appeals)s from this account's email address, saying why "
+            "the suspension should end."
+        ),
     }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            # the backend says so only to whoever gave the account's right password
+            if getattr(self.request, "sign_in_refused", "") == "suspended":
+                raise ValidationError(
+                    self.error_messages["suspended"],
+                    code="suspended",
+                    params={"appeals": settings.TMVERIFY_APPEALS_EMAIL},
+                ) from None
+            raise
 
 
 class PasswordResetRequestForm(forms.Form):

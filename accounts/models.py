@@ -433,10 +433,16 @@ class Sponsorship(ConcurrentTransitionMixin, models.Model):
 
 
 class SignInFailure(models.Model):
-    """A failed sign-in for an email address, for the brute-force limiter."""
+    """A failed sign-in (or one being checked) for an email address, from a client
+    address, for the sign-in limits (`accounts.sign_in_limits`)."""
 
     email = models.CharField(max_length=254)
+    address = models.CharField(max_length=45, blank=True, default="")
     at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["email", "at"])]
+        indexes = [
+            models.Index(fields=["email", "at"]),
+            models.Index(fields=["address", "at"]),
+            models.Index(fields=["at"], name="signin_failure_at"),
+        ]

@@ -34,10 +34,12 @@ class ProviderResult:
     expires_at: datetime
 
 
-def start_url(request) -> str:
-    """Where the browser goes to be checked: the provider's start URL with the app's
-    request (nonce, subject, method, where to answer), signed for the provider."""
-    ticket = signing.dumps(
+def signed_request(request) -> str:
+    """The app's request to the provider (nonce, subject, method, where to answer, expiry),
+    signed for it. The browser posts it to the provider's start URL
+    (TMVERIFY_PROVIDER_START_URL), as OpenID Connect allows an authorization request to
+    be, so it never stands in a URL that an access log or a Referer header keeps."""
+    return signing.dumps(
         {
             "nonce": request.nonce,
             "sub": str(request.user_id),
@@ -47,7 +49,6 @@ def start_url(request) -> str:
         },
         salt=settings.TMVERIFY_PROVIDER_AUDIENCE,
     )
-    return settings.TMVERIFY_PROVIDER_START_URL.format(request=ticket)
 
 
 def read_result(token: str) -> ProviderResult:

@@ -21,6 +21,7 @@ from django_fsm import can_proceed
 from tmverify import audit, clock, crypto
 from tmverify.document_numbers import DocumentNumberError
 from tmverify.reasons import Refused, reason, refuse_if
+from tmverify.uploads import stored_only_if_done, validate_upload
 
 from . import confirmation, emails, rules
 from .evidence import seal_document
@@ -441,17 +442,19 @@ def complete_verification(user: User, token: str) -> User:
 def file_paper_verification(
     user: User, *, role: str, document_country: str, document_number: str, scan=None
 ) -> PaperVerification:
-    """File the notarized form; the account waits for office review."""
-    fingerprint = _document_fingerprint(document_country, document_number)  # before the scan is stored
-    scan_name = scan_type = ""
-    if scan is not None:
-        from tmverify.uploads import store_upload
-
-        scan_name, scan_type = store_upload(scan)
-    with audit.refusals_recorded("identity.paper_filed", user, user), audit.atomic():
+    """File the notarized form; the account waits for office review. The scan is checked
+    first and stored only once the form is allowed; a refused form leaves no file."""
+    fingerprint = _document_fingerprint(document_country, document_number)
+    kind = validate_upload(scan) if scan is not None else None
+    with (
+        stored_only_if_done() as store,
+        audit.refusals_recorded("identity.paper_filed", user, user),
+        audit.atomic(),
+    ):
         user = _locked(user)
         # the attempt limiter (R5) is about provider attempts; paper is reviewed by people
         refuse_if([r for r in rules.verification_reasons(user, role) if r.code != "verification_locked"])
+        scan_name, scan_type = store(scan, kind) if scan is not None else ("", "")
         before = user.identity_state
         user.file_paper_form()
         user.save()
@@ -586,6 +589,7 @@ def _suspend_other_holders(officer: User, subject: User, note: str) -> None:
             data={"note": note, "fraud_review_passed_for": subject.pk},
         )
         _end_sessions(other)
+        _mail_suspension(other, note)
 
 
 def review_fraud_hold(supervisor: User, subject: User, *, passed: bool, note: str = "") -> User:
@@ -608,7 +612,13 @@ def suspend_account(supervisor: User, subject: User, *, note: str = "") -> User:
     deleted, so a copied session cookie does not come back with a reinstatement."""
     subject = _office_transition("account.suspended", supervisor, subject, "suspend_account", "suspend", note)
     _end_sessions(subject)
+    _mail_suspension(subject, note)
     return subject
+
+
+def _mail_suspension(user: User, note: str) -> None:
+    """Tell the account's owner, once the suspension is committed, why and how to appeal."""
+    transaction.on_commit(lambda: emails.send_account_suspended(to=user.email, name=user.full_name, note=note))
 
 
 def _end_sessions(user: User) -> None:

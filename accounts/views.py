@@ -1,6 +1,7 @@
 """Pages for people: sign up, sign in, identity verification, bar admissions and
 sponsorships. Each view: access, form, one service call, messages, redirect."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -164,7 +165,13 @@ def start_verification(request):
     except Refused as refused:
         show_refusal(request, refused)
         return redirect("accounts:identity")
-    return redirect(provider.start_url(verification))
+    # posted to the provider by the browser (a form the page's script submits; without
+    # script, the person's click): the request stays out of every URL
+    context = {
+        "start_url": settings.TMVERIFY_PROVIDER_START_URL,
+        "signed_request": provider.signed_request(verification),
+    }
+    return render(request, "accounts/to_provider.html", context)
 
 
 @require_POST

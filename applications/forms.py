@@ -233,6 +233,15 @@ class LinkSignForm(SignForm):
         return name
 
 
+class LinkCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Signing code"),
+        help_text=_("The code in the email that asked you to sign."),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 class UploadSignForm(forms.Form):
     page = forms.FileField(
         label=_("Scan of the signed page"),

@@ -1,16 +1,22 @@
 """Filing receipts: the submitted filing as canonical JSON, signed with the office key.
 
 The office signs, once, the SHA-256 digest of each top-level field: a checker holding
-only the public key can then say which part of an altered receipt changed. Receipts
-issued before (each field signed on its own, bound to the serial number) still check,
-as do those issued before R24, with one `attorney` where newer ones list `attorneys`
-(of record only): a receipt is checked against the fields it was signed with.
+only the public key can then say which part of an altered receipt changed. A receipt
+carries the audit chain's head right after its submission, signed (`audit_head`), so a
+filer's copy anchors the history outside the database. Since R24 it lists `attorneys`
+(of record only) where older receipts name one `attorney`.
+
+Formats (docs/DECISIONS.md 50): version 3, labelled `"format": "tmverify.receipt"`, signs
+the labelled digests; receipts issued before carry no label and still check: version 2
+signed the bare digests, version 1 the whole payload and each field on its own. A
+receipt is checked against the fields it was signed with.
 """
 
 from dataclasses import dataclass, field
 
 from accounts.rules import identity_required
-from tmverify import clock, crypto
+from tmverify import audit, clock, crypto
+from tmverify.models import AuditEvent
 
 from .models import Application, Receipt, SignatureMethod
 from .rules import fee_lines, valid_signatures
@@ -112,8 +118,16 @@ def field_digests(payload: dict) -> dict[str, str]:
     return {name: crypto.sha256_hex(crypto.canonical_json(value)) for name, value in payload.items()}
 
 
-def _digests_message(digests: dict[str, str]) -> bytes:
-    return crypto.canonical_json({"receipt_field_digests": digests})
+RECEIPT_FORMAT, RECEIPT_VERSION = "tmverify.receipt", 3
+# what every receipt's payload holds, whatever its version: a message the office signed
+# that lacks them (another kind of message) is not a receipt
+RECEIPT_FIELDS = {"serial_number", "filing_date", "applicant", "mark", "signatures", "fee", "submitted_by"}
+
+
+def _digests_message(digests: dict[str, str], *, labelled: bool = True) -> bytes:
+    if not labelled:  # version 2
+        return crypto.canonical_json({"receipt_field_digests": digests})
+    return crypto.canonical_json({"format": RECEIPT_FORMAT, "version": RECEIPT_VERSION, "field_digests": digests})
 
 
 def sign_payload(payload: dict) -> tuple[str, dict[str, str]]:
@@ -122,9 +136,11 @@ def sign_payload(payload: dict) -> tuple[str, dict[str, str]]:
     return crypto.sign(crypto.office_key(), _digests_message(digests)), digests
 
 
-def issue_receipt(application: Application, flags) -> Receipt:
-    """Sign and keep the receipt of a filing just submitted with `flags` (codes)."""
+def issue_receipt(application: Application, flags, submitted: AuditEvent) -> Receipt:
+    """Sign and keep the receipt of a filing just submitted with `flags` (codes); it carries
+    the chain's head at `submitted` (the submission's event, linked), signed."""
     payload = build_payload(application, flags)
+    payload["audit_head"] = audit.signed_head(submitted)
     signature, digests = sign_payload(payload)
     return Receipt.objects.create(
         application=application, payload=payload, signature=signature, field_digests=digests, created_at=clock.now()
@@ -133,10 +149,12 @@ def issue_receipt(application: Application, flags) -> Receipt:
 
 def receipt_document(receipt: Receipt) -> dict:
     """What the filer downloads and anyone can check with the office's public key."""
-    if receipt.field_digests is not None:
-        proof = {"field_digests": receipt.field_digests}
-    else:  # issued before field digests
+    if receipt.field_digests is None:  # version 1
         proof = {"field_signatures": receipt.field_signatures}
+    elif "audit_head" in receipt.payload:
+        proof = {"format": RECEIPT_FORMAT, "version": RECEIPT_VERSION, "field_digests": receipt.field_digests}
+    else:  # version 2
+        proof = {"field_digests": receipt.field_digests}
     return {
         "receipt": receipt.payload,
         "signature": receipt.signature,
@@ -150,6 +168,7 @@ class ReceiptCheck:
     valid: bool
     altered: list[str] = field(default_factory=list)
     problem: str = ""
+    not_a_receipt: bool = False
 
 
 def _altered(payload: dict, signed: dict, unchanged) -> list[str]:
@@ -175,8 +194,13 @@ def _checked(altered: list[str]) -> ReceiptCheck:
 NOT_THE_OFFICES = "the receipt's signature is not the office's"
 
 
+def _not_a_receipt(why: str) -> ReceiptCheck:
+    return ReceiptCheck(False, problem=f"not a receipt: {why}", not_a_receipt=True)
+
+
 def check_receipt(document: dict, public_key=None) -> ReceiptCheck:
-    """Valid, or which fields were altered, added or removed."""
+    """Valid, or which fields were altered, added or removed; `not_a_receipt` when the
+    document is no filing receipt of a version this office issues."""
     public_key = public_key or crypto.office_public_key()
     try:
         payload, signature = document["receipt"], document["signature"]
@@ -184,17 +208,25 @@ def check_receipt(document: dict, public_key=None) -> ReceiptCheck:
     except (KeyError, TypeError):
         payload = signature = signed = None
     if not isinstance(payload, dict) or not isinstance(signed, dict) or not isinstance(signature, str):
-        return ReceiptCheck(
-            False, problem="not a receipt: receipt, signature and field_digests (or field_signatures) are required"
+        return _not_a_receipt("receipt, signature and field_digests (or field_signatures) are required")
+    labelled = "format" in document or "version" in document
+    if labelled and (document.get("format"), document.get("version")) != (RECEIPT_FORMAT, RECEIPT_VERSION):
+        return _not_a_receipt(
+            f"format {document.get('format')!r} version {document.get('version')!r} is not "
+            f"{RECEIPT_FORMAT!r} version {RECEIPT_VERSION}"
         )
     if "field_digests" in document:
-        if not crypto.verify(public_key, _digests_message(signed), signature):
+        if not crypto.verify(public_key, _digests_message(signed, labelled=labelled), signature):
             return ReceiptCheck(False, problem=NOT_THE_OFFICES)
         digests = field_digests(payload)
         return _checked(_altered(payload, signed, lambda name: digests[name] == signed[name]))
-    # issued before field digests: the whole payload signed, and each field on its own
+    # version 1: the whole payload signed, and each field on its own
     serial = payload.get("serial_number")
     if crypto.verify(public_key, crypto.canonical_json(payload), signature):
+        # the office signed this message, but another kind of message (a version 2
+        # digests message, a version 1 field) is not a receipt
+        if not set(payload) >= RECEIPT_FIELDS or not isinstance(serial, str):
+            return _not_a_receipt("the signed message is not a filing receipt")
         return ReceiptCheck(True)
     altered = _altered(
         payload,

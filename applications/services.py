@@ -21,6 +21,7 @@ from accounts.models import ATTORNEY_ROLES, Role, User, normal_email
 from accounts.rules import acting_reasons, office_staff_reasons, suspension_reasons
 from tmverify import audit, clock
 from tmverify.reasons import Refused, reason, refuse_if
+from tmverify.uploads import stored_only_if_done, validate_upload
 
 from . import emails, rules
 from .models import (
@@ -549,13 +550,9 @@ def sign_application(
     An upload is checked (type by content, size) before anything else and stored only once
     the signing is allowed; the signer must confirm the page shows the declaration (R15).
     """
-    stored = ("", "")
-    if upload is not None:
-        from tmverify.uploads import validate_upload
-
-        validate_upload(upload)
+    kind = validate_upload(upload) if upload is not None else None
     flagged = False
-    with audit.refusals_recorded("filing.sign", application, actor):
+    with stored_only_if_done() as store, audit.refusals_recorded("filing.sign", application, actor):
         try:
             with audit.atomic():
                 application = lock_filing(application)
@@ -579,10 +576,7 @@ def sign_application(
                 )
                 if not declaration_accepted:
                     raise Refused(reason("signature_format", "Accept the declaration before you sign."))
-                if upload is not None:
-                    from tmverify.uploads import store_upload
-
-                    stored = store_upload(upload)
+                stored = store(upload, kind) if upload is not None else ("", "")
                 return _record_signature(
                     application,
                     Signer.of_account(actor),
@@ -677,7 +671,7 @@ def submit_filing(actor: User, application: Application) -> Application:
         application.submit(by=actor, serial_number=_next_serial(), fee=fee)
         # ConcurrentTransitionMixin writes only where the state is still the one read
         application.save(update_fields=Application.SUBMISSION_FIELDS)
-        audit.record(
+        submitted = audit.record(
             "filing.submitted",
             application,
             actor=actor,
@@ -685,7 +679,9 @@ def submit_filing(actor: User, application: Application) -> Application:
             to_state=application.state,
             data={"serial_number": application.serial_number, "fee": fee},
         )
-        issue_receipt(application, flags)
+        # the receipt carries the chain's head at its own submission, signed: made once
+        # the event has its place in the chain, still in this transaction
+        audit.when_linked(lambda: issue_receipt(application, flags, submitted))
     return application
 
 

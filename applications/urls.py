@@ -22,5 +22,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
     path("<int:pk>/receipt/download/", views.receipt_download, name="receipt_download"),
-    path("sign/<str:token>/", views.sign_by_link, name="sign_by_link"),
+    path("sign/", views.sign_by_link, name="sign_by_link"),
+    # links mailed before the code left the path: the page, with the code filled in
+    path("sign/<str:token>/", views.sign_by_link, name="sign_by_link_mailed_before"),
 ]

@@ -30,6 +30,7 @@ from .forms import (
     ApplicationForm,
     AttorneyForm,
     GoodsFormSet,
+    LinkCodeForm,
     LinkSignForm,
     SignerForm,
     SignForm,
@@ -449,18 +450,25 @@ def receipt_download(request, pk):
 
 
 # --- the public signing page (R8, R9) ---------------------------------------------------------
-def sign_by_link(request, token):
-    """No login: the link is the credential. It shows what is signed and takes the signature."""
+def sign_by_link(request, token=""):
+    """No login: the code from the email is the credential. It arrives in a POSTed form,
+    never in the URL (the mail's link carries it in the fragment, which the page's script
+    posts; without script the person pastes it), so access logs and Referer headers never
+    hold it. A GET only shows the form (`token`: a link mailed before, filled in)."""
+    if request.method != "POST":
+        return render(request, "applications/sign_link_code.html", {"form": LinkCodeForm(initial={"code": token})})
+    code = request.POST.get("code", "").strip()
     try:
-        link = services.open_link(token)
+        link = services.open_link(code)
     except Refused as refused:
         return render(request, "applications/sign_link_invalid.html", {"reasons": refused.reasons}, status=404)
     application = link.application
-    form = LinkSignForm(request.POST or None, signer_name=link.signer_name)
-    if request.method == "POST" and form.is_valid():
+    signing = request.POST.get("step") == "sign"
+    form = LinkSignForm(request.POST if signing else None, signer_name=link.signer_name)
+    if signing and form.is_valid():
         try:
             services.sign_by_link(
-                token,
+                code,
                 signature=form.cleaned_data["signature"],
                 title=form.cleaned_data["title"],
                 declaration_accepted=form.cleaned_data["declaration"],
@@ -469,7 +477,7 @@ def sign_by_link(request, token):
             show_refusal(request, refused)
         else:
             return render(request, "applications/sign_link_done.html", {"application": application})
-    context = {"link": link, "application": application, "form": form}
+    context = {"link": link, "application": application, "form": form, "code": code}
     return render(request, "applications/sign_link.html", context, status=400 if form.errors else 200)
 
 

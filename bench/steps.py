@@ -32,8 +32,8 @@ STEPS = [
     ("high-volume check (note, then count)", "applications.services", "_is_high_volume"),
     ("raise new flags", "applications.services", "_raise_flags"),
     ("serial number (locked until commit)", "applications.services", "_next_serial"),
-    ("receipt: build, sign, insert", "applications.services", "issue_receipt"),
     ("audit: lock head, insert, update", "tmverify.audit", "_append"),
+    ("receipt: build, sign head and fields, insert", "applications.services", "issue_receipt"),
 ]
 LABELS = list(dict.fromkeys(label for label, _, _ in STEPS))
 

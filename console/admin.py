@@ -194,7 +194,10 @@ class PaperVerificationAdmin(ConsoleModelAdmin):
         except FileNotFoundError as exc:
             raise Http404 from exc
         suffix = paper.scan_name.rsplit(".", 1)[-1]
-        return FileResponse(scan, content_type=paper.scan_content_type, filename=f"paper-{paper.pk}.{suffix}")
+        # an attachment: never rendered as a page of this site, whatever a reader makes of it
+        return FileResponse(
+            scan, content_type=paper.scan_content_type, as_attachment=True, filename=f"paper-{paper.pk}.{suffix}"
+        )
 
     def _scan_url(self, paper):
         return reverse("admin:accounts_paperverification_scan", args=[paper.pk], current_app=self.admin_site.name)

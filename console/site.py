@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
+from django.views.defaults import permission_denied
 from django_fsm.admin import FSMAdminMixin
 
 from accounts.models import IdentityState, PaperVerification, User
@@ -101,7 +102,9 @@ class ConsoleSite(admin.AdminSite):
                 and not self.has_permission(request)
                 and request.path != reverse("admin:logout", current_app=self.name)
             ):
-                raise PermissionDenied
+                # answered, not raised: Django logs a raised PermissionDenied with its
+                # traceback, and a filer knocking on the console is one line ("Forbidden")
+                return permission_denied(request, PermissionDenied())
             return inner(request, *args, **kwargs)
 
         return update_wrapper(guarded, inner)

@@ -5,5 +5,5 @@ from . import views
 app_name = "provider"
 
 urlpatterns = [
-    path("check/<str:ticket>/", views.start, name="start"),
+    path("check/", views.start, name="start"),
 ]

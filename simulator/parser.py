@@ -14,7 +14,7 @@ from pathlib import Path
 
 from accounts.models import normal_email
 from applications.models import Basis, EntityType, FilingState
-from tmverify.policy import PROFILES
+from tmverify.policy import PROFILES, SIMULATED_FROM, SIMULATED_TO
 from tmverify.reasons import CODES, FLAGS
 
 DEFAULT_DATE = date(2023, 6, 1)
@@ -209,6 +209,13 @@ def _parse_date(value, what: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise ScenarioError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _on_calendar(day: date, what: str) -> date:
+    """A day the simulated clock may stand on (far dates overflow once deadlines are added)."""
+    if not SIMULATED_FROM <= day <= SIMULATED_TO:
+        raise ScenarioError(f"{what} {day} is outside the simulated calendar ({SIMULATED_FROM} to {SIMULATED_TO})")
+    return day
 
 
 def _country(value, what: str) -> str:
@@ -493,7 +500,7 @@ def parse_scenario(raw, file: str, index: int) -> Scenario:
         policy_name = raw.get("policy", "enacted")
         if not isinstance(policy_name, str) or policy_name not in PROFILES:
             raise ScenarioError(f"unknown policy {json.dumps(policy_name)} (use {_quote(PROFILES)})")
-        start = _parse_date(raw["date"], "date") if "date" in raw else DEFAULT_DATE
+        start = _on_calendar(_parse_date(raw["date"], "date"), "date") if "date" in raw else DEFAULT_DATE
         raw_actors = raw.get("actors", {})
         if not isinstance(raw_actors, dict):
             raise ScenarioError("actors must be an object of actor id -> actor")
@@ -520,9 +527,16 @@ def parse_scenario(raw, file: str, index: int) -> Scenario:
                         f"set_date {step.args['date']} moves the clock backwards (it is {when} by then; "
                         "set_date sets 12:00 UTC of its day)"
                     )
-                now = noon(step.args["date"])
+                now = noon(_on_calendar(step.args["date"], "set_date"))
             elif step.name == "advance":
-                now += advance_by(step.args)
+                try:
+                    now += advance_by(step.args)
+                except OverflowError:  # days or hours past any calendar
+                    now = datetime.max.replace(tzinfo=UTC)
+                if now.date() > SIMULATED_TO:
+                    raise ScenarioError(
+                        f"advance moves the clock to {now:%Y-%m-%d}, past the simulated calendar's end ({SIMULATED_TO})"
+                    )
             elif step.name == "create_application":
                 refs.add(step.args["ref"])
         except ScenarioError as exc:

@@ -161,3 +161,24 @@ def refusal(action) -> list[str]:
     with pytest.raises(Refused) as refused:
         action()
     return refused.value.codes
+
+
+def issued_before_labels(receipt, **changes):
+    """The receipt as the office signed it before labels (version 2): the bare digests, no
+    audit head; `changes` replace fields of the payload first (a field set to None goes)."""
+    from applications.models import Receipt
+    from tmverify import crypto
+
+    payload = {name: value for name, value in receipt.payload.items() if name != "audit_head"}
+    for name, value in changes.items():
+        if value is None:
+            payload.pop(name, None)
+        else:
+            payload[name] = value
+    digests = {name: crypto.sha256_hex(crypto.canonical_json(value)) for name, value in payload.items()}
+    Receipt.objects.filter(pk=receipt.pk).update(
+        payload=payload,
+        field_digests=digests,
+        signature=crypto.sign(crypto.office_key(), crypto.canonical_json({"receipt_field_digests": digests})),
+    )
+    return Receipt.objects.get(pk=receipt.pk)

@@ -26,8 +26,9 @@ def test_submit_filing(django_assert_num_queries):
     # representations, pending and of record, with the accounts); its goods, signatures
     # with signers, flags, the attorneys' bar admissions with R23's answer; the
     # submitter-applicant upsert; the 21st applicant of the window; the serial counter's
-    # UPDATE ... RETURNING; the filing's UPDATE (where still signed); the receipt; the
-    # audit head locked, the events, the head; release
+    # UPDATE ... RETURNING; the filing's UPDATE (where still signed); the audit head
+    # locked, the events, the head; the receipt (it carries the signed head of its
+    # submission, so it is made once the event is linked); release
     with django_assert_num_queries(16):
         submit_filing(attorney, filing)
 

@@ -5,8 +5,22 @@ inline script), and no framing. Pages are personal (filings, identities, signing
 so nothing is cached unless a view says otherwise.
 """
 
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db import OperationalError
+from django.http import Http404
 from django.shortcuts import render
+from django.utils import translation
+
+
+def _provider_origin() -> str:
+    """The identity provider's origin when it is another site: the hand-over to it is a
+    form the browser posts there (accounts/views.py, start_verification)."""
+    start = urlsplit(settings.TMVERIFY_PROVIDER_START_URL)
+    return f" {start.scheme}://{start.netloc}" if start.scheme and start.netloc else ""
+
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -16,7 +30,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data:",
         "object-src 'none'",
         "base-uri 'none'",
-        "form-action 'self'",
+        "form-action 'self'" + _provider_origin(),
         "frame-ancestors 'none'",
     ]
 )
@@ -50,3 +64,48 @@ class DatabaseBusyMiddleware:
             response["Retry-After"] = "2"
             return response
         return None
+
+
+# Every path parameter here is an id, a key or a signed, URL-safe token, or a path of
+# them (the review console's object ids and its catch-all): nothing else is a format any
+# of them has.
+PATH_PARAMETER = re.compile(r"[A-Za-z0-9_.:~/-]*")
+
+
+class PathParameterMiddleware:
+    """A path parameter with a character outside that alphabet (a NUL, a control
+    character, a quote, broken UTF-8) is not found, for everyone, before any view, sign-in
+    redirect or database sees it (PostgreSQL refuses a NUL in a query with an error)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        for value in (*view_args, *view_kwargs.values()):
+            if isinstance(value, str) and not PATH_PARAMETER.fullmatch(value):
+                raise Http404("No such page.")
+        return None
+
+
+class RequestBodyLimitMiddleware:
+    """A body whose Content-Length is over REQUEST_MAX_BYTES is refused (413) before a
+    byte of it is read: Django would otherwise read and spool it (to disk, for files)
+    before any form could say the file is too large."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # Django reads such a body as empty
+        if declared > settings.REQUEST_MAX_BYTES:
+            limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+            # before LocaleMiddleware: the page picks the reader's language itself
+            with translation.override(translation.get_language_from_request(request)):
+                return render(request, "too_large.html", {"limit": limit}, status=413)
+        return self.get_response(request)

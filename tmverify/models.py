@@ -35,3 +35,20 @@ class AuditHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's head at one event, signed with the office key (`audit.head_message`):
+    written every AUDIT_CHECKPOINT_EVERY events and by `manage.py audit_checkpoint`, so
+    rewriting history that a checkpoint covers needs the key."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=100)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self):
+        return f"checkpoint #{self.seq}"

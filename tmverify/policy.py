@@ -11,6 +11,10 @@ from datetime import date
 from django.conf import settings
 from django.utils.translation import gettext, gettext_noop
 
+# The span the scenario language's clock may cover (SCENARIOS.md: a scenario starts between
+# these days): dates far beyond it overflow Python's calendar once deadlines are added.
+SIMULATED_FROM, SIMULATED_TO = date(2019, 1, 1), date(2035, 12, 31)
+
 
 @dataclass(frozen=True)
 class Policy:

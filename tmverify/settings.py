@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tmverify.middleware.SecurityHeadersMiddleware",
+    "tmverify.middleware.RequestBodyLimitMiddleware",
+    "tmverify.middleware.PathParameterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,11 +148,38 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # folder and is only ever served through views that check who is asking.
 PRIVATE_UPLOAD_ROOT = Path(os.environ.get("TMVERIFY_UPLOAD_ROOT", BASE_DIR / "private_uploads"))
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+# A request body longer than this is refused (413) from its Content-Length, unread: an
+# upload at the limit and the form's fields around it fit.
+REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 256 * 1024
+# What Django keeps of a body it reads: an accepted file stays in memory (nothing is
+# spooled to disk), the other fields are bounded in size and number (the application form
+# with its 60 goods rows is about 200 fields), and a form takes one file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+DATA_UPLOAD_MAX_NUMBER_FILES = 2
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = "TEAS simulator <no-reply@tmverify.example>"
+# Mail. Signing links travel by mail, so in production it leaves only through a real mail
+# server: SMTP from the environment (`tmverify/checks.py` fails the deploy check on the
+# console, locmem, file or dummy backend, or on no DJANGO_EMAIL_HOST). In debug it is
+# printed to the console.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", not env_bool("DJANGO_EMAIL_USE_SSL", False))
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "TEAS simulator <no-reply@tmverify.example>")
+# Where people reach this site: the links in mail are built on it. Required in
+# production (the deploy check says so); in debug, the development server.
+TMVERIFY_SITE_URL = os.environ.get("TMVERIFY_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -218,7 +247,8 @@ TMVERIFY_PROVIDER_SIGNING_KEY = _key_setting("TMVERIFY_PROVIDER_SIGNING_KEY", "p
 # What the app (accounts) knows of the provider, as of any outside one: where to send the
 # person, the name it signs as, the public key it signs with (raw, base64; by default the
 # simulated provider's, derived from its seed above) and the name it issues results for.
-TMVERIFY_PROVIDER_START_URL = os.environ.get("TMVERIFY_PROVIDER_START_URL", "/provider/check/{request}/")
+# (the browser posts the signed request there, as the form field `request`)
+TMVERIFY_PROVIDER_START_URL = os.environ.get("TMVERIFY_PROVIDER_START_URL", "/provider/check/")
 TMVERIFY_PROVIDER_ISSUER = os.environ.get("TMVERIFY_PROVIDER_ISSUER", "tmverify-simulated-idp")
 TMVERIFY_PROVIDER_PUBLIC_KEY = (
     os.environ.get("TMVERIFY_PROVIDER_PUBLIC_KEY", "")
@@ -240,6 +270,11 @@ TMVERIFY_POLICY = os.environ.get("TMVERIFY_POLICY", "enacted")
 # Pins "today" for demos (YYYY-MM-DD); tests and the simulator set the clock directly.
 TMVERIFY_TODAY = os.environ.get("TMVERIFY_TODAY", "")
 
+# The audit chain's head is signed with the office key at every receipt and every this
+# many events (and on `manage.py audit_checkpoint`); verify_audit_chain reports a longer
+# stretch without a checkpoint, so lower it only for a fresh chain.
+AUDIT_CHECKPOINT_EVERY = int(os.environ.get("TMVERIFY_AUDIT_CHECKPOINT_EVERY", "1000"))
+
 # R5: failed provider attempts before a lockout, and the window/lock length.
 IDV_MAX_ATTEMPTS = 5
 IDV_ATTEMPT_WINDOW = timedelta(hours=6)
@@ -252,10 +287,21 @@ HIGH_VOLUME_WINDOW = timedelta(days=30)
 
 AUTHENTICATION_BACKENDS = ["accounts.backends.AccountBackend"]
 
-# Sign-in brute force: this many failures for one account within the window refuse
-# sign-in for the window, whatever the password.
+# Sign-in limits (accounts/sign_in_limits.py): this many failures within the window, for
+# one account, from one client address (password spraying over many accounts) or overall,
+# pause sign-in there for the window, whatever the password.
 SIGNIN_MAX_FAILURES = 10
+SIGNIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("TMVERIFY_SIGNIN_MAX_FAILURES_PER_ADDRESS", "50"))
+SIGNIN_MAX_FAILURES_OVERALL = int(os.environ.get("TMVERIFY_SIGNIN_MAX_FAILURES_OVERALL", "1000"))
 SIGNIN_LOCK_WINDOW = timedelta(minutes=15)
+# Where they are counted: Django's cache on Redis when REDIS_URL is set (shared by every
+# worker and machine), else the database. The cache alias, or "" for the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+SIGNIN_LIMITS_CACHE = "default" if REDIS_URL else ""
+# Where a suspended account is told to write to appeal (R23).
+TMVERIFY_APPEALS_EMAIL = os.environ.get("TMVERIFY_APPEALS_EMAIL", "appeals@tmverify.example")
 
 # Email confirmation (docs/DECISIONS.md 46-48): a link works this long, once; and an
 # account is sent at most this many mails of its own (confirmation links, sign-up

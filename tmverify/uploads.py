@@ -3,6 +3,7 @@ size-limited, stored under a random name outside any public folder."""
 
 import re
 import secrets
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -25,7 +26,23 @@ _SIGNATURES = [
 # to office staff, with the type found by content and nosniff.)
 _SNIFF_WINDOW = 1024
 _MARKUP = re.compile(rb"<\s*(?:script|html|body|svg|iframe|object|embed|!doctype)\b|javascript:", re.IGNORECASE)
-_PDF_ACTIONS = re.compile(rb"/(?:JavaScript|Launch|EmbeddedFile|RichMedia|XFA)(?![A-Za-z0-9])")
+# PDF names may spell any character as #xx (`/J#61vaScript` is `/JavaScript`), so each
+# name is decoded before it is compared. A name is '/' and regular characters (PDF 32000-1
+# 7.3.5); the action names here are at most 12 characters, 37 bytes fully escaped.
+_PDF_ACTIONS = {b"JavaScript", b"Launch", b"EmbeddedFile", b"RichMedia", b"XFA"}
+_PDF_NAME = re.compile(rb"/((?:[^\s()<>\[\]{}/%#]|#[0-9A-Fa-f]{2})+)")
+_PDF_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_NAME_OVERLAP = 256  # longer than any escaped action name, so one cut by a chunk is whole in the next window
+
+
+def _names_an_action(window: bytes) -> bool:
+    for match in _PDF_NAME.finditer(window):
+        name = match.group(1)
+        if b"#" in name:
+            name = _PDF_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
+        if name in _PDF_ACTIONS:
+            return True
+    return False
 
 
 def has_active_content(upload, content_type: str) -> bool:
@@ -38,10 +55,10 @@ def has_active_content(upload, content_type: str) -> bool:
     upload.seek(0)
     tail = b""
     for chunk in upload.chunks():
-        window = tail + chunk  # overlap, so a marker split across chunks is still seen
-        if _PDF_ACTIONS.search(window):
+        window = tail + chunk  # overlap, so a name split across chunks is still seen whole
+        if _names_an_action(window):
             return True
-        tail = window[-32:]
+        tail = window[-_NAME_OVERLAP:]
     return False
 
 
@@ -77,9 +94,10 @@ def validate_upload(upload) -> tuple[str, str]:
     return kind
 
 
-def store_upload(upload) -> tuple[str, str]:
-    """Validate and store; return (stored name, content type). The name is random."""
-    content_type, suffix = validate_upload(upload)
+def store_upload(upload, kind: tuple[str, str]) -> tuple[str, str]:
+    """Store a validated upload of `kind` (validate_upload's answer) under a random name;
+    return (stored name, content type)."""
+    content_type, suffix = kind
     root = Path(settings.PRIVATE_UPLOAD_ROOT)
     root.mkdir(parents=True, exist_ok=True)
     name = secrets.token_hex(16) + suffix
@@ -87,6 +105,30 @@ def store_upload(upload) -> tuple[str, str]:
         for chunk in upload.chunks():
             out.write(chunk)
     return name, content_type
+
+
+def remove_upload(name: str) -> None:
+    (Path(settings.PRIVATE_UPLOAD_ROOT) / name).unlink(missing_ok=True)
+
+
+@contextmanager
+def stored_only_if_done():
+    """Yield `store(upload, kind)`; files it stored are removed again when the block
+    raises (a refusal, a failed write, a rolled-back transaction), so a step that did not
+    happen leaves no file behind. Put it outside the step's transaction."""
+    stored = []
+
+    def store(upload, kind):
+        name, content_type = store_upload(upload, kind)
+        stored.append(name)
+        return name, content_type
+
+    try:
+        yield store
+    except BaseException:
+        for name in stored:
+            remove_upload(name)
+        raise
 
 
 def open_upload(name: str):

@@ -20,18 +20,18 @@ pytestmark = pytest.mark.django_db
 def provider_calls(monkeypatch):
     """A spy on the provider's side: every nonce handed to it and every result it issues."""
     calls = []
-    issue, start_url = SimulatedProvider.issue, relying_party.start_url
+    issue, signed_request = SimulatedProvider.issue, relying_party.signed_request
 
     def spy_issue(self, **kwargs):
         calls.append(("issue", kwargs["nonce"]))
         return issue(self, **kwargs)
 
-    def spy_start_url(request):
+    def spy_signed_request(request):
         calls.append(("start", request.nonce))
-        return start_url(request)
+        return signed_request(request)
 
     monkeypatch.setattr(SimulatedProvider, "issue", spy_issue)
-    monkeypatch.setattr(relying_party, "start_url", spy_start_url)
+    monkeypatch.setattr(relying_party, "signed_request", spy_signed_request)
     return calls
 
 

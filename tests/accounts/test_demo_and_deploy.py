@@ -56,19 +56,53 @@ def _production_env(**extra):
     return env
 
 
-def test_check_deploy_passes_with_production_settings():
+# what production needs beside its keys: a mail server and the site's own address
+PRODUCTION = {
+    "DJANGO_DEBUG": "False",
+    "DJANGO_ALLOWED_HOSTS": "tmverify.example",
+    "DJANGO_EMAIL_HOST": "smtp.tmverify.example",
+    "TMVERIFY_SITE_URL": "https://tmverify.example",
+}
+
+
+def _with_keys(**settings):
     keys = _manage("generate_keys", env=_production_env())
     assert keys.returncode == 0, keys.stderr
-    env = _production_env(DJANGO_DEBUG="False", DJANGO_ALLOWED_HOSTS="tmverify.example")
+    env = _production_env(**settings)
     for line in keys.stdout.splitlines():
         name, _, value = line.removeprefix("export ").partition("=")
         env[name] = value.strip("'")
     assert {"DJANGO_SECRET_KEY", "TMVERIFY_EVIDENCE_KEYS", "TMVERIFY_OFFICE_SIGNING_KEY"} <= set(env)
+    return env
 
-    check = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+def test_check_deploy_passes_with_production_settings():
+    check = _manage("check", "--deploy", "--fail-level", "WARNING", env=_with_keys(**PRODUCTION))
 
     assert check.returncode == 0, check.stdout + check.stderr
     assert "no issues" in check.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "tmverify.E001"),
+        ({"DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}, "tmverify.E001"),
+        ({"DJANGO_EMAIL_HOST": ""}, "tmverify.E002"),
+        ({"TMVERIFY_SITE_URL": ""}, "tmverify.E003"),
+        ({"TMVERIFY_SITE_URL": "http://tmverify.example"}, "tmverify.E003"),
+    ],
+)
+def test_check_deploy_fails_without_a_mail_server_or_the_sites_address(change, says):
+    env = _with_keys(**PRODUCTION)
+    for name, value in change.items():
+        if value:
+            env[name] = value
+        else:
+            env.pop(name)
+    check = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert check.returncode != 0
+    assert says in check.stdout + check.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():

@@ -153,8 +153,11 @@ def test_a_lookalike_number_through_the_provider_pages_goes_to_fraud_hold(typed)
     olga = person("olga", verified=True, document="D1000001")
     oleg = person("oleg")
     client = signed_in(oleg)
-    provider_url = client.post("/accounts/identity/start/", {"role": "owner", "method": "online"})["Location"]
-    page = client.post(provider_url, {"document_country": "US", "document_number": typed, "outcome": "pass"})
+    signed = client.post("/accounts/identity/start/", {"role": "owner", "method": "online"}).context["signed_request"]
+    page = client.post(
+        "/provider/check/",
+        {"request": signed, "document_country": "US", "document_number": typed, "outcome": "pass"},
+    )
 
     response = client.post("/accounts/identity/callback/", {"result": page.context["token"]}, follow=True)
 
@@ -166,8 +169,11 @@ def test_a_lookalike_number_through_the_provider_pages_goes_to_fraud_hold(typed)
 def test_a_number_outside_the_alphabet_through_the_provider_pages_is_refused_with_a_reason():
     oleg = person("oleg")
     client = signed_in(oleg)
-    provider_url = client.post("/accounts/identity/start/", {"role": "owner", "method": "online"})["Location"]
-    page = client.post(provider_url, {"document_country": "US", "document_number": "D100#001", "outcome": "pass"})
+    signed = client.post("/accounts/identity/start/", {"role": "owner", "method": "online"}).context["signed_request"]
+    page = client.post(
+        "/provider/check/",
+        {"request": signed, "document_country": "US", "document_number": "D100#001", "outcome": "pass"},
+    )
 
     response = client.post("/accounts/identity/callback/", {"result": page.context["token"]}, follow=True)
 

@@ -13,9 +13,19 @@ from accounts import services as accounts
 from applications import access, fraud_signals, rules, sanctions
 from applications import services as filings
 from applications.models import Receipt, Representation
-from applications.receipts import attorneys_named, check_receipt, receipt_document, sign_payload
+from applications.receipts import attorneys_named, check_receipt, receipt_document
 from applications.services import ApplicantData
-from tests.factories import dana, draft, filing_data, li, pat, person, signed_by_attorney, sunwave
+from tests.factories import (
+    dana,
+    draft,
+    filing_data,
+    issued_before_labels,
+    li,
+    pat,
+    person,
+    signed_by_attorney,
+    sunwave,
+)
 from tmverify import audit
 from tmverify.reasons import Refused
 
@@ -368,10 +378,12 @@ def test_the_receipt_names_attorneys_of_record_only_and_checks():
 
 
 def test_a_receipt_issued_before_r24_with_one_attorney_still_checks():
-    payload = {"serial_number": "97000001", "attorney": {"name": "Dana Kim", "role": "us_attorney", "bar": []}}
-    signature, digests = sign_payload(payload)
-    document = {"receipt": payload, "signature": signature, "field_digests": digests}
-    assert check_receipt(document).valid
+    attorney = dana()
+    receipt = filings.submit_filing(attorney, signed_by_attorney(attorney)).receipt
+    one = receipt.payload["attorneys"][0]
+    receipt = issued_before_labels(receipt, attorney=one, attorneys=None)  # as receipts were before R24
+    payload = receipt.payload
+    assert "attorneys" not in payload and check_receipt(receipt_document(receipt)).valid
     assert attorneys_named(payload) == ["Dana Kim"] and attorneys_named({"attorney": None}) == []
 
 

@@ -164,18 +164,24 @@ def test_the_email_is_sent_only_when_the_request_commits(attorney, seller, filin
     assert link.token in message.body
 
 
-def test_the_link_in_the_email_carries_nothing_but_the_token(
-    attorney, seller, filing, django_capture_on_commit_callbacks
+def test_the_link_in_the_email_carries_the_code_in_its_fragment_never_its_path(
+    attorney, seller, filing, django_capture_on_commit_callbacks, settings
 ):
+    settings.TMVERIFY_SITE_URL = "https://tmverify.example:8443"
     with django_capture_on_commit_callbacks(execute=True):
         link = filings.request_signature(attorney, filing, seller)
-    url = next(word for word in mail.outbox[0].body.split() if word.startswith("http"))
+    body = mail.outbox[0].body
+    url = next(word for word in body.split() if word.startswith("http"))
     parsed = urlparse(url)
 
-    assert parsed.path == f"/filings/sign/{link.token}/"
-    assert parsed.query == "" and parsed.fragment == ""
+    # a fragment never reaches a server: no access log or Referer header keeps the code
+    assert (parsed.scheme, parsed.netloc, parsed.path) == ("https", "tmverify.example:8443", "/filings/sign/")
+    assert parsed.query == "" and parsed.fragment == link.token
+    assert link.token not in parsed.path
     assert len(link.token) >= 40  # random, unguessable
     assert seller.email not in url
+    # without JavaScript the person pastes the code, which the mail also shows on its own
+    assert f"\n{link.token}\n" in body
 
 
 def test_a_refused_request_sends_no_email(filing, django_capture_on_commit_callbacks):

@@ -13,7 +13,7 @@ from django_fsm import ConcurrentTransition
 from applications import services as filings
 from applications.models import Application, Receipt
 from applications.receipts import check_receipt, receipt_document
-from tests.factories import draft, li, signed_by_attorney
+from tests.factories import draft, issued_before_labels, li, signed_by_attorney
 from tmverify import audit, clock, crypto
 
 pytestmark = pytest.mark.django_db
@@ -133,13 +133,17 @@ def test_a_receipt_signed_by_another_key_is_not_valid(attorney):
     assert not result.valid
 
 
-def test_the_office_signs_a_receipt_once_over_the_digest_of_each_field(attorney, monkeypatch):
+def test_the_office_signs_a_receipt_once_over_the_digest_of_each_field_and_once_its_head(attorney, monkeypatch):
     signed = []
     monkeypatch.setattr(crypto, "sign", lambda key, message: signed.append(message) or "signature")
 
     receipt = submit_new(attorney).receipt
 
-    assert signed == [crypto.canonical_json({"receipt_field_digests": receipt.field_digests})]
+    head = receipt.payload["audit_head"]
+    assert signed == [
+        audit.head_message(head["seq"], head["hash"]),
+        crypto.canonical_json({"format": "tmverify.receipt", "version": 3, "field_digests": receipt.field_digests}),
+    ]
     assert receipt.field_digests == {
         name: crypto.sha256_hex(crypto.canonical_json(value)) for name, value in receipt.payload.items()
     }
@@ -230,3 +234,58 @@ def test_verify_receipt_rejects_what_is_not_a_receipt(tmp_path, content):
 def test_verify_receipt_reports_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         call_command("verify_receipt", str(tmp_path / "absent.json"))
+
+
+# --- formats: labelled and versioned (issue 19, point 6) -----------------------------------
+def test_a_new_receipt_says_its_format_and_version(attorney):
+    document = receipt_document(submit_new(attorney).receipt)
+    assert (document["format"], document["version"]) == ("tmverify.receipt", 3)
+
+
+def test_a_receipt_issued_before_labels_still_checks(attorney):
+    document = json.loads(json.dumps(receipt_document(issued_before_labels(submit_new(attorney).receipt))))
+    assert "format" not in document and check_receipt(document).valid
+    document["receipt"]["mark"] = "MOONWAVE"
+    assert check_receipt(document).altered == ["mark"]
+
+
+def test_a_labelled_receipt_stripped_of_its_label_is_not_the_offices(attorney):
+    document = json.loads(json.dumps(receipt_document(submit_new(attorney).receipt)))
+    del document["format"], document["version"]
+    assert check_receipt(document).problem == "the receipt's signature is not the office's"
+
+
+def test_the_offices_signed_digests_passed_off_as_a_whole_receipt_are_not_a_receipt(attorney, tmp_path):
+    # a version 2 receipt's signature is over {"receipt_field_digests": ...}; presented as
+    # a version 1 receipt whose whole payload is that message, it passed and then crashed
+    receipt = issued_before_labels(submit_new(attorney).receipt)
+    forged = {
+        "receipt": {"receipt_field_digests": receipt.field_digests},
+        "signature": receipt.signature,
+        "field_signatures": {},
+    }
+    result = check_receipt(forged)
+    assert not result.valid
+    assert result.not_a_receipt
+
+    with pytest.raises(CommandError, match="not a receipt") as error:
+        call_command("verify_receipt", write(tmp_path, forged))
+    assert error.value.returncode == 2
+
+
+def test_a_signed_audit_head_passed_off_as_a_receipt_is_not_a_receipt(attorney, tmp_path):
+    head = submit_new(attorney).receipt.payload["audit_head"]
+    message = json.loads(audit.head_message(head["seq"], head["hash"]))
+    forged = {"receipt": message, "signature": head["signature"], "field_signatures": {}}
+    assert check_receipt(forged).not_a_receipt
+    with pytest.raises(CommandError, match="not a receipt") as error:
+        call_command("verify_receipt", write(tmp_path, forged))
+    assert error.value.returncode == 2
+
+
+def test_a_document_of_another_format_is_not_a_receipt(attorney, tmp_path):
+    document = receipt_document(submit_new(attorney).receipt)
+    document["version"] = 4
+    with pytest.raises(CommandError, match="not a receipt: format 'tmverify.receipt' version 4") as error:
+        call_command("verify_receipt", write(tmp_path, document))
+    assert error.value.returncode == 2

@@ -41,8 +41,8 @@ def new_page(browser, live_server, monkeypatch):
     monkeypatch.setitem(connections.settings[DEFAULT_DB_ALIAS], "CONN_MAX_AGE", 0)
     contexts = []
 
-    def open_page():
-        context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+    def open_page(**options):
+        context = browser.new_context(bypass_csp=True, base_url=live_server.url, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
+from applications import services as filings
 from applications.models import Application
 from tests import factories
 
@@ -51,7 +52,12 @@ def request_signature(page, name, email):
     page.fill("#signer_email", email)
     page.click("text=Send signing link")
     expect(page.locator(".messages")).to_contain_text(f"A signing link was emailed to {name} at {email}.")
-    return re.search(r"https?://\S+(/filings/sign/\S+/)", mail.outbox[-1].body).group(1)
+    return signing_link_in_the_mail()
+
+
+def signing_link_in_the_mail():
+    """The signing page's path with the code in its fragment, and the code, as the last mail gives them."""
+    return re.search(r"https?://[^/\s]+(/filings/sign/#(\S+))", mail.outbox[-1].body).groups()
 
 
 def sign_through_the_link(page, name, title):
@@ -159,12 +165,14 @@ def test_attorney_files_for_a_chinese_company_and_the_client_signs_by_link(new_p
     fill_sunwave(dana_page)
     dana_page.click("button[value=save]")
     expect(dana_page.locator("#filing-state")).to_have_attribute("data-state", "draft")
-    link = request_signature(dana_page, "Li Wei", "li@example.test")
+    link, code = request_signature(dana_page, "Li Wei", "li@example.test")
     expect(dana_page.locator("#filing-state")).to_have_attribute("data-state", "awaiting_signature")
 
     client_page = new_page()  # Li's own browser, no account session
     client_page.goto(link)
     expect(client_page.locator("main")).to_contain_text("Portable solar chargers")
+    # the page's script posted the code from the fragment and dropped it from the address
+    assert code not in client_page.url and "#" not in client_page.url
     expect(client_page.locator("main")).to_contain_text("18 U.S.C. 1001")
     accessible(client_page)
     sign_through_the_link(client_page, "Li Wei", "CEO")
@@ -186,7 +194,7 @@ def test_an_officer_without_an_account_signs_by_link_and_the_attorney_submits(ne
     sign_in(dana_page, "dana@example.test")
     dana_page.goto(f"/filings/{Application.objects.get().pk}/")
     expect(dana_page.locator("#request")).to_contain_text("The signer needs no account")
-    link = request_signature(dana_page, "Chen Hua", "chen.hua@sunwave.example")
+    link, _ = request_signature(dana_page, "Chen Hua", "chen.hua@sunwave.example")
     accessible(dana_page)
 
     assert mail.outbox[-1].to == ["chen.hua@sunwave.example"]
@@ -204,6 +212,24 @@ def test_an_officer_without_an_account_signs_by_link_and_the_attorney_submits(ne
     dana_page.click("text=Go to submission")
     dana_page.click("text=Submit the application")
     assert Application.objects.get().state == "submitted"
+
+
+def test_a_client_without_javascript_pastes_the_code_from_the_mail_and_signs(new_page, accessible):
+    dana = factories.dana()  # US attorney of record
+    li = factories.li()  # the company's CEO, whose browser runs no script
+    filings.request_signature(dana, factories.draft(dana), li)
+    link, code = signing_link_in_the_mail()
+    client_page = new_page(java_script_enabled=False)
+    client_page.goto(link)
+    expect(client_page.locator("h1")).to_contain_text("Sign a trademark application")
+    client_page.fill("#id_code", code)
+    client_page.click("main button[type=submit]")
+    expect(client_page.locator("main")).to_contain_text("Portable solar chargers")
+    sign_through_the_link(client_page, "Li Wei", "CEO")
+    assert Application.objects.get().state == "signed"
+    form_page = new_page()  # axe needs script: the code's form, checked in a browser that runs it
+    form_page.goto("/filings/sign/")
+    accessible(form_page)
 
 
 def test_paralegal_prepares_and_the_attorney_signs(new_page, accessible):

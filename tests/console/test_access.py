@@ -94,3 +94,14 @@ def test_nothing_is_edited_added_or_deleted_through_the_admin(client, office):
     assert client.post(f"/console/accounts/user/{hank.pk}/delete/").status_code == 403
     hank.refresh_from_db()
     assert (hank.identity_state, hank.first_name) == ("fraud_hold", "Hank")
+
+
+def test_a_filer_opening_the_console_is_logged_in_one_line_without_a_traceback(client, caplog):
+    from tests.factories import dana
+
+    client.force_login(dana())
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.get("/console/").status_code == 403
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert [r.getMessage() for r in records] == ["Forbidden: /console/"]
+    assert all(r.exc_info is None for r in records)

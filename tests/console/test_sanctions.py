@@ -113,7 +113,10 @@ def test_sweeping_an_account_suspends_it_and_its_pending_filings_with_one_event_
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         sweep = sanctions.suspend_account_and_filings(sam, dana, note="bar number shared with two accounts")
-    assert len(mail.outbox) == 2  # one order per filing, to its applicant and attorney
+    # the suspension to the account's owner (issue 19), and one order per filing, to its
+    # applicant and attorney
+    assert [m.subject for m in mail.outbox].count("Your trademark filing account is suspended") == 1
+    assert len(mail.outbox) == 3
     assert sweep.account_suspended
     assert sorted(sweep.filings_suspended) == sorted([office["filing"].pk, second.pk])
     dana.refresh_from_db()

@@ -7,7 +7,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts import confirmation
 from accounts import services as accounts
-from accounts.provider import start_url
+from accounts.provider import signed_request
 from applications import services as filings
 from applications.services import ApplicantData
 
@@ -73,8 +73,8 @@ def personas(db):
     erin = factories.examiner()
     sam = factories.supervisor()
 
-    # the provider's page for Uma's open request, as the app sends her there
-    ticket = start_url(accounts.start_verification(uma, method="online", role="owner")).split("/")[-2]
+    # the signed request for Uma's open check, as the app hands it to the provider
+    ticket = signed_request(accounts.start_verification(uma, method="online", role="owner"))
     own = factories.filing_data(
         applicant=ApplicantData(
             name="Olivia Reyes",

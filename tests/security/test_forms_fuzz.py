@@ -97,7 +97,7 @@ FORMS = {
     "forgotten password": ("anon", "/accounts/password/reset/", fields_of(account_forms.PasswordResetRequestForm)),
     "start verification": ("uown", "/accounts/identity/start/", fields_of(account_forms.StartVerificationForm)),
     "provider result": ("uown", "/accounts/identity/callback/", {"result": st.one_of(text, huge)}),
-    "provider check": ("anon", "/provider/check/{ticket}/", fields_of(ProviderCheckForm)),
+    "provider check": ("anon", "/provider/check/", fields_of(ProviderCheckForm)),
     "paper form": ("uown", "/accounts/identity/paper/", fields_of(account_forms.PaperVerificationForm)),
     "choose role": ("link", "/accounts/identity/role/", fields_of(account_forms.ChooseRoleForm)),
     "bar admission": ("atty", "/accounts/bar/", fields_of(account_forms.BarAdmissionForm)),
@@ -114,7 +114,7 @@ FORMS = {
     "pen-and-ink upload": ("atty", "/filings/{sunwave}/sign/upload/", fields_of(filing_forms.UploadSignForm)),
     "request signature": ("atty", "/filings/{sunwave}/request-signature/", fields_of(filing_forms.SignerForm)),
     "appoint attorney": ("atty", "/filings/{sunwave}/appoint/", fields_of(filing_forms.AttorneyForm)),
-    "sign by link": ("anon", "/filings/sign/{token}/", fields_of(filing_forms.LinkSignForm, signer_name="Li Wei")),
+    "sign by link": ("anon", "/filings/sign/", fields_of(filing_forms.LinkSignForm, signer_name="Li Wei")),
     "console: suspend account": ("super", "/console/accounts/user/{mallory}/transition/suspend/", fields_of(NoteForm)),
     "console: approve paper": (
         "exam",
@@ -122,6 +122,14 @@ FORMS = {
         fields_of(NoteForm),
     ),
     "console: act on a signal": ("super", "/console/signals/many_owners/act/", fields_of(SignalActForm)),
+}
+
+
+# what those forms always carry besides what a person types: the signed request handed to
+# the provider, the signing code (posted, never in the URL)
+CARRIED = {
+    "provider check": {"request": "{ticket}"},
+    "sign by link": {"code": "{token}", "step": "sign"},
 }
 
 
@@ -157,6 +165,7 @@ def was_refused(response) -> bool:
 def test_any_input_gives_errors_or_a_result_never_a_500_and_refusals_write_nothing(personas, name, data):
     persona, url, fields = FORMS[name]
     values = data.draw(st.fixed_dictionaries({}, optional=fields), label="posted")
+    values.update({key: value.format(**personas["objects"]) for key, value in CARRIED.get(name, {}).items()})
     client = Client(raise_request_exception=False)
     with transaction.atomic():
         if persona != "anon":

@@ -15,6 +15,7 @@ import random
 
 import pytest
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import PaperVerification
@@ -155,3 +156,84 @@ def test_only_office_staff_open_a_scan_in_the_console(client):
     assert b"".join(response.streaming_content) == factories.PNG_PAGE
     assert response["Content-Type"] == "image/png"  # the type found by content, with nosniff
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+# --- issue 19, point 3 -----------------------------------------------------------------------
+PDF_WITH_ESCAPED_JAVASCRIPT = b"%PDF-1.4\n1 0 obj << /OpenAction << /S /J#61vaScript /JS (app.alert(1)) >> >> endobj\n"
+PDF_WITH_ESCAPED_LAUNCH = b"%PDF-1.4\n1 0 obj << /OpenAction << /S /L#61unch /F (cmd.exe) >> >> endobj\n%%EOF\n"
+PDF_WITH_ESCAPES_SPLIT = b"%PDF-1.4\n" + b" " * (64 * 1024 - 12) + b"/#4A#61#76#61#53cript\n%%EOF\n"
+ESCAPED = {
+    "/S/J#61vaScript": PDF_WITH_ESCAPED_JAVASCRIPT,
+    "/L#61unch": PDF_WITH_ESCAPED_LAUNCH,
+    "a name of escapes only, across Django's 64 KB chunks": PDF_WITH_ESCAPES_SPLIT,
+}
+
+
+@pytest.mark.parametrize("what", ESCAPED)
+def test_pdf_names_spelt_with_hex_escapes_are_refused_on_both_pages(client, what):
+    li = factories.li()
+    client.force_login(li)
+    response = upload_paper_scan(client, ESCAPED[what])
+    assert "PDF actions" in str(response.context["form"].errors["scan"]), what
+    dana = factories.dana()
+    client.force_login(dana)
+    response = upload_signature(client, factories.draft(dana), ESCAPED[what])
+    assert "PDF actions" in str(response.context["upload_form"].errors["page"]), what
+    assert stored_files() == []
+    assert not PaperVerification.objects.exists() and not Signature.objects.exists()
+
+
+def test_a_refused_paper_form_leaves_no_file_behind(client):
+    olivia = factories.person("olivia", verified=True)  # verified already: the form is refused
+    client.force_login(olivia)
+    for _ in range(3):
+        response = upload_paper_scan(client, factories.PDF_PAGE)
+        assert response.status_code == 302
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("already_verified" in m for m in messages)
+    assert not PaperVerification.objects.exists()
+    assert stored_files() == []
+
+
+def test_a_refused_pen_and_ink_signature_leaves_no_file_behind(client):
+    dana = factories.dana()
+    application = factories.draft(dana)
+    client.force_login(factories.mallory())  # no access: the filing is not found
+    assert upload_signature(client, application, factories.PDF_PAGE).status_code == 404
+    pat = factories.pat(attorney=dana)  # Dana's paralegal may never sign (R13, R14)
+    client.force_login(pat)
+    assert upload_signature(client, application, factories.PDF_PAGE).status_code == 302
+    assert not Signature.objects.exists()
+    assert stored_files() == []
+
+
+def test_a_step_that_fails_after_storing_the_file_removes_it(client, monkeypatch):
+    from applications import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "_record_signature", broken)
+    dana = factories.dana()
+    with pytest.raises(RuntimeError):
+        services.sign_application(
+            dana,
+            factories.draft(dana),
+            signature="",
+            title="Attorney",
+            upload=factories.upload(),
+            upload_shows_declaration=True,
+        )
+    assert stored_files() == []
+
+
+def test_scans_are_served_to_office_staff_as_attachments(client):
+    paula = factories.person("paula")
+    client.force_login(paula)
+    assert upload_paper_scan(client, factories.PDF_PAGE).status_code == 302
+    paper = PaperVerification.objects.get()
+    client.force_login(factories.examiner())
+    response = client.get(f"/console/accounts/paperverification/{paper.pk}/scan/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "application/pdf"

@@ -137,3 +137,51 @@ def test_population_options_without_a_population_are_refused(tmp_path):
         assert done.returncode == 2
         assert f"{option} goes with --population" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def far_future(tmp_path, **top):
+    """A scenario whose clock would leave the calendar the simulator covers."""
+    scenario = {
+        "name": "a date far in the future",
+        "actors": {
+            "ann": {"name": "Ann Baker", "role": "owner"},
+            "bo": {"name": "Bo Chen", "role": "owner"},
+        },
+        "steps": [
+            {"actor": "ann", "do": "verify", "method": "online", "result": "pass"},
+            {
+                "actor": "ann",
+                "do": "create_application",
+                "ref": "A1",
+                "applicant": "ann",
+                "mark": "FAR",
+                "basis": "1b",
+                "goods": [{"class": 9, "text": "Chargers", "id_manual": True}],
+            },
+            {"actor": "ann", "do": "request_signature", "filing": "A1", "signer": "bo"},
+        ],
+        **top,
+    }
+    path = tmp_path / "far.json"
+    path.write_text(json.dumps(scenario), encoding="utf-8")
+    return path
+
+
+def test_a_scenario_dated_9999_12_31_is_an_invalid_file_not_a_traceback(tmp_path):
+    done = simulate(tmp_path, far_future(tmp_path, date="9999-12-31"))
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "OverflowError" not in done.stderr
+    assert "date 9999-12-31 is outside the simulated calendar (2019-01-01 to 2035-12-31)" in done.stdout + done.stderr
+
+
+def test_a_clock_moved_past_the_calendar_is_an_invalid_file(tmp_path):
+    path = far_future(tmp_path, date="2035-12-01")
+    scenario = json.loads(path.read_text())
+    scenario["steps"].insert(0, {"do": "advance", "days": 36500})
+    path.write_text(json.dumps(scenario))
+    done = simulate(tmp_path, path)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "step 1: advance moves the clock to 2135-11-07, past the simulated calendar's end (2035-12-31)" in (
+        done.stdout + done.stderr
+    )

@@ -262,13 +262,19 @@ def test_pages_that_need_an_account_send_visitors_to_sign_in(client):
 
 # --- verification through the provider ---------------------------------------------------------
 def start(client, method="online", role="owner"):
+    """Start a check; the app's signed request for the provider, from the hand-over page."""
     response = client.post("/accounts/identity/start/", {"role": role, "method": method})
-    assert response.status_code == 302, response.content
-    return response["Location"]
+    assert response.status_code == 200, response.content
+    return response.context["signed_request"]
 
 
-def provider_round(client, provider_url, outcome="pass", number="E1234567"):
-    page = client.post(provider_url, {"document_country": "CN", "document_number": number, "outcome": outcome})
+def open_check(client, signed):
+    return client.post("/provider/check/", {"request": signed})
+
+
+def provider_round(client, signed, outcome="pass", number="E1234567", country="CN"):
+    fields = {"request": signed, "document_country": country, "document_number": number, "outcome": outcome}
+    page = client.post("/provider/check/", fields)
     assert page.status_code == 200
     token = page.context["token"]
     # the signed result is posted back, never carried in a URL
@@ -278,22 +284,51 @@ def provider_round(client, provider_url, outcome="pass", number="E1234567"):
 
 def test_online_verification_goes_through_the_provider_pages_and_back(as_user, li):
     client = as_user(li)
-    provider_url = start(client)
-    assert provider_url.startswith("/provider/check/")
-    page = client.get(provider_url)
+    signed = start(client)
+    page = open_check(client, signed)
     assert "SimID" in page.content.decode() and "Li Wei" in page.content.decode()
-    response = provider_round(client, provider_url)
+    response = provider_round(client, signed)
     assert response["Location"] == "/accounts/identity/"
     li.refresh_from_db()
     assert (li.identity_state, li.identity_method, li.role) == ("verified", "online", "owner")
     assert "Your identity is verified" in client.get("/accounts/identity/").content.decode()
 
 
+def test_the_app_hands_its_request_to_the_provider_in_a_posted_form_never_a_url(as_user, li):
+    client = as_user(li)
+    response = client.post("/accounts/identity/start/", {"role": "owner", "method": "online"})
+    html = response.content.decode()
+    signed = response.context["signed_request"]
+    # a page with a form the browser posts (its script at once, else the person's click),
+    # not a redirect: the request and its nonce stay out of every URL and access log
+    assert response.status_code == 200 and "Location" not in response
+    assert 'action="/provider/check/"' in html and f'name="request" value="{signed}"' in html
+    assert 'src="/static/js/autosubmit.js"' in html
+    assert client.get("/provider/check/").status_code == 405
+    page = open_check(client, signed)
+    assert page.status_code == 200 and page.request["PATH_INFO"] == "/provider/check/"
+    assert f'name="request" value="{signed}"' in page.content.decode()  # carried on in the check's own form
+
+
+def test_the_providers_own_form_keeps_its_csrf_check(li):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(li)
+    csrf = client.get("/accounts/identity/").cookies["csrftoken"].value
+    response = client.post(
+        "/accounts/identity/start/", {"role": "owner", "method": "online", "csrfmiddlewaretoken": csrf}
+    )
+    signed = response.context["signed_request"]
+    assert client.post("/provider/check/", {"request": signed}).status_code == 200  # the hand-over needs no token
+    finish = {"request": signed, "document_country": "CN", "document_number": "E1", "outcome": "pass"}
+    assert client.post("/provider/check/", finish).status_code == 403
+    assert client.post("/provider/check/", {**finish, "csrfmiddlewaretoken": csrf}).status_code == 200
+
+
 def test_video_verification_shows_the_agent_page(as_user, li):
     client = as_user(li)
-    provider_url = start(client, method="video")
-    assert "Video call with an agent" in client.get(provider_url).content.decode()
-    provider_round(client, provider_url)
+    signed = start(client, method="video")
+    assert "Video call with an agent" in open_check(client, signed).content.decode()
+    provider_round(client, signed)
     li.refresh_from_db()
     assert li.identity_method == "video"
 
@@ -310,8 +345,10 @@ def test_a_failed_check_is_refused_with_its_reason(as_user, li):
 def test_a_forged_or_replayed_result_is_refused(as_user, li):
     client = as_user(li)
     client.post("/accounts/identity/callback/", {"result": "forged.result"})
-    provider_url = start(client)
-    page = client.post(provider_url, {"document_country": "CN", "document_number": "E1", "outcome": "pass"})
+    signed = start(client)
+    page = client.post(
+        "/provider/check/", {"request": signed, "document_country": "CN", "document_number": "E1", "outcome": "pass"}
+    )
     token = page.context["token"]
     client.post("/accounts/identity/callback/", {"result": token})
     response = client.post("/accounts/identity/callback/", {"result": token}, follow=True)
@@ -333,16 +370,16 @@ def test_five_failures_lock_and_a_locked_attempt_never_reaches_the_provider(as_u
 
 
 def test_the_provider_page_names_the_person_only_to_them(as_user, li):
-    provider_url = start(as_user(li))
-    anonymous = Client().get(provider_url).content.decode()
+    signed = start(as_user(li))
+    anonymous = open_check(Client(), signed).content.decode()
     assert "Li Wei" not in anonymous and "the person who started this check" in anonymous
     other = Client()
     other.force_login(factories.person("olga"))
-    assert "Li Wei" not in other.get(provider_url).content.decode()
+    assert "Li Wei" not in open_check(other, signed).content.decode()
 
 
 def test_the_provider_page_of_an_unknown_request_is_not_found(client):
-    response = client.get("/provider/check/no-such-nonce/")
+    response = client.post("/provider/check/", {"request": "no-such-nonce"})
     assert response.status_code == 404
     assert "not open" in response.content.decode()
 
@@ -362,7 +399,7 @@ def test_a_company_name_cannot_be_verified(as_user):
 # --- paper -------------------------------------------------------------------------------------
 def test_paper_route_shows_a_printable_form_prefilled_with_name_and_role(as_user, li):
     client = as_user(li)
-    location = start(client, method="paper")
+    location = client.post("/accounts/identity/start/", {"role": "owner", "method": "paper"})["Location"]
     assert location == "/accounts/identity/paper/?role=owner"
     page = client.get(location).content.decode()
     assert "Li Wei" in page and "Owner" in page and "18 U.S.C. 1001" in page
@@ -457,9 +494,8 @@ def test_fraud_hold_and_rejection_say_what_happens_next(as_user):
     first = factories.person("first", verified=True, document="SAME-1")
     second = factories.person("second")
     client = as_user(second)
-    provider_url = start(client)
-    page = client.post(provider_url, {"document_country": "US", "document_number": "SAME-1", "outcome": "pass"})
-    response = client.post("/accounts/identity/callback/", {"result": page.context["token"]}, follow=True)
+    response = provider_round(client, start(client), number="SAME-1", country="US")
+    response = client.get(response["Location"])
     assert "duplicate_identity" in response.content.decode()
     assert "office decides within 30 days" in response.content.decode()
     assert first.pk != second.pk

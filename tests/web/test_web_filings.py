@@ -303,11 +303,13 @@ def test_pen_and_ink_upload_of_a_wrong_file_type_is_an_error_on_the_field(as_use
 
 
 # --- signing by link ----------------------------------------------------------------------------
-def link_from_mail() -> str:
-    return re.search(r"https?://\S+(/filings/sign/\S+/)", mail.outbox[-1].body).group(1)
+def link_from_mail() -> tuple[str, str]:
+    """The link's path and the code in its fragment."""
+    found = re.search(r"https?://[^/\s]+(/filings/sign/)#(\S+)", mail.outbox[-1].body)
+    return found.group(1), found.group(2)
 
 
-def test_client_signs_through_the_emailed_link_without_an_account_session(
+def test_client_signs_through_the_emailed_link_without_an_account_session_or_javascript(
     client, dana, li, django_capture_on_commit_callbacks
 ):
     application = factories.draft(dana)
@@ -315,27 +317,39 @@ def test_client_signs_through_the_emailed_link_without_an_account_session(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/filings/{application.pk}/request-signature/", {"name": "Li Wei", "email": "li@example.test"})
     assert mail.outbox[-1].to == ["li@example.test"]
-    url = link_from_mail()
+    url, code = link_from_mail()
     client.logout()
-    page = client.get(url)
+    # what a browser without JavaScript asks for: the page, then the pasted code, posted
+    entry = client.get(url)
+    assert entry.status_code == 200 and 'name="code"' in entry.content.decode()
+    page = client.post(url, {"code": code})
     assert page.status_code == 200
     html = page.content.decode()
     assert "SUNWAVE" in html and "Portable solar chargers" in html and "18 U.S.C. 1001" in html
-    wrong = client.post(url, {"signature": "/Li Wei/", "name": "Someone Else", "title": "CEO", "declaration": "on"})
+    signing = {"code": code, "step": "sign", "signature": "/Li Wei/", "title": "CEO", "declaration": "on"}
+    wrong = client.post(url, {**signing, "name": "Someone Else"})
     assert wrong.status_code == 400 and wrong.context["form"].errors["name"]
-    done = client.post(url, {"signature": "/Li Wei/", "name": "li wei", "title": "CEO", "declaration": "on"})
+    done = client.post(url, {**signing, "name": "li wei"})
     assert "your signature is recorded" in done.content.decode()
     application.refresh_from_db()
     assert application.state == FilingState.SIGNED
     # single use
-    again = client.get(url)
+    again = client.post(url, {"code": code})
     assert again.status_code == 404 and "signature_link_invalid" in again.content.decode()
 
 
-def test_a_made_up_signing_link_is_not_valid(client):
-    response = client.get("/filings/sign/made-up-token/")
+def test_a_made_up_signing_code_is_not_valid(client):
+    response = client.post("/filings/sign/", {"code": "made-up-token"})
     assert response.status_code == 404
     assert "signature_link_invalid" in response.content.decode()
+
+
+def test_a_link_mailed_before_the_code_left_the_path_still_opens_the_page(client, dana, li):
+    token = services.request_signature(dana, factories.draft(dana), li).token
+    entry = client.get(f"/filings/sign/{token}/")
+    assert entry.status_code == 200
+    assert f'value="{token}"' in entry.content.decode()  # the form filled in, nothing shown yet
+    assert "SUNWAVE" not in entry.content.decode()
 
 
 def request_signature(client, application, **fields):
@@ -354,10 +368,11 @@ def test_a_signer_without_an_account_gets_the_link_and_signs(client, dana, djang
     assert mail.outbox[-1].body.startswith("Dear Chen Hua,")
     client.logout()
 
-    url = link_from_mail()
-    page = client.get(url).content.decode()
+    url, code = link_from_mail()
+    page = client.post(url, {"code": code}).content.decode()
     assert "Signature requested from Chen Hua" in page and "You do not need an account" in page
-    done = client.post(url, {"signature": "/Chen Hua/", "name": "Chen Hua", "title": "CFO", "declaration": "on"})
+    signing = {"code": code, "step": "sign", "signature": "/Chen Hua/", "name": "Chen Hua", "title": "CFO"}
+    done = client.post(url, {**signing, "declaration": "on"})
     assert "your signature is recorded" in done.content.decode()
     application.refresh_from_db()
     assert application.state == FilingState.SIGNED
@@ -375,7 +390,8 @@ def test_a_signature_request_shows_and_mails_the_name_typed_never_the_accounts_n
     assert "A signing link was emailed to Someone Typed at mallory@example.test." in page
     assert "Mallory" not in page
     assert mail.outbox[-1].body.startswith("Dear Someone Typed,") and "Mallory" not in mail.outbox[-1].body
-    signing_page = Client().get(link_from_mail()).content.decode()
+    url, code = link_from_mail()
+    signing_page = Client().post(url, {"code": code}).content.decode()
     assert "Someone Typed" in signing_page and "Mallory" not in signing_page
 
 
