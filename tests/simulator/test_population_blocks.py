@@ -61,6 +61,8 @@ def test_counts_add_up_and_stay_sorted_most_first():
 
 def test_progress_on_one_process_is_told_of_every_batch_and_ends_at_the_size():
     seen = []
-    simulate_population(130, seed=2, on=ON, jobs=1, block=60, progress=seen.append)
-    assert seen == sorted(seen) and seen[-1] == 130
-    assert {60, 120} <= set(seen) and len(seen) >= 6  # batches within blocks, and each block's end
+    simulate_population(130, seed=2, on=ON, jobs=1, block=60, progress=lambda *told: seen.append(told))
+    people = [n for n, _ in seen]
+    assert seen[0] == (0, 0)  # where the run starts
+    assert people == sorted(people) and seen[-1] == (130, 3)
+    assert {(60, 1), (120, 2)} <= set(seen) and len(seen) >= 6  # batches within blocks, and each block's end
