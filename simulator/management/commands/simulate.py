@@ -43,6 +43,12 @@ class Command(BaseCommand):
             help="population: blocks of 1,000 people run on up to J processes at once (default: one per core)",
         )
         parser.add_argument(
+            "--block",
+            type=int,
+            metavar="PEOPLE",
+            help="population: people per block (default 1,000); the same seed and block give the same summary",
+        )
+        parser.add_argument(
             "--backend",
             choices=BACKENDS,
             help="population: local (default: processes of this machine) or celery (workers anywhere, REDIS_URL)",
@@ -70,7 +76,7 @@ class Command(BaseCommand):
             if options["files"] or options["json"]:
                 raise CommandError("--population runs a generated population; give no scenario files", returncode=2)
             return self.population(options)
-        for option in ("report", "jobs", "backend", "policy", "compare", "resume"):
+        for option in ("report", "jobs", "block", "backend", "policy", "compare", "resume"):
             if options[option] is not None:
                 raise CommandError(f"--{option} goes with --population", returncode=EXIT_INVALID)
         if not options["files"]:
@@ -125,6 +131,9 @@ class Command(BaseCommand):
         jobs = (os.cpu_count() or 1) if options["jobs"] is None else options["jobs"]
         if jobs < 1:
             raise CommandError("--jobs needs a number of processes, 1 or more", returncode=EXIT_INVALID)
+        block = BLOCK if options["block"] is None else options["block"]
+        if block < 1:
+            raise CommandError("--block needs a number of people, 1 or more", returncode=EXIT_INVALID)
         on = self._date("--date", options["date"]) if options["date"] else DEFAULT_DATE
         profile = options["policy"] or "enacted"
         compare = self._compare(options["compare"], profile, on) if options["compare"] else None
@@ -132,7 +141,7 @@ class Command(BaseCommand):
             self._look_for_workers()
         started = time.monotonic()
         sides = 2 if compare else 1
-        progress = Progress(self.stderr, size * sides, -(-size // BLOCK) * sides)
+        progress = Progress(self.stderr, size * sides, -(-size // block) * sides)
         try:
             run = simulate_population(
                 size,
@@ -141,6 +150,7 @@ class Command(BaseCommand):
                 profile=profile,
                 compare=compare,
                 jobs=jobs,
+                block=block,
                 backend=backend,
                 resume=Path(options["resume"]) if options["resume"] else None,
                 progress=progress,
@@ -152,10 +162,9 @@ class Command(BaseCommand):
         lines = report.comparison_lines(*run.summaries) if compare else report.population_lines(run.summary)
         for line in lines:
             self.stdout.write(line)
-        if run.resumed:
-            self.stdout.write(f"{run.resumed:,} of {run.blocks:,} block(s) read back from {options['resume']}")
+        resumed = f", {run.resumed:,} read back from {options['resume']}," if run.resumed else ""
         self.stdout.write(
-            f"done in {time.monotonic() - started:.1f} s on {backend}: {run.blocks:,} block(s) on "
+            f"done in {time.monotonic() - started:.1f} s on {backend}: {run.blocks:,} block(s){resumed} on "
             f"{run.processes} process(es), peak memory {run.peak_kib / 1024:.0f} MB (all processes together), "
             f"largest process {run.largest_kib / 1024:.0f} MB"
         )
