@@ -138,7 +138,7 @@ def _page(title: str, body: list[str]) -> str:
         "body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a202c}"
         "table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #cbd5e0;padding:.25rem .6rem;"
         "text-align:left}td{font-variant-numeric:tabular-nums}caption{text-align:left;font-weight:bold}"
-        ".more{color:#22543d}.fewer{color:#742a2a}"
+        ".changed{font-weight:bold}"
     )
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -268,7 +268,7 @@ def _paired_table(caption: str, rows, labels: tuple[str, str], describe=None) ->
     head += "<th scope='col'>meaning</th>" if describe else ""
     body = []
     for key, a, b in rows:
-        change = "" if a == b else (" class='more'" if b > a else " class='fewer'")
+        change = "" if a == b else " class='changed'"
         cells = f"<th scope='row'>{escape(str(key))}</th><td>{a:,}</td><td>{b:,}</td><td{change}>{b - a:+,}</td>"
         if describe:
             cells += f"<td>{escape(describe.get(key, ''))}</td>"
@@ -306,7 +306,7 @@ def comparison_html(first, second) -> str:
             "<th scope='col'>difference</th></tr></thead><tbody>"
             + "".join(
                 f"<tr><th scope='row'>{escape(title)}: {escape(str(key))}</th><td>{a:,}</td><td>{b:,}</td>"
-                f"<td class='{'more' if b > a else 'fewer'}'>{b - a:+,}</td></tr>"
+                f"<td class='changed'>{b - a:+,}</td></tr>"
                 for title, key, a, b in changed
             )
             + "</tbody></table>"
