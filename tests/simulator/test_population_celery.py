@@ -147,3 +147,30 @@ def test_the_celery_backend_names_a_redis_it_cannot_reach(tmp_path):
     assert done.returncode == 1
     assert f"cannot reach Redis at {url}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+class Touches:
+    """Unpickled, this creates a file: what anyone who can write to Redis would send."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __reduce__(self):
+        return (self.path.touch, ())
+
+
+def test_a_worker_refuses_a_pickled_message_and_runs_nothing_of_it(workers, tmp_path):
+    marker = tmp_path / "unpickled"
+    app = control(workers.url)
+    app.conf.accept_content = ["json", "pickle"]  # this sender's own, not the workers'
+
+    app.send_task("simulator.run_block", args=[Touches(marker)], serializer="pickle", task_id="pickled-block")
+
+    deadline = time.monotonic() + 30
+    logs = ""
+    while "untrusted content" not in logs and time.monotonic() < deadline:
+        time.sleep(0.5)
+        logs = "".join(log.read_text() for log in workers.logs.glob("*.log"))
+    assert "Refusing to deserialize untrusted content of type pickle" in logs
+    assert not marker.exists()
+    assert app.AsyncResult("pickled-block").state == "PENDING"  # never run, nothing stored
