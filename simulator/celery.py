@@ -47,8 +47,10 @@ def broker_url() -> str:
 
 @celeryd_init.connect
 def _refuse_to_start_without_redis(**kwargs) -> None:
-    # without it Celery would look for a broker of its own choosing on this machine
-    broker_url()
+    # without it Celery would look for a broker of its own choosing on this machine; an
+    # exception here is only logged by Celery, and the worker would start all the same
+    if not settings.REDIS_URL:
+        raise SystemExit(f"celery -A simulator worker: {NO_REDIS}")
 
 
 # acks_late + reject_on_worker_lost: the message is acknowledged only once the block's

@@ -174,3 +174,19 @@ def test_a_worker_refuses_a_pickled_message_and_runs_nothing_of_it(workers, tmp_
     assert "Refusing to deserialize untrusted content of type pickle" in logs
     assert not marker.exists()
     assert app.AsyncResult("pickled-block").state == "PENDING"  # never run, nothing stored
+
+
+def test_a_worker_without_redis_url_refuses_to_start_and_says_what_to_set():
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    # without the check it would connect to a broker of Celery's choosing (amqp on localhost)
+    done = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "simulator", "worker", "--concurrency", "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 1
+    assert "celery -A simulator worker: set REDIS_URL to the Redis that every machine of the run reaches" in done.stderr

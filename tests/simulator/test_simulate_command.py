@@ -2,8 +2,8 @@
 project's own database never touched (the command uses a throw-away one)."""
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
