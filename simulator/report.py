@@ -83,23 +83,28 @@ def _bar_chart(title: str, counts: dict, chart_id: str) -> str:
     return "".join(parts)
 
 
-def _html_table(caption: str, counts: dict, total: int | None = None, describe=None) -> str:
-    head = "<th scope='col'>count</th>" + ("<th scope='col'>share</th>" if total else "")
-    head += "<th scope='col'>meaning</th>" if describe else ""
-    rows = []
-    for key, n in counts.items():
-        cells = f"<th scope='row'>{escape(str(key))}</th><td>{n:,}</td>"
-        if total:
-            cells += f"<td>{n * 100 / total:.1f}%</td>"
-        if describe:
-            cells += f"<td>{escape(describe.get(key, ''))}</td>"
-        rows.append(f"<tr>{cells}</tr>")
-    if not rows:
-        rows.append("<tr><td colspan='4'>none</td></tr>")
+def _table(caption: str, head: str, rows: list[tuple], describe=None) -> str:
+    """An HTML table: a row per (key, its cells), then what the key means when `describe` says."""
+    if describe:
+        head += "<th scope='col'>meaning</th>"
+    body = []
+    for key, cells in rows:
+        meaning = f"<td>{escape(describe.get(key, ''))}</td>" if describe else ""
+        body.append(f"<tr><th scope='row'>{escape(str(key))}</th>{cells}{meaning}</tr>")
+    if not body:
+        body.append(f"<tr><td colspan='{head.count('<th') + 1}'>none</td></tr>")
     return (
         f"<table><caption>{escape(caption)}</caption><thead><tr><th scope='col'></th>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{''.join(body)}</tbody></table>"
     )
+
+
+def _html_table(caption: str, counts: dict, total: int | None = None, describe=None) -> str:
+    head = "<th scope='col'>count</th>" + ("<th scope='col'>share</th>" if total else "")
+    rows = [
+        (key, f"<td>{n:,}</td>" + (f"<td>{n * 100 / total:.1f}%</td>" if total else "")) for key, n in counts.items()
+    ]
+    return _table(caption, head, rows, describe)
 
 
 def population_html(summary) -> str:
@@ -265,20 +270,11 @@ def _paired_chart(title: str, rows, labels: tuple[str, str], chart_id: str) -> s
 
 def _paired_table(caption: str, rows, labels: tuple[str, str], describe=None) -> str:
     head = "".join(f"<th scope='col'>{escape(label)}</th>" for label in labels) + "<th scope='col'>difference</th>"
-    head += "<th scope='col'>meaning</th>" if describe else ""
-    body = []
-    for key, a, b in rows:
-        change = "" if a == b else " class='changed'"
-        cells = f"<th scope='row'>{escape(str(key))}</th><td>{a:,}</td><td>{b:,}</td><td{change}>{b - a:+,}</td>"
-        if describe:
-            cells += f"<td>{escape(describe.get(key, ''))}</td>"
-        body.append(f"<tr>{cells}</tr>")
-    if not body:
-        body.append("<tr><td colspan='5'>none</td></tr>")
-    return (
-        f"<table><caption>{escape(caption)}</caption><thead><tr><th scope='col'></th>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
+    cells = [
+        (key, f"<td>{a:,}</td><td>{b:,}</td><td{'' if a == b else ' class=changed'}>{b - a:+,}</td>")
+        for key, a, b in rows
+    ]
+    return _table(caption, head, cells, describe)
 
 
 def comparison_html(first, second) -> str:

@@ -23,13 +23,18 @@ class Clock:
         return self.now
 
 
+def told(progress, clock, *reports):
+    """Report (seconds later, people, blocks) to `progress`, one after the other."""
+    for later, people, blocks in reports:
+        clock.now += later
+        progress(people, blocks)
+
+
 def test_on_a_terminal_a_bar_is_redrawn_in_place_with_the_rate_and_the_time_left():
     out, clock = Stream(tty=True), Clock()
     progress = Progress(out, 10_000, 10, clock=clock)
 
-    progress(0, 0)
-    clock.now += 50
-    progress(2_000, 2)
+    told(progress, clock, (0, 0, 0), (50, 2_000, 2))
     progress.finish()
 
     assert all(text.startswith("\r") for text in out.written[:2])
@@ -43,10 +48,8 @@ def test_in_a_log_a_line_is_written_each_tenth_and_the_rate_counts_from_where_a_
     out, clock = Stream(tty=False), Clock()
     progress = Progress(out, 10_000, 10, clock=clock)
 
-    progress(4_000, 4)  # read back from the resume file
-    for people in (4_100, 4_500, 5_000, 6_000):
-        clock.now += 10
-        progress(people, people // 1000)
+    # the first report: 4 blocks read back from the resume file
+    told(progress, clock, (0, 4_000, 4), *((10, people, people // 1000) for people in (4_100, 4_500, 5_000, 6_000)))
 
     assert out.written == [
         "4/10 blocks, 4,000/10,000 people, – people/s, 0 s so far\n",
@@ -58,9 +61,8 @@ def test_in_a_log_a_line_is_written_each_tenth_and_the_rate_counts_from_where_a_
 def test_in_a_log_a_slow_run_still_says_where_it_is_every_minute():
     out, clock = Stream(tty=False), Clock()
     progress = Progress(out, 1_000_000, 1_000, clock=clock)
-    progress(0, 0)
-    clock.now += 61
-    progress(5_000, 5)
+
+    told(progress, clock, (0, 0, 0), (61, 5_000, 5))
 
     assert len(out.written) == 2 and "5,000/1,000,000 people, 82 people/s, 3 h 22 min left" in out.written[1]
 
