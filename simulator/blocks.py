@@ -143,7 +143,10 @@ def simulate_population(
     journal = None
     if resume is not None:
         run = {"size": size, "seed": seed, "block": block, "sides": [[p, d.isoformat()] for p, d in sides]}
-        journal = Journal(resume, run)
+        try:
+            journal = Journal(resume, run)
+        except OSError as error:
+            raise RunError(f"cannot keep the run in {resume}: {error.strerror}") from None
     done = dict(journal.done) if journal else {}
     peaks: dict[str, int] = {}
 

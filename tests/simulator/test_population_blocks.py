@@ -165,3 +165,13 @@ def test_a_file_that_is_no_resume_file_is_refused(tmp_path):
     with pytest.raises(RunError, match="is not a resume file"):
         simulate_population(50, seed=7, on=ON, jobs=1, block=60, resume=notes)
     assert notes.read_text() == "my notes\n"
+
+
+def test_a_resume_file_that_cannot_be_written_is_refused_before_anything_runs(tmp_path):
+    seen = []
+
+    with pytest.raises(RunError, match=r"cannot keep the run in .*/no/such/folder/run.jsonl: No such file"):
+        simulate_population(
+            50, seed=7, on=ON, jobs=1, resume=tmp_path / "no/such/folder/run.jsonl", progress=seen.append
+        )
+    assert seen == []
