@@ -400,9 +400,9 @@ class _Population:
         staff = []
         for _ in self.while_room(self.rng.choice([0, 0, 1, 1, 2])):
             member = self.person("support_staff", lawyer.country.code)
+            standing = self.rng.random()  # drawn before a verification only some dates allow
             if clock.today() >= policy.current().staff_verification_opens:
                 self.verify(member, always=False)
-            standing = self.rng.random()
             if standing < 0.75:
                 self.attempt(accounts.sponsor_staff, lawyer, member)
             elif standing < 0.9:
