@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,12 +130,35 @@ class Workers:
         return {name: process.pid for name, process in self.processes.items()}
 
     def peak_kib(self) -> dict[str, int]:
-        """Each worker's peak memory: its main process and its pool's (VmHWM, KiB)."""
-        peaks = {}
-        for name, process in self.processes.items():
-            pids = [process.pid, *_children(process.pid)]
-            peaks[name] = sum(_high_water_mark(pid) for pid in pids)
-        return peaks
+        """Each worker's peak resident memory: its main process's and its pool's added up
+        (VmHWM, KiB), which counts the pages they share twice."""
+        return {
+            name: sum(_status(pid, "VmHWM") for pid in (process.pid, *_children(process.pid)))
+            for name, process in self.processes.items()
+        }
+
+    @contextmanager
+    def sampling(self, every: float = 0.5):
+        """While the block runs: yields each worker's peak proportional memory (PSS, KiB,
+        filled in as it goes), its main process and its pool together, each shared page
+        counted once among the processes sharing it. No process keeps a peak of it, so it
+        is sampled."""
+        peaks = dict.fromkeys(self.processes, 0)
+        done = threading.Event()
+
+        def sample():
+            while not done.wait(every):
+                for name, process in self.processes.items():
+                    now = sum(_proportional(pid) for pid in (process.pid, *_children(process.pid)))
+                    peaks[name] = max(peaks[name], now)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        try:
+            yield peaks
+        finally:
+            done.set()
+            sampler.join()
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -154,9 +178,18 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _high_water_mark(pid: int) -> int:
+def _field(path: str, name: str) -> int:
+    """A `Name:   1234 kB` line of a /proc file, in KiB (0 once the process is gone)."""
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        text = Path(path).read_text()
     except OSError:
         return 0
-    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+    return next((int(line.split()[1]) for line in text.splitlines() if line.startswith(f"{name}:")), 0)
+
+
+def _status(pid: int, name: str) -> int:
+    return _field(f"/proc/{pid}/status", name)
+
+
+def _proportional(pid: int) -> int:
+    return _field(f"/proc/{pid}/smaps_rollup", "Pss")

@@ -8,8 +8,9 @@ The run's blocks go on one process per core (`simulate --jobs`), or with `--back
 celery` to K Celery workers of one process each, started here against a Redis of its own
 on a free port (bench/cluster.py), and ended here. Peak memory is every process's peak
 added up, as the command reports it, beside the largest single process (`/usr/bin/time
--v` for the command's own) and, on Celery, each worker's (its main process and the pool
-process that runs the blocks, VmHWM).
+-v` for the command's own) and, on Celery, each worker's: its main process and the pool
+process that runs the blocks together, their proportional memory (sampled; a shared page
+counted once) and their peak resident memory added up (VmHWM; a shared page counted twice).
 """
 
 import argparse
@@ -63,9 +64,16 @@ def on_celery(size: int, seed: int, workers: int) -> dict:
         tempfile.TemporaryDirectory(prefix="tmverify-bench-celery-") as logs,
         Workers(url, workers, Path(logs)) as started,
     ):
-        figures = simulate(size, seed, "--backend", "celery", env={**os.environ, "REDIS_URL": url})
-        worker_peaks = started.peak_kib()
-    return {**figures, "backend": "celery", "workers": workers, "worker_peak_mb": max(worker_peaks.values()) / 1024}
+        with started.sampling() as proportional:
+            figures = simulate(size, seed, "--backend", "celery", env={**os.environ, "REDIS_URL": url})
+        resident = started.peak_kib()
+    return {
+        **figures,
+        "backend": "celery",
+        "workers": workers,
+        "worker_peak_mb": max(proportional.values()) / 1024,
+        "worker_resident_peak_mb": max(resident.values()) / 1024,
+    }
 
 
 def main(argv=None):
