@@ -40,4 +40,5 @@ bench: venv
 	command -v wrk >/dev/null || apt-get install -y wrk
 	test -x /usr/bin/time || apt-get install -y time
 	command -v valgrind >/dev/null || apt-get install -y valgrind
+	command -v redis-server >/dev/null || apt-get install -y redis-server
 	$(PY) -m bench.run $(BENCH_ARGS)

@@ -1,17 +1,27 @@
 """The population run at a given size: wall time, filers per second, peak memory.
 
 python -m bench.population --size 1000
+python -m bench.population --size 10000 --jobs 1
+python -m bench.population --size 10000 --backend celery --workers 2
 
-The run's blocks go on one process per core (`simulate --jobs`); peak memory is every
-process's peak added up, as the command reports it, beside the largest single process
-(`/usr/bin/time -v`).
+The run's blocks go on one process per core (`simulate --jobs`), or with `--backend
+celery` to K Celery workers of one process each, started here against a Redis of its own
+on a free port (bench/cluster.py), and ended here. Peak memory is every process's peak
+added up, as the command reports it, beside the largest single process (`/usr/bin/time
+-v` for the command's own) and, on Celery, each worker's: its main process and the pool
+process that runs the blocks together, their proportional memory (sampled; a shared page
+counted once) and their peak resident memory added up (VmHWM; a shared page counted twice).
 """
 
 import argparse
+import os
 import re
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
+from .cluster import Workers, redis_server
 from .common import ROOT, emit
 
 
@@ -21,17 +31,48 @@ def parse(size: int, stdout: str, stderr: str) -> dict:
     hours, minutes, seconds = (float(x) if x else 0.0 for x in wall.groups())
     elapsed = hours * 3600 + minutes * 60 + seconds
     process_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr).group(1))
-    run = re.search(r"on (\d+) process\(es\), peak memory (\d+) MB", stdout)
+    run = re.search(r"(\d[\d,]*) block\(s\).* on (\d+) process\(es\), peak memory (\d+) MB", stdout)
     if run is None:
         raise SystemExit(f"simulate no longer says its processes and peak memory; bench/population.py reads:\n{stdout}")
-    return {
+    largest = re.search(r"largest process (\d+) MB", stdout)
+    figures = {
         "bench": "population",
         "size": size,
         "seconds": elapsed,
         "filers_per_second": size / elapsed,
-        "processes": int(run.group(1)),
-        "peak_mb": int(run.group(2)),
+        "processes": int(run.group(2)),
+        "peak_mb": int(run.group(3)),
         "process_peak_mb": process_kb / 1024,
+    }
+    if largest:
+        figures["blocks"] = int(run.group(1).replace(",", ""))
+        figures["largest_mb"] = int(largest.group(1))
+    return figures
+
+
+def simulate(size: int, seed: int, *options: str, env: dict | None = None) -> dict:
+    command = ["/usr/bin/time", "-v", sys.executable, "manage.py", "simulate", "--population", str(size)]
+    command += ["--seed", str(seed), *options]
+    done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True, env=env)
+    return parse(size, done.stdout, done.stderr)
+
+
+def on_celery(size: int, seed: int, workers: int) -> dict:
+    """The run on `workers` Celery workers of one process each, on a Redis of its own."""
+    with (
+        redis_server() as url,
+        tempfile.TemporaryDirectory(prefix="tmverify-bench-celery-") as logs,
+        Workers(url, workers, Path(logs)) as started,
+    ):
+        with started.sampling() as proportional:
+            figures = simulate(size, seed, "--backend", "celery", env={**os.environ, "REDIS_URL": url})
+        resident = started.peak_kib()
+    return {
+        **figures,
+        "backend": "celery",
+        "workers": workers,
+        "worker_peak_mb": max(proportional.values()) / 1024,
+        "worker_resident_peak_mb": max(resident.values()) / 1024,
     }
 
 
@@ -39,14 +80,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--jobs", type=int, help="processes (default: the command's, one per core)")
+    parser.add_argument("--jobs", type=int, help="local processes (default: the command's, one per core)")
+    parser.add_argument("--backend", choices=("local", "celery"), default="local")
+    parser.add_argument("--workers", type=int, default=1, help="celery: workers of one process each")
     args = parser.parse_args(argv)
-    command = ["/usr/bin/time", "-v", sys.executable, "manage.py", "simulate", "--population", str(args.size)]
-    command += ["--seed", str(args.seed)]
-    if args.jobs is not None:
-        command += ["--jobs", str(args.jobs)]
-    done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
-    emit(parse(args.size, done.stdout, done.stderr))
+    if args.backend == "celery":
+        emit(on_celery(args.size, args.seed, args.workers))
+        return
+    options = [] if args.jobs is None else ["--jobs", str(args.jobs)]
+    emit({**simulate(args.size, args.seed, *options), "backend": "local"})
 
 
 if __name__ == "__main__":

@@ -4,12 +4,15 @@
     make bench BENCH_ARGS="--skip-100k"               # all but the 100,000-person population
     make bench BENCH_ARGS="--only http,population"    # some parts: the report says the rest was not run
     make bench BENCH_ARGS="--only http --merge"       # some parts again, the others kept from the last run
+    make bench BENCH_ARGS="--only celery --population-sizes 2000,10000"   # local against Celery, small
     python -m bench.run --quick                       # tiny sizes, a minute or two; writes to /tmp
     python -m bench.run --render                      # the report again from docs/BENCHMARKS.json
 
 The parts (`--only` takes their names, comma-separated): crypto, steps (in-process on
-SQLite), steps_postgres, gate, pages, population, statements, instructions (valgrind,
-PostgreSQL), http (gunicorn and wrk, both databases). `--quick` runs the SQLite ones at
+SQLite), steps_postgres, gate, pages, population, celery (the population on 1 and 2
+local processes and on 1 and 2 Celery workers, for each population size from 2,000 up;
+needs redis-server), statements, instructions (valgrind, PostgreSQL), http (gunicorn and
+wrk, both databases). `--quick` runs the SQLite ones at
 tiny sizes. Each part runs in its own process against its own throw-away database and
 prints one JSON line; this script collects them and writes the figures, the machine and
 the commands.
@@ -35,11 +38,24 @@ from pathlib import Path
 from .common import ROOT, summary
 
 BEFORE = ROOT / "docs" / "BENCHMARKS-before-issue17.json"
-PARTS = ("crypto", "steps", "steps_postgres", "gate", "pages", "population", "statements", "instructions", "http")
+PARTS = (
+    "crypto",
+    "steps",
+    "steps_postgres",
+    "gate",
+    "pages",
+    "population",
+    "celery",
+    "statements",
+    "instructions",
+    "http",
+)
 QUICK_PARTS = ("crypto", "steps", "gate", "pages", "population", "statements")  # SQLite only, no tools
 LARGE_POPULATION = 10_000  # larger runs take minutes each: `--large-population-runs`
 ENDPOINTS = (("ok", "(a) bare view"), ("flip", "(b) lock + flip"), ("submit", "(c) real submit"))
 NOT_RUN = "not measured in this run"
+CELERY_SMALLEST = 2_000  # two blocks: fewer leave a second worker nothing to do
+MACHINES = (1, 2, 4, 8, 16)  # the million-person estimate, on machines of this one's cores
 
 
 def _run(module: str, *args: str) -> dict:
@@ -74,6 +90,16 @@ def _population(size: int, runs: int) -> dict:
     }
 
 
+def _celery(size: int) -> dict:
+    """The same population on 1 and 2 local processes and on 1 and 2 Celery workers of one
+    process each, taken in turns so that each pair at the same parallelism is side by side."""
+    runs = []
+    for processes in (1, 2):
+        runs.append(_run("population", "--size", str(size), "--jobs", str(processes)))
+        runs.append(_run("population", "--size", str(size), "--backend", "celery", "--workers", str(processes)))
+    return {"size": size, "runs": runs}
+
+
 def collect(parts: list[str], quick: bool, population_sizes: list[int], population_runs: int, large_runs: int) -> dict:
     """Run `parts`, in PARTS' order; their figures by part, with when each finished."""
     runs = "2" if quick else "5"
@@ -91,6 +117,7 @@ def collect(parts: list[str], quick: bool, population_sizes: list[int], populati
         "population": lambda: [
             _population(n, large_runs if n > LARGE_POPULATION else population_runs) for n in population_sizes
         ],
+        "celery": lambda: [_celery(n) for n in population_sizes if n >= CELERY_SMALLEST],
         "statements": lambda: _run("statements", "--people", "100" if quick else "300"),
         "instructions": lambda: _run("instructions", "--calls", "100"),
         "http": lambda: [
@@ -435,6 +462,102 @@ def _render_population(results: dict, before: dict, since: str) -> list[str]:
     return [*lines, ""]
 
 
+def _celery_run(runs: list[dict], backend: str, processes: int) -> dict | None:
+    return next(
+        (r for r in runs if r.get("backend", "local") == backend and r.get("workers", r["processes"]) == processes),
+        None,
+    )
+
+
+def _render_celery(results: dict, before: dict, since: str) -> list[str]:
+    lines = [
+        "## 8. Population on Celery (issue 24)",
+        "",
+        "`manage.py simulate --population N --seed 1` on 1 and 2 local processes (`--jobs`), and with",
+        "`--backend celery` on 1 and 2 Celery workers of one process each (`celery -A simulator worker",
+        "--concurrency 1`), all on this machine, against a Redis of the benchmark's own",
+        "(`python -m bench.population --backend celery --workers K`), taken in turns. Memory per",
+        "worker: its main process and its pool process together, their peak proportional memory",
+        "(PSS, sampled every half second: a page they share counted once), and in brackets their",
+        "peak resident memory added up (VmHWM, a shared page counted twice); the largest process",
+        "is the one that ran blocks (its own peak resident memory).",
+        "",
+    ]
+    if "celery" not in results:
+        return [*lines, f"{NOT_RUN.capitalize()}.", ""]
+    lines += [
+        "| people | backend | processes | wall time s | people/s | against local, same processes "
+        "| against 1 of its own | peak MB per worker, PSS (RSS added up) | largest process MB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    goals, block_seconds = [], None
+    for size in results["celery"]:
+        runs = size["runs"]
+        for backend in ("local", "celery"):
+            one = _celery_run(runs, backend, 1)
+            for processes in (1, 2):
+                r = _celery_run(runs, backend, processes)
+                if r is None:
+                    continue
+                local = _celery_run(runs, "local", processes)
+                against_local = (
+                    "–" if backend == "local" else f"{r['filers_per_second'] / local['filers_per_second']:.0%}"
+                )
+                scaling = f"{r['filers_per_second'] / one['filers_per_second']:.2f}x"
+                worker = "–"
+                if "worker_peak_mb" in r:
+                    worker = f"{r['worker_peak_mb']:.0f} ({r.get('worker_resident_peak_mb', 0):.0f})"
+                lines.append(
+                    f"| {size['size']:,} | {backend} | {processes} | {r['seconds']:.1f} | {r['filers_per_second']:.0f} "
+                    f"| {against_local} | {scaling} | {worker} | {r.get('largest_mb', r['process_peak_mb']):.0f} |"
+                )
+        one, two = _celery_run(runs, "celery", 1), _celery_run(runs, "celery", 2)
+        if one and two:
+            speedup = two["filers_per_second"] / one["filers_per_second"]
+            goals.append(
+                f"{size['size']:,} people: 2 workers {speedup:.2f}x one worker (goal ≥ 1.8x: "
+                f"{'met' if speedup >= 1.8 else '**not met**'})"
+            )
+            worst = max(
+                abs(
+                    1
+                    - _celery_run(runs, "celery", k)["filers_per_second"]
+                    / _celery_run(runs, "local", k)["filers_per_second"]
+                )
+                for k in (1, 2)
+                if _celery_run(runs, "local", k)
+            )
+            goals.append(
+                f"{size['size']:,} people: Celery's people/s differ from local's by up to {worst:.0%} at the "
+                f"same parallelism (goal: within 10%: {'met' if worst <= 0.10 else '**not met**'})"
+            )
+            memory = max(r.get("worker_peak_mb", 0) for r in runs)
+            goals.append(
+                f"{size['size']:,} people: peak memory of a worker {memory:.0f} MB, PSS (goal < 150 MB: "
+                f"{'met' if memory < 150 else '**not met**'})"
+            )
+            # one core's seconds per block, from the one-worker run: it ran every block in turn
+            block_seconds = one["seconds"] / one.get("blocks", -(-size["size"] // 1000))
+    lines += ["", *(f"- {goal}" for goal in goals), ""]
+    if block_seconds:
+        cores = os.cpu_count() or 1
+        lines += [
+            f"One block of 1,000 people took {block_seconds:.1f} s of one core (the largest run on one worker).",
+            f"A million people (1,000 blocks) would then take, on k machines of {cores} cores each, one worker",
+            "process per core:",
+            "",
+            "| machines | processes | a million people |",
+            "| --- | --- | --- |",
+            *(f"| {k} | {k * cores} | {_hours(1000 * block_seconds / (k * cores))} |" for k in MACHINES),
+            "",
+        ]
+    return lines
+
+
+def _hours(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
+
+
 def _render_crypto(results: dict, before: dict, since: str) -> list[str]:
     lines = ["## 7. Crypto, per operation", ""]
     if "crypto" not in results:
@@ -486,6 +609,7 @@ def render(results: dict, before: dict | None = None, findings: str | None = Non
         _render_gate,
         _render_population,
         _render_crypto,
+        _render_celery,
     ):
         lines += section(results, before, since)
     # the analysis is written by people; the figures above are the machine's

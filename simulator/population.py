@@ -9,10 +9,12 @@ A block of people runs in its own throw-away database (`run_block`); blocks.py c
 large population into blocks and runs them on as many processes as asked.
 """
 
+import functools
 import os
 import random
 import resource
 from collections import Counter, deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date
 
@@ -68,6 +70,7 @@ class Summary:
     size: int
     seed: int
     on: str
+    policy: str = "enacted"
     people_by_role: dict = field(default_factory=dict)
     people_by_outcome: dict = field(default_factory=dict)
     people_by_method: dict = field(default_factory=dict)
@@ -86,11 +89,16 @@ class Summary:
         return dict(self.__dict__)
 
     @classmethod
-    def added_up(cls, parts: list["Summary"], *, size: int, seed: int, on: str) -> "Summary":
+    def from_dict(cls, data: dict) -> "Summary":
+        """The summary `as_dict` gave, after a trip through JSON (a Celery result, a resume file)."""
+        return cls(**data)
+
+    @classmethod
+    def added_up(cls, parts: list["Summary"], *, size: int, seed: int, on: str, policy: str = "enacted") -> "Summary":
         """The summary of a population run in blocks: every count is the blocks' sum."""
-        total = cls(size=size, seed=seed, on=on)
+        total = cls(size=size, seed=seed, on=on, policy=policy)
         for item in fields(cls):
-            if item.name in ("size", "seed", "on"):
+            if item.name in ("size", "seed", "on", "policy"):
                 continue
             values = [getattr(part, item.name) for part in parts]
             if isinstance(values[0], dict):
@@ -102,6 +110,18 @@ class Summary:
 
 def _sorted(counter) -> dict:
     return dict(sorted(counter.items(), key=lambda item: (-item[1], str(item[0]))))
+
+
+def _on_a_stream_of_its_own(method):
+    """Run `method` on a random stream of its own, seeded by one draw of the current one
+    (see `_Population.aside`)."""
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        with self.aside():
+            return method(self, *args, **kwargs)
+
+    return run
 
 
 class _Population:
@@ -150,6 +170,29 @@ class _Population:
     def room(self) -> int:
         return self.size - self.people
 
+    @contextmanager
+    def aside(self):
+        """Draws whose number depends on what the rules answer (a refused filing is not
+        signed, a failed verification is tried again) come from a stream of their own,
+        seeded by one draw of the enclosing stream. So who comes next never depends on
+        the rules: two policy profiles or dates see the same people with the same
+        intentions, and only the outcomes differ."""
+        enclosing = self.rng
+        self.rng = random.Random(enclosing.getrandbits(64))
+        try:
+            yield
+        finally:
+            self.rng = enclosing
+
+    def while_room(self, most: int):
+        """Up to `most` more people of a unit while the population has room, each begun
+        on a stream of its own (`aside`)."""
+        for _ in range(most):
+            if self.room() <= 0:
+                return
+            with self.aside():
+                yield
+
     def person(self, role: str, country: str = "US", *, desk_name: bool = False, patent_role=None) -> User:
         self.serial += 1
         self.people += 1
@@ -177,6 +220,7 @@ class _Population:
         return user.country.code, f"{user.country}-{self.serial:09d}"
 
     # --- identity ---------------------------------------------------------------------
+    @_on_a_stream_of_its_own
     def verify(self, user: User, *, always: bool = False) -> None:
         """Try to verify as people do: mostly online at home, video from abroad, some paper."""
         if not always and not self.chance(0.93):
@@ -358,21 +402,17 @@ class _Population:
         # appointment (a Canadian attorney alone is no US counsel)
         counsel = self.attorney() if canadian and self.room() > 1 and self.chance(0.6) else None
         staff = []
-        for _ in range(self.rng.choice([0, 0, 1, 1, 2])):
-            if self.room() <= 0:
-                break
+        for _ in self.while_room(self.rng.choice([0, 0, 1, 1, 2])):
             member = self.person("support_staff", lawyer.country.code)
+            standing = self.rng.random()  # drawn before a verification only some dates allow
             if clock.today() >= policy.current().staff_verification_opens:
                 self.verify(member, always=False)
-            standing = self.rng.random()
             if standing < 0.75:
                 self.attempt(accounts.sponsor_staff, lawyer, member)
             elif standing < 0.9:
                 self.attempt(accounts.request_sponsorship, member, lawyer)  # never answered
             staff.append(member.pk)
-        for _ in range(self.rng.randint(1, 6)):
-            if self.room() <= 0:
-                break
+        for _ in self.while_room(self.rng.randint(1, 6)):
             country = "CA" if canadian and self.chance(0.7) else self.country()
             client = self.person("owner", country)
             if self.chance(0.25):
@@ -407,9 +447,7 @@ class _Population:
         self.recent_bars.append((jurisdiction, number))
         self.verify(operator, always=True)
         operator = User.objects.get(pk=operator.pk)
-        for _ in range(self.rng.randint(22, 40)):
-            if self.room() <= 0:
-                break
+        for _ in self.while_room(self.rng.randint(22, 40)):
             owner = self.person("owner", "CN")
             applicant = self.company("CN", mail_drop=self.chance(0.6))
             application = self.create(operator, self.filing_data(applicant), attorney=operator)
@@ -428,6 +466,7 @@ class _Population:
             self.sign_in_form(operator, application, "Attorney")
             self.submit(operator, application)
 
+    @_on_a_stream_of_its_own
     def next_unit(self) -> None:
         roll = self.rng.random()
         if self.people >= self.next_mill_at and self.room() >= 10:
@@ -463,22 +502,30 @@ class _Population:
 
 
 def run_population(
-    size: int, *, seed: int | str, on: date = DEFAULT_DATE, progress=None, total: int | None = None, offset: int = 0
+    size: int,
+    *,
+    seed: int | str,
+    on: date = DEFAULT_DATE,
+    profile: str = "enacted",
+    progress=None,
+    total: int | None = None,
+    offset: int = 0,
 ) -> Summary:
-    """Generate `size` people on `on` (enacted policy) in the current database and report
-    what the rules did; `total` and `offset` place them as a block of a larger population."""
+    """Generate `size` people on `on` under the policy `profile` in the current database
+    and report what the rules did; `total` and `offset` place them as a block of a larger
+    population."""
     population = _Population(size, seed, total=total, offset=offset)
     clock.set_today(on)
-    policy.activate("enacted")
+    policy.activate(profile)
     try:
         population.run(progress)
-        return _summarise(population, size, seed, on)
+        return _summarise(population, size, seed, on, profile)
     finally:
         clock.reset()
         policy.deactivate()
 
 
-def _summarise(population: _Population, size: int, seed: int, on: date) -> Summary:
+def _summarise(population: _Population, size: int, seed: int, on: date, profile: str) -> Summary:
     people = User.objects.filter(is_staff=False)
     outcomes = Counter()
     methods = Counter()
@@ -498,6 +545,7 @@ def _summarise(population: _Population, size: int, seed: int, on: date) -> Summa
         size=size,
         seed=seed,
         on=on.isoformat(),
+        policy=profile,
         people_by_role=_sorted(roles),
         people_by_outcome=_sorted(outcomes),
         people_by_method=_sorted(methods),
@@ -521,12 +569,26 @@ class Block:
     on: date
     total: int
     offset: int
+    profile: str = "enacted"
+
+    def as_dict(self) -> dict:
+        return {**self.__dict__, "on": self.on.isoformat()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Block":
+        return cls(**{**data, "on": date.fromisoformat(data["on"])})
 
 
 def run_block(block: Block, progress=None) -> tuple[Summary, int, int]:
     """One block in a fresh throw-away database; with the process's id and peak memory (KiB)."""
     with quiet(), throwaway_database():
         summary = run_population(
-            block.people, seed=block.seed, on=block.on, progress=progress, total=block.total, offset=block.offset
+            block.people,
+            seed=block.seed,
+            on=block.on,
+            profile=block.profile,
+            progress=progress,
+            total=block.total,
+            offset=block.offset,
         )
     return summary, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

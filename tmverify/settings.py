@@ -319,3 +319,21 @@ SIGNAL_SIGNATURES_BY_OTHERS = 1  # an account's filings flagged signature_entere
 SIGNAL_STAFF_PER_ATTORNEY = 10  # support staff one attorney sponsors at once
 SIGNAL_MAIL_DROP_FILINGS = 3  # an account's filings flagged mail_drop_domicile
 SIGNAL_ACCOUNTS_PER_DOCUMENT = 2  # accounts presenting one identity document
+
+# --- population runs on Celery (`simulate --backend celery`, simulator/celery.py) --------
+# One Redis is the broker and the result store of every machine of a run; there is no
+# default, so a worker never settles for a broker of its own choosing.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CELERY_BROKER_URL = REDIS_URL or None
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# a block's summary stays a day in Redis; the resume file is the lasting record
+CELERY_RESULT_EXPIRES = timedelta(days=1)
+# a worker process takes one block at a time, so blocks spread evenly over the workers
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# a block taken by a machine that vanished goes back to the queue after this long; a
+# block of 1,000 people takes 10 to 60 s of one core, so 10 minutes never cuts one short
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -8,6 +8,7 @@ import copy
 import importlib
 import inspect
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -309,3 +310,47 @@ def test_the_steps_on_postgresql_read_the_servers_cpu_too():
 def test_the_instruction_counts_of_each_case():
     counts = _bench("instructions", "--calls", "3")["per_call"]
     assert counts["submit"] > counts["flip"] > 0
+
+
+def _celery_run(backend: str, processes: int, seconds: float, size: int = 10_000) -> dict:
+    figures = {
+        "bench": "population",
+        "size": size,
+        "seconds": seconds,
+        "filers_per_second": size / seconds,
+        "processes": processes,
+        "peak_mb": 180,
+        "process_peak_mb": 90.0,
+        "blocks": size // 1000,
+        "largest_mb": 104,
+        "backend": backend,
+    }
+    if backend == "celery":
+        figures.update(workers=processes, worker_peak_mb=136.0, worker_resident_peak_mb=181.0)
+    return figures
+
+
+def test_the_celery_section_sets_local_and_celery_side_by_side_checks_the_goals_and_estimates_a_million():
+    runs = [_celery_run("local", 1, 200.0), _celery_run("celery", 1, 210.0)]
+    runs += [_celery_run("local", 2, 105.0), _celery_run("celery", 2, 110.0)]
+
+    report = "\n".join(run._render_celery({"celery": [{"size": 10_000, "runs": runs}]}, {}, "before"))
+
+    assert "| 10,000 | celery | 2 | 110.0 | 91 | 95% | 1.91x | 136 (181) | 104 |" in report
+    assert "10,000 people: 2 workers 1.91x one worker (goal ≥ 1.8x: met)" in report
+    assert "differ from local's by up to 5% at the same parallelism (goal: within 10%: met)" in report
+    assert "peak memory of a worker 136 MB, PSS (goal < 150 MB: met)" in report
+    assert "One block of 1,000 people took 21.0 s of one core" in report
+    assert f"| 1 | {os.cpu_count()} |" in report
+    assert "Not measured" not in report
+    assert "Not measured in this run." in "\n".join(run._render_celery({}, {}, "before"))
+
+
+def test_the_population_parser_reads_a_celery_run():
+    time = "\tElapsed (wall clock) time (h:mm:ss or m:ss): 0:30.00\n\tMaximum resident set size (kbytes): 76800\n"
+    simulated = (
+        "done in 29.0 s on celery: 3 block(s), 1 read back from run.jsonl, on 2 process(es), "
+        "peak memory 277 MB (all processes together), largest process 103 MB\n"
+    )
+    figures = population.parse(3000, simulated, time)
+    assert (figures["blocks"], figures["processes"], figures["peak_mb"], figures["largest_mb"]) == (3, 2, 277, 103)

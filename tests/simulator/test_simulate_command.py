@@ -3,6 +3,7 @@ project's own database never touched (the command uses a throw-away one)."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -115,7 +116,7 @@ def test_a_small_population_prints_its_summary_and_writes_an_html_report_without
     assert "blocked filings by reason code:" in done.stdout
     assert "fees collected: $" in done.stdout
     assert "120/120 people" in done.stderr  # progress goes to the terminal, not the summary
-    assert "1 block(s) on 1 process(es), peak memory" in done.stdout
+    assert "on local: 1 block(s) on 1 process(es), peak memory" in done.stdout
     html = report.read_text()
     assert html.count("<svg") >= 5
     assert "<table>" in html
@@ -131,7 +132,13 @@ def test_a_population_on_no_processes_is_refused_with_a_clear_message(tmp_path):
 
 
 def test_population_options_without_a_population_are_refused(tmp_path):
-    for option, value in (("--jobs", "2"), ("--report", tmp_path / "r.html")):
+    for option, value in (
+        ("--jobs", "2"),
+        ("--report", tmp_path / "r.html"),
+        ("--backend", "celery"),
+        ("--compare", "announced"),
+        ("--resume", tmp_path / "run.jsonl"),
+    ):
         done = simulate(tmp_path, option, value, EXAMPLE)
 
         assert done.returncode == 2
@@ -185,3 +192,47 @@ def test_a_clock_moved_past_the_calendar_is_an_invalid_file(tmp_path):
     assert "step 1: advance moves the clock to 2135-11-07, past the simulated calendar's end (2035-12-31)" in (
         done.stdout + done.stderr
     )
+
+
+def test_a_comparison_prints_both_sides_and_what_differs_and_writes_them_side_by_side_in_html(tmp_path):
+    report = tmp_path / "compared.html"
+
+    done = simulate(
+        tmp_path, "--population", 100, "--seed", 5, "--date", "2022-06-01", "--compare", "announced", "--report", report
+    )
+
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "population of 100 people, seed 5: enacted policy on 2022-06-01 beside announced policy on 2022-06-01" in out
+    assert "the same people on both sides" in out
+    assert re.search(r"  identity_unverified +0 +[1-9]\d* +\+[1-9]", out)  # blocked only by the announced date
+    assert "what differs (announced against enacted):" in out
+    assert "2/2 blocks, 200/200 people" in done.stderr  # both sides counted
+    html = report.read_text()
+    assert "<h2>What differs</h2>" in html and "What the rules blocked" in html
+    assert html.count("<svg") >= 8 and "announced</text>" in html and "enacted</text>" in html
+    assert "<script" not in html.lower()
+
+
+def test_a_comparison_with_itself_or_with_no_profile_or_date_is_refused_with_a_clear_message(tmp_path):
+    for value, message in (
+        ("enacted", "--compare enacted is the run itself"),
+        ("2024-06-01", "--compare 2024-06-01 is the run itself"),
+        ("lenient", "--compare 'lenient' is not a date (YYYY-MM-DD)"),
+    ):
+        done = simulate(tmp_path, "--population", 10, "--compare", value)
+
+        assert done.returncode == 2, value
+        assert message in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_celery_workers_choose_their_own_processes_and_a_block_needs_people(tmp_path):
+    for args, message in (
+        (("--backend", "celery", "--jobs", 2), "--jobs goes with --backend local"),
+        (("--block", 0), "--block needs a number of people, 1 or more"),
+    ):
+        done = simulate(tmp_path, "--population", 10, *args)
+
+        assert done.returncode == 2
+        assert message in done.stderr

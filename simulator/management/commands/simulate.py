@@ -14,11 +14,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from simulator import report
-from simulator.blocks import simulate_population
+from simulator.blocks import BACKENDS, RunError, celery_workers, simulate_population
 from simulator.database import quiet, throwaway_database
 from simulator.parser import ScenarioError, load_file
-from simulator.population import DEFAULT_DATE
+from simulator.population import BLOCK, DEFAULT_DATE
+from simulator.progress import Progress
 from simulator.runner import run_scenario
+from tmverify.policy import PROFILES
 
 EXIT_FAILED = 1
 EXIT_INVALID = 2
@@ -40,6 +42,30 @@ class Command(BaseCommand):
             metavar="J",
             help="population: blocks of 1,000 people run on up to J processes at once (default: one per core)",
         )
+        parser.add_argument(
+            "--block",
+            type=int,
+            metavar="PEOPLE",
+            help="population: people per block (default 1,000); the same seed and block give the same summary",
+        )
+        parser.add_argument(
+            "--backend",
+            choices=BACKENDS,
+            help="population: local (default: processes of this machine) or celery (workers anywhere, REDIS_URL)",
+        )
+        parser.add_argument(
+            "--policy", choices=sorted(PROFILES), help="population: the policy profile (default enacted)"
+        )
+        parser.add_argument(
+            "--compare",
+            metavar="PROFILE|YYYY-MM-DD",
+            help="population: run the same people again under another profile or on another date, side by side",
+        )
+        parser.add_argument(
+            "--resume",
+            metavar="FILE",
+            help="population: keep finished blocks in FILE; run again with the same FILE to carry on",
+        )
 
     def handle(self, *args, **options):
         with quiet():
@@ -50,7 +76,7 @@ class Command(BaseCommand):
             if options["files"] or options["json"]:
                 raise CommandError("--population runs a generated population; give no scenario files", returncode=2)
             return self.population(options)
-        for option in ("report", "jobs"):
+        for option in ("report", "jobs", "block", "backend", "policy", "compare", "resume"):
             if options[option] is not None:
                 raise CommandError(f"--{option} goes with --population", returncode=EXIT_INVALID)
         if not options["files"]:
@@ -100,40 +126,80 @@ class Command(BaseCommand):
         size = options["population"]
         if size < 1:
             raise CommandError("--population needs a number of people, 1 or more", returncode=EXIT_INVALID)
+        backend = options["backend"] or "local"
+        if backend != "local" and options["jobs"] is not None:
+            raise CommandError("--jobs goes with --backend local: each worker says its own", returncode=EXIT_INVALID)
         jobs = (os.cpu_count() or 1) if options["jobs"] is None else options["jobs"]
         if jobs < 1:
             raise CommandError("--jobs needs a number of processes, 1 or more", returncode=EXIT_INVALID)
-        on = DEFAULT_DATE
-        if options["date"]:
-            try:
-                on = date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError(f"--date {options['date']!r} is not a date (YYYY-MM-DD)", returncode=2) from None
-            if not date(2000, 1, 1) <= on <= date(2999, 12, 31):
-                raise CommandError("--date must fall between 2000-01-01 and 2999-12-31", returncode=EXIT_INVALID)
+        block = BLOCK if options["block"] is None else options["block"]
+        if block < 1:
+            raise CommandError("--block needs a number of people, 1 or more", returncode=EXIT_INVALID)
+        on = self._date("--date", options["date"]) if options["date"] else DEFAULT_DATE
+        profile = options["policy"] or "enacted"
+        compare = self._compare(options["compare"], profile, on) if options["compare"] else None
+        if backend == "celery":
+            self._look_for_workers()
         started = time.monotonic()
-        run = simulate_population(size, seed=options["seed"], on=on, jobs=jobs, progress=self._progress(size, started))
-        self.stderr.write("")
-        for line in report.population_lines(run.summary):
+        sides = 2 if compare else 1
+        progress = Progress(self.stderr, size * sides, -(-size // block) * sides)
+        try:
+            run = simulate_population(
+                size,
+                seed=options["seed"],
+                on=on,
+                profile=profile,
+                compare=compare,
+                jobs=jobs,
+                block=block,
+                backend=backend,
+                resume=Path(options["resume"]) if options["resume"] else None,
+                progress=progress,
+            )
+        except RunError as error:
+            progress.finish()
+            raise CommandError(str(error), returncode=EXIT_FAILED) from None
+        progress.finish()
+        lines = report.comparison_lines(*run.summaries) if compare else report.population_lines(run.summary)
+        for line in lines:
             self.stdout.write(line)
+        resumed = f", {run.resumed:,} read back from {options['resume']}," if run.resumed else ""
         self.stdout.write(
-            f"done in {time.monotonic() - started:.1f} s: {run.blocks:,} block(s) on {run.processes} process(es), "
-            f"peak memory {run.peak_kib / 1024:.0f} MB (all processes together)"
+            f"done in {time.monotonic() - started:.1f} s on {backend}: {run.blocks:,} block(s){resumed} on "
+            f"{run.processes} process(es), peak memory {run.peak_kib / 1024:.0f} MB (all processes together), "
+            f"largest process {run.largest_kib / 1024:.0f} MB"
         )
         if options["report"]:
-            Path(options["report"]).write_text(report.population_html(run.summary), encoding="utf-8")
+            html = report.comparison_html(*run.summaries) if compare else report.population_html(run.summary)
+            Path(options["report"]).write_text(html, encoding="utf-8")
             self.stdout.write(f"HTML report: {options['report']}")
 
-    def _progress(self, size, started):
-        tty = self.stderr.isatty()
-        last = {"tenth": -1}
+    def _date(self, option, value):
+        try:
+            on = date.fromisoformat(value)
+        except ValueError:
+            raise CommandError(f"{option} {value!r} is not a date (YYYY-MM-DD)", returncode=EXIT_INVALID) from None
+        if not date(2000, 1, 1) <= on <= date(2999, 12, 31):
+            raise CommandError(f"{option} must fall between 2000-01-01 and 2999-12-31", returncode=EXIT_INVALID)
+        return on
 
-        def show(done):
-            tenth = done * 10 // size
-            if tty:
-                self.stderr.write(f"\r{done:,}/{size:,} people ({done * 100 // size}%)", ending="")
-            elif tenth != last["tenth"]:
-                last["tenth"] = tenth
-                self.stderr.write(f"{done:,}/{size:,} people, {time.monotonic() - started:.0f} s")
+    def _compare(self, value, profile, on):
+        """The second side: another profile on the same date, or the same profile on another date."""
+        other = (value, on) if value in PROFILES else (profile, self._date("--compare", value))
+        if other == (profile, on):
+            raise CommandError(
+                f"--compare {value} is the run itself: name another profile ({', '.join(sorted(PROFILES))}) or date",
+                returncode=EXIT_INVALID,
+            )
+        return other
 
-        return show
+    def _look_for_workers(self):
+        try:
+            answering = celery_workers()
+        except RunError as error:
+            raise CommandError(str(error), returncode=EXIT_FAILED) from None
+        if not answering:
+            self.stderr.write(
+                "no Celery worker answers yet: the blocks wait in the queue until one starts "
+                "(`celery -A simulator worker`, with the same REDIS_URL)"
+            )
