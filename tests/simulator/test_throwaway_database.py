@@ -1,11 +1,14 @@
 """The simulator's throw-away database does not keep every statement's text under DEBUG
-(a population run makes millions), but still lets a test capture them when it asks."""
+(a population run makes millions), but still lets a test capture them when it asks; each
+run gets a fresh copy of a database the process migrated once."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from simulator import database
 from simulator.database import throwaway_database
 
 
@@ -24,3 +27,20 @@ def test_statements_are_not_logged_under_debug(settings, own_database):
         with CaptureQueriesContext(connection) as captured:
             User.objects.count()
         assert len(captured) == 1
+
+
+def test_a_process_migrates_once_and_every_run_starts_from_a_fresh_copy(monkeypatch, own_database):
+    # a population runs one database per block: migrating each costs seconds, a copy does not
+    migrations = []
+    real_call_command = database.call_command
+    monkeypatch.setattr(database, "_template", None)
+    monkeypatch.setattr(
+        database, "call_command", lambda *args, **kwargs: migrations.append(args) or real_call_command(*args, **kwargs)
+    )
+    for name in ("Ann", "Bo", "Cy"):
+        with throwaway_database():
+            # migrated (content types come with migrating), and nothing of the run before
+            assert ContentType.objects.filter(app_label="applications", model="application").exists()
+            assert list(User.objects.values_list("first_name", flat=True)) == []
+            User.objects.create(email=f"{name.lower()}@example.test", first_name=name, last_name="Tester")
+    assert migrations == [("migrate",)]
