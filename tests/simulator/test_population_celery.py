@@ -74,15 +74,20 @@ def test_two_celery_workers_give_the_summary_the_local_backend_gives_byte_for_by
     assert not (tmp_path / "absent.sqlite3").exists()
 
 
-def running_block(app, timeout: float = 120.0) -> tuple[str, int]:
-    """The id of a block a worker process is running now, and that process's id."""
+def a_block_held_still(app, timeout: float = 120.0) -> tuple[str, int]:
+    """The id of a block a worker process holds unfinished, and that process's id, the
+    process stopped (SIGSTOP) so the block cannot finish before the test kills it: a
+    block of 100 people takes about two seconds, the question to the workers half of one."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for tasks in (app.control.inspect(timeout=0.5).active() or {}).values():
             for task in tasks:
-                return task["id"], task["worker_pid"]
+                os.kill(task["worker_pid"], signal.SIGSTOP)
+                if not app.AsyncResult(task["id"]).ready():
+                    return task["id"], task["worker_pid"]
+                os.kill(task["worker_pid"], signal.SIGCONT)  # finished already: try the next
         time.sleep(0.1)
-    raise TimeoutError("no worker took a block")
+    raise TimeoutError("no worker was caught holding an unfinished block")
 
 
 def test_a_worker_process_killed_while_it_holds_a_block_loses_nothing_and_counts_nothing_twice(
@@ -91,7 +96,7 @@ def test_a_worker_process_killed_while_it_holds_a_block_loses_nothing_and_counts
     app = control(workers.url)
     client = simulate(*POPULATION, "--backend", "celery", redis_url=workers.url, tmp_path=tmp_path, wait=False)
     try:
-        block, pid = running_block(app)
+        block, pid = a_block_held_still(app)
         os.kill(pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
         stdout, stderr = client.communicate(timeout=300)
     finally:
