@@ -47,6 +47,13 @@ GET    /accounts/password/reset/{uid}/made-up-token/          200  200  200  200
 GET    /accounts/password/reset/done/                         200  200  200  200   200  200  200   200    200  200
 POST   /accounts/logout/                                      302  302  302  302   302  302  302   302    302  302
 POST   /accounts/keepalive/                                   302  302  302  302   302  302  302   302    302  302
+GET    /accounts/second-factor/                               302  302  302  302   302  302  302   302    302  302
+GET    /accounts/security/                                    302  200  200  200   200  200  200   200    200  200
+GET    /accounts/security/authenticator/                      302  200  200  200   200  200  200   200    200  200
+GET    /accounts/security/key/                                302  200  200  200   200  200  200   200    200  200
+POST   /accounts/security/recovery-codes/                     302  302  302  302   302  302  302   302    200  200
+POST   /accounts/security/authenticator/999999/remove/        302  302  302  302   302  302  302   302    302  302
+POST   /accounts/security/key/999999/remove/                  302  302  302  302   302  302  302   302    302  302
 GET    /accounts/identity/                                    302  200  200  200   200  200  200   200    200  200
 POST   /accounts/identity/start/                              302  400  400  400   400  400  400   400    302  302
 POST   /accounts/identity/callback/                           302  302  302  302   302  302  302   302    302  302
