@@ -183,9 +183,14 @@ def add_authenticator(request, code: str, name: str = "") -> list[str]:
 def _added(request, device, kind: str) -> list[str]:
     user = request.user
     audit.record("account.second_factor_added", user, actor=user, data={"kind": kind, "name": device.name})
-    codes = [] if recovery_codes_left(user) else _new_recovery_codes(user)
+    first = not recovery_codes_left(user)
+    codes = _new_recovery_codes(user) if first else []
     django_otp.login(request, device)
     request.session.pop(PENDING_SESSION_KEY, None)
+    if first:
+        # sessions opened with the password alone before there was a factor end here
+        request.session.cycle_key()
+        end_sessions(user, keep=request.session.session_key)
     return codes
 
 

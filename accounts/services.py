@@ -621,13 +621,14 @@ def _mail_suspension(user: User, note: str) -> None:
     transaction.on_commit(lambda: emails.send_account_suspended(to=user.email, name=user.full_name, note=note))
 
 
-def end_sessions(user: User) -> None:
-    """Delete the account's open sessions (they live 30 minutes: few enough to read)."""
+def end_sessions(user: User, keep: str | None = None) -> None:
+    """Delete the account's open sessions (they live 30 minutes: few enough to read), but
+    the one whose key is `keep`."""
     from django.contrib.auth import SESSION_KEY
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep).iterator():
         if session.get_decoded().get(SESSION_KEY) == str(user.pk):
             session.delete()
 

@@ -265,3 +265,24 @@ def test_the_relying_party_id_is_the_site_hosts_name_or_localhost():
     assert rp_id_of("https://tmverify.example") == "tmverify.example"
     assert rp_id_of("http://127.0.0.1:8000") == "localhost"
     assert rp_id_of("") == "localhost"
+
+
+def test_the_demo_filers_sign_in_as_before_and_its_office_staff_are_shown_enrolment(capsys):
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    assert "Erin and Sam add a second factor" in capsys.readouterr().out
+    dana = Client()
+    dana.post("/accounts/login/", {"username": "dana@demo.example", "password": "demo-password-2026"})
+    assert dana.get("/filings/").status_code == 200
+    sam = Client()
+    sam.post("/accounts/login/", {"username": "sam@demo.example", "password": "demo-password-2026"})
+    assert sam.get("/console/")["Location"] == "/accounts/security/?next=%2Fconsole%2F"
+
+
+def test_adding_the_first_factor_ends_the_sessions_opened_with_the_password_alone():
+    ada = person("ada")
+    elsewhere = signed_in(ada)  # say, whoever else learnt her password
+    assert elsewhere.get("/filings/").status_code == 200
+    enrolled(ada)
+    assert elsewhere.get("/filings/")["Location"].startswith("/accounts/login/")

@@ -120,6 +120,7 @@ GET    /console/accounts/user/{mallory}/change/               302  403  403  403
 GET    /console/accounts/user/{mallory}/history/              302  403  403  403   403  403  403   403    200  200
 GET    /console/accounts/user/{mallory}/delete/               302  403  403  403   403  403  403   403    403  403
 GET    /console/accounts/user/{mallory}/transition/suspend/   302  403  403  403   403  403  403   403    200  200
+GET    /console/accounts/user/{mallory}/second-factor/reset/  302  403  403  403   403  403  403   403    200  200
 GET    /console/accounts/paperverification/                   302  403  403  403   403  403  403   403    200  200
 GET    /console/accounts/paperverification/add/               302  403  403  403   403  403  403   403    403  403
 GET    /console/accounts/paperverification/{paper}/           302  403  403  403   403  403  403   403    302  302

@@ -41,6 +41,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo people (password for all: {PASSWORD}):")
         for email, first, last, _, _, what in PEOPLE:
             self.stdout.write(f"  {email:<22} {first} {last}: {what}")
+        # the second factor (docs/DECISIONS.md 81): office staff always, filers when required
+        self.stdout.write(
+            "Erin and Sam add a second factor (an authenticator app, or a security key at "
+            "http://localhost:8000) at their first sign-in; with TMVERIFY_REQUIRE_MFA=true everyone does."
+        )
 
     def _create(self):
         PatentIdentity.objects.get_or_create(
