@@ -1,7 +1,7 @@
 """The second factor at sign-in (issue 23): who must give one, enrolment, signing in with an
 authenticator code or a recovery code, the sign-in limits, removal, and the office's
 reset of a lost factor. Security keys are driven through Chromium in
-tests/browser/test_second_factor.py."""
+tests/browser/test_second_factor_journeys.py."""
 
 import time
 
