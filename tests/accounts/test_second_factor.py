@@ -286,3 +286,15 @@ def test_adding_the_first_factor_ends_the_sessions_opened_with_the_password_alon
     assert elsewhere.get("/filings/").status_code == 200
     enrolled(ada)
     assert elsewhere.get("/filings/")["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    "code", ["", "   ", "\x00", "１２３４５６", "٣٣٣٣٣٣", "-" * 40, "9" * 30, "a" * 10_000, "0000-0000", "<script>"]
+)
+def test_any_code_gets_a_message_never_a_500_and_lets_no_one_in(code):
+    ada = person("ada")
+    enrolled(ada)
+    client = signed_in(ada, Client(raise_request_exception=False))
+    response = client.post("/accounts/second-factor/", {"code": code, "next": "/filings/"})
+    assert response.status_code == 400
+    assert client.get("/filings/").status_code == 302
