@@ -298,3 +298,35 @@ def test_any_code_gets_a_message_never_a_500_and_lets_no_one_in(code):
     response = client.post("/accounts/second-factor/", {"code": code, "next": "/filings/"})
     assert response.status_code == 400
     assert client.get("/filings/").status_code == 302
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_code_given_in_eight_sessions_at_once_lets_one_in():
+    import threading
+
+    from django.db import connections
+
+    ada = person("ada")
+    device = enrolled(ada)
+    clients = [signed_in(ada) for _ in range(8)]
+    code = code_of(device, steps_ahead=1)
+    barrier = threading.Barrier(len(clients))
+    answers, crashes = [], []
+
+    def give(client):
+        try:
+            barrier.wait()
+            answers.append(client.post("/accounts/second-factor/", {"code": code}).status_code)
+        except Exception as exc:
+            crashes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=give, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not crashes, crashes
+    assert sorted(answers) == [302] + [400] * 7
