@@ -126,8 +126,10 @@ def owed(request) -> str:
     user = request.user
     if not user.is_authenticated or DEVICE_ID_SESSION_KEY in request.session:
         return ""
-    # office staff are always is_staff: for everyone else this asks nothing of the database
-    if not request.session.get(PENDING_SESSION_KEY) and not (user.is_staff and is_required(user)):
+    # also a session from before the account needed one (made office staff, or the setting
+    # turned on); office staff are always is_staff, so a filer's costs no query here
+    may_need = settings.TMVERIFY_REQUIRE_MFA or user.is_staff
+    if not request.session.get(PENDING_SESSION_KEY) and not (may_need and is_required(user)):
         return ""
     if has_factor(user):
         return "verify"

@@ -330,3 +330,11 @@ def test_one_code_given_in_eight_sessions_at_once_lets_one_in():
         thread.join(timeout=120)
     assert not crashes, crashes
     assert sorted(answers) == [302] + [400] * 7
+
+
+def test_a_session_from_before_the_account_needed_a_factor_is_taken_to_enrolment(settings):
+    ada = person("ada")
+    client = signed_in(ada)
+    assert client.get("/filings/").status_code == 200
+    settings.TMVERIFY_REQUIRE_MFA = True  # turned on while she is signed in
+    assert client.get("/filings/")["Location"] == "/accounts/security/?next=%2Ffilings%2F"
