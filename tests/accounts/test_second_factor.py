@@ -235,6 +235,12 @@ def test_the_second_factor_page_speaks_chinese():
     assert "第二重验证" in page
     wrong = client.post("/accounts/second-factor/", {"code": "000000"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "验证码不正确" in wrong.content.decode()
+    signed = Client()
+    signed.force_login(ada)
+    signed.cookies["django_language"] = "zh-hans"
+    page = signed.get("/accounts/security/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "您还有 10 个未使用的恢复码" in page and "添加安全密钥" in page
+    assert "二维码" in signed.get("/accounts/security/authenticator/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
 
 
 def test_a_security_key_is_offered_only_at_the_sites_own_host(settings):
