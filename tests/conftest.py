@@ -1,9 +1,15 @@
 """Shared personas and fixtures. Time is always set: nothing depends on today's date."""
 
+import io
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
+import requests
+import urllib3
 from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.test import Client
 
 from tmverify import clock, policy
 
@@ -33,3 +39,44 @@ def _fixed_clock(settings, tmp_path):
     yield
     clock.reset()
     policy.deactivate()
+
+
+class InProcessAdapter(requests.adapters.BaseAdapter):
+    """Answers the relying party's HTTP calls to this site (the built-in provider's
+    discovery, JWKS and token endpoints) from Django in this process, through the test
+    client, as a server would: no server needed for the page tests."""
+
+    def send(self, request, **kwargs):
+        url = urlsplit(request.url)
+        answer = Client().generic(
+            request.method,
+            f"{url.path}?{url.query}" if url.query else url.path,
+            data=request.body or b"",
+            content_type=request.headers.get("Content-Type", ""),
+            headers={k: v for k, v in request.headers.items() if k.lower() not in {"content-type", "content-length"}},
+            HTTP_HOST=url.netloc,
+        )
+        raw = urllib3.HTTPResponse(
+            body=io.BytesIO(answer.content),
+            headers=dict(answer.headers.items()),
+            status=answer.status_code,
+            preload_content=False,
+        )
+        return requests.adapters.HTTPAdapter().build_response(request, raw)
+
+    def close(self):
+        pass
+
+
+@pytest.fixture(autouse=True)
+def builtin_provider(monkeypatch):
+    """The built-in provider reachable at its configured address (TMVERIFY_OIDC_ISSUER),
+    in this process, in every test (never whatever else listens there on this machine);
+    the relying party's cached discovery and keys forgotten."""
+    from accounts import oidc
+
+    cache.clear()
+    site = urlsplit(django_settings.TMVERIFY_OIDC_ISSUER)
+    monkeypatch.setitem(oidc.ADAPTERS, f"{site.scheme}://{site.netloc}/", InProcessAdapter())
+    yield
+    cache.clear()

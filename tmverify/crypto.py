@@ -79,10 +79,14 @@ def normalise_document(country: str, number: str, *, lenient: bool = False) -> s
     return f"{country.strip().upper()}:{normal}"
 
 
+def keyed_digest(text: str) -> str:
+    """HMAC-SHA256 under the fingerprint key: equal texts match, the text is never stored."""
+    return hmac.new(settings.TMVERIFY_FINGERPRINT_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
 def fingerprint(country: str, number: str, *, lenient: bool = False) -> str:
     """Keyed fingerprint of a government ID: equal documents match, plaintext never stored."""
-    key = settings.TMVERIFY_FINGERPRINT_KEY.encode()
-    return hmac.new(key, normalise_document(country, number, lenient=lenient).encode(), hashlib.sha256).hexdigest()
+    return keyed_digest(normalise_document(country, number, lenient=lenient))
 
 
 # --- Ed25519 -------------------------------------------------------------------------

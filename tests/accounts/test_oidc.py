@@ -1,0 +1,318 @@
+"""tmverify as an OpenID Connect relying party, against the built-in provider over HTTP
+(in this process: tests/conftest.py::builtin_provider). Every bad answer is refused with
+`verification_failed` and a sentence saying what, is audited, and changes nothing; the
+same checks against a provider nobody here wrote: tests/oidc/test_oidc_provider.py."""
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.test import Client
+from joserfc import jwt
+from joserfc.jwk import ECKey, KeySet, RSAKey
+
+from accounts import oidc
+from accounts.models import IdentityState, VerificationAttempt, VerificationRequest
+from provider.issuer import SimulatedProvider, public_jwks, sign_id_token, signing_key
+from tests.factories import person, through_the_provider
+from tmverify import audit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def li():
+    # Chinese seller verifying with her passport
+    return person("li", first_name="Li", last_name="Wei", country="CN")
+
+
+@pytest.fixture
+def client(li):
+    client = Client()
+    client.force_login(li)
+    return client
+
+
+def to_the_provider(client, method="online"):
+    """Start, and fill the provider's page: the provider's redirect back (code, state)."""
+    page = client.get(client.post("/accounts/identity/start/", {"role": "owner", "method": method})["Location"])
+    form = {field.name: field.value() or "" for field in page.context["form"]}
+    form.update(document_number="E1234567", outcome="pass", authorization=page.context["authorization"])
+    return client.post("/provider/authorize/", form)["Location"]
+
+
+def assert_refused_and_nothing_changed(response, li, words):
+    html = response.content.decode()
+    assert "verification_failed" in html and words in html, html[html.find("messages") :][:800]
+    li.refresh_from_db()
+    assert li.identity_state == IdentityState.UNVERIFIED and li.document_fingerprint == ""
+    assert not VerificationAttempt.objects.filter(user=li).exists()
+    assert audit.trail(li).filter(action="identity.verify.refused").exists()
+
+
+def test_the_whole_flow_verifies_with_the_name_and_document_the_provider_checked(client, li):
+    response = through_the_provider(client, method="video", document_number="E7654321")
+    assert "Your identity is verified" in response.content.decode()
+    li.refresh_from_db()
+    assert (li.identity_state, li.identity_method) == (IdentityState.VERIFIED, "video")
+    assert VerificationRequest.objects.get(user=li).used_at is not None
+
+
+def test_a_wrong_state_is_refused(client, li):
+    back = to_the_provider(client)
+    code = parse_qs(urlsplit(back).query)["code"][0]
+    response = client.get(f"/accounts/identity/callback/?state=not-mine&code={code}", follow=True)
+    assert_refused_and_nothing_changed(response, li, "no open verification of yours")
+
+
+def test_another_persons_state_is_refused(client, li):
+    back = to_the_provider(client)
+    mallory = Client()  # logged in, must get nothing of Li's
+    mallory.force_login(person("mallory", first_name="Mallory", last_name="Stone"))
+    response = mallory.get(back, follow=True)
+    assert "no open verification of yours" in response.content.decode()
+    assert client.get(back, follow=True).status_code == 200  # still Li's to finish
+    li.refresh_from_db()
+    assert li.identity_state == IdentityState.VERIFIED
+
+
+def test_a_replayed_code_is_refused_by_the_provider(client, li):
+    # the first redemption is refused here (the document names someone else, R3), so the
+    # request stays open; the same code a second time is the provider's to refuse
+    page = client.get(client.post("/accounts/identity/start/", {"role": "owner", "method": "online"})["Location"])
+    form = {field.name: field.value() or "" for field in page.context["form"]}
+    form.update(
+        given_name="Wei", family_name="Zhang", document_number="E1", authorization=page.context["authorization"]
+    )
+    back = client.post("/provider/authorize/", form)["Location"]
+    assert "Wei Zhang" in client.get(back, follow=True).content.decode()
+
+    response = client.get(back, follow=True)
+
+    assert_refused_and_nothing_changed(response, li, "would not redeem")
+
+
+def test_a_code_redeemed_with_another_verifier_is_refused(client, li):
+    # a code stolen from the redirect and injected into another open request (PKCE)
+    back = to_the_provider(client)
+    code = parse_qs(urlsplit(back).query)["code"][0]
+    client.post("/accounts/identity/start/", {"role": "owner", "method": "online"})
+    other = VerificationRequest.objects.filter(user=li).latest("pk")
+    response = client.get(f"/accounts/identity/callback/?state={other.state}&code={code}", follow=True)
+    assert_refused_and_nothing_changed(response, li, "would not redeem")
+
+
+def test_the_providers_refusal_counts_as_a_failed_attempt(client, li):
+    response = through_the_provider(client, outcome="fail")
+    assert "verification_failed" in response.content.decode()
+    assert VerificationAttempt.objects.filter(user=li, outcome="fail").count() == 1  # R5
+
+
+def test_a_refused_acr_is_refused(client, li, settings):
+    settings.TMVERIFY_OIDC_ACR_VALUES = "urn:acr.login.gov:verified-facial-match-required"
+    response = through_the_provider(client)
+    assert_refused_and_nothing_changed(response, li, "identity assurance asked for")
+
+
+def provider_signs(monkeypatch, change):
+    """The built-in provider's token endpoint signs what `change(claims, **kwargs)` gives."""
+    monkeypatch.setattr("provider.views.sign_id_token", change)
+
+
+def resigned(claims, **kwargs) -> tuple[dict, dict]:
+    """The provider's own token, read back (header, claims), to sign anew altered."""
+    genuine = jwt.decode(sign_id_token(claims, **kwargs), KeySet.import_key_set(public_jwks()), algorithms=["ES256"])
+    return genuine.header, genuine.claims
+
+
+def test_an_expired_id_token_is_refused(client, li, monkeypatch):
+    def expired(claims, **kwargs):
+        header, payload = resigned(claims, **kwargs)
+        # issued 10 minutes ago for 5 minutes (1 minute's leeway)
+        payload.update(iat=payload["iat"] - 600, auth_time=payload["iat"] - 600, exp=payload["iat"] - 300)
+        return jwt.encode(header, payload, signing_key(), algorithms=["ES256"])
+
+    provider_signs(monkeypatch, expired)
+    response = through_the_provider(client)
+    assert_refused_and_nothing_changed(response, li, "has expired")
+
+
+def test_a_wrong_nonce_is_refused(client, li, monkeypatch):
+    # a token minted for another authorization request
+    provider_signs(monkeypatch, lambda claims, **kwargs: sign_id_token({**claims, "nonce": "another"}, **kwargs))
+    response = through_the_provider(client)
+    assert_refused_and_nothing_changed(response, li, "wrong nonce")
+
+
+def test_a_wrong_audience_is_refused(client, li, monkeypatch):
+    provider_signs(
+        monkeypatch, lambda claims, **kwargs: sign_id_token(claims, **{**kwargs, "client_id": "another-app"})
+    )
+    response = through_the_provider(client)
+    assert_refused_and_nothing_changed(response, li, "wrong audience")
+
+
+def test_several_audiences_need_this_client_as_the_authorized_party(client, li, monkeypatch):
+    def two_audiences(claims, **kwargs):
+        header, payload = resigned(claims, **kwargs)
+        payload.update(aud=[payload["aud"], "another-app"], azp="another-app")
+        return jwt.encode(header, payload, signing_key(), algorithms=["ES256"])
+
+    provider_signs(monkeypatch, two_audiences)
+    response = through_the_provider(client)
+    assert_refused_and_nothing_changed(response, li, "wrong authorized party")
+
+
+def test_a_wrong_issuer_is_refused(client, li, monkeypatch):
+    provider_signs(
+        monkeypatch, lambda claims, **kwargs: sign_id_token(claims, **{**kwargs, "issuer": "https://evil.example"})
+    )
+    response = through_the_provider(client)
+    assert_refused_and_nothing_changed(response, li, "another issuer")
+
+
+def test_a_token_signed_with_another_key_is_refused(client, li, monkeypatch):
+    forger = ECKey.generate_key("P-256")
+
+    def forged(claims, **kwargs):
+        header, payload = resigned(claims, **kwargs)  # the provider's kid, another key
+        return jwt.encode(header, payload, forger, algorithms=["ES256"])
+
+    provider_signs(monkeypatch, forged)
+    response = through_the_provider(client)
+    assert_refused_and_nothing_changed(response, li, "not signed by the provider")
+
+
+def test_an_unsigned_token_is_refused(client, li, monkeypatch):
+    def unsigned(claims, **kwargs):
+        payload = sign_id_token(claims, **kwargs).split(".")[1]
+        return f"eyJhbGciOiJub25lIn0.{payload}."  # {"alg":"none"}
+
+    provider_signs(monkeypatch, unsigned)
+    response = through_the_provider(client)
+    assert_refused_and_nothing_changed(response, li, "not signed by the provider")
+
+
+def test_a_provider_that_does_not_answer_opens_nothing(client, li, settings):
+    settings.TMVERIFY_OIDC_ISSUER = "http://127.0.0.1:9/provider"  # the discard port: nothing listens
+    response = client.post("/accounts/identity/start/", {"role": "owner", "method": "online"}, follow=True)
+    assert oidc.UNAVAILABLE in response.content.decode()
+    assert not VerificationRequest.objects.exists()
+    assert audit.trail(li).filter(action="identity.start.refused").exists()
+
+
+class Down(oidc.requests.adapters.BaseAdapter):
+    def send(self, request, **kwargs):
+        raise oidc.requests.ConnectionError("down")
+
+    def close(self):
+        pass
+
+
+def test_a_provider_down_at_the_token_endpoint_changes_nothing(client, li, monkeypatch):
+    back = to_the_provider(client)
+    oidc.provider_metadata()  # known from the start; the token endpoint then fails
+    monkeypatch.setitem(oidc.ADAPTERS, "http://127.0.0.1:8000/provider/token/", Down())
+    response = client.get(back, follow=True)
+    assert_refused_and_nothing_changed(response, li, "did not answer as it should")
+    assert VerificationRequest.objects.get(user=li).used_at is None  # the person may come back
+
+
+def test_client_authentication_by_secret_in_the_body(client, li, settings):
+    settings.TMVERIFY_OIDC_CLIENT_AUTH = "client_secret_post"
+    through_the_provider(client)
+    li.refresh_from_db()
+    assert li.identity_state == IdentityState.VERIFIED
+
+
+def test_a_wrong_client_secret_is_refused(client, li, settings):
+    settings.TMVERIFY_OIDC_CLIENT_SECRET = "not-the-secret"
+    response = through_the_provider(client)
+    assert_refused_and_nothing_changed(response, li, "would not redeem")
+
+
+def rsa_pem() -> tuple[str, dict]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return pem, RSAKey.import_key(pem).as_dict(private=False)
+
+
+def test_client_authentication_by_private_key_jwt(client, li, settings):
+    # Login.gov's way: the client signs an assertion with its key; the provider knows the public half
+    pem, public = rsa_pem()
+    settings.TMVERIFY_OIDC_CLIENT_AUTH = "private_key_jwt"
+    settings.TMVERIFY_OIDC_CLIENT_KEY = pem
+    settings.TMVERIFY_OIDC_CLIENT_KEY_ID = "tmverify-1"
+    registered = settings.TMVERIFY_PROVIDER_CLIENTS[settings.TMVERIFY_OIDC_CLIENT_ID]
+    settings.TMVERIFY_PROVIDER_CLIENTS = {
+        settings.TMVERIFY_OIDC_CLIENT_ID: {
+            **registered,
+            "client_secret": "",
+            "jwks": {"keys": [{**public, "kid": "tmverify-1"}]},
+        }
+    }
+    through_the_provider(client)
+    li.refresh_from_db()
+    assert li.identity_state == IdentityState.VERIFIED
+
+
+def test_a_private_key_the_provider_does_not_know_is_refused(client, li, settings):
+    pem, _ = rsa_pem()
+    _, other_public = rsa_pem()
+    settings.TMVERIFY_OIDC_CLIENT_AUTH = "private_key_jwt"
+    settings.TMVERIFY_OIDC_CLIENT_KEY = pem
+    registered = settings.TMVERIFY_PROVIDER_CLIENTS[settings.TMVERIFY_OIDC_CLIENT_ID]
+    settings.TMVERIFY_PROVIDER_CLIENTS = {
+        settings.TMVERIFY_OIDC_CLIENT_ID: {**registered, "client_secret": "", "jwks": {"keys": [other_public]}}
+    }
+    response = through_the_provider(client)
+    assert_refused_and_nothing_changed(response, li, "would not redeem")
+
+
+def test_the_claims_map_may_name_a_document_fingerprint_instead_of_the_number(client, li, settings):
+    # a provider that gives no document number, only a stable subject per document
+    settings.TMVERIFY_OIDC_CLAIMS = {
+        **settings.TMVERIFY_OIDC_CLAIMS,
+        "document_number": "",
+        "document_fingerprint": "sub",
+    }
+    through_the_provider(client, document_number="E5550001")
+    li.refresh_from_db()
+    assert li.identity_state == IdentityState.VERIFIED
+    assert li.document_fingerprint != oidc.services.crypto.fingerprint("CN", "E5550001")
+
+
+def test_a_claims_map_that_finds_no_document_is_refused(client, li, settings):
+    settings.TMVERIFY_OIDC_CLAIMS = {**settings.TMVERIFY_OIDC_CLAIMS, "document_number": "passport_number"}
+    response = through_the_provider(client)
+    assert_refused_and_nothing_changed(response, li, "claims map")
+
+
+def test_the_discovery_document_and_keys_are_a_standard_providers(client):
+    discovery = client.get("/provider/.well-known/openid-configuration").json()
+    assert discovery["issuer"] == "http://127.0.0.1:8000/provider"
+    assert discovery["code_challenge_methods_supported"] == ["S256"]
+    assert "private_key_jwt" in discovery["token_endpoint_auth_methods_supported"]
+    keys = client.get("/provider/jwks/").json()["keys"]
+    assert [(k["kty"], k["alg"]) for k in keys] == [("EC", "ES256")] and "d" not in keys[0]
+
+
+def test_the_provider_demands_pkce_and_a_nonce(client, li):
+    location = client.post("/accounts/identity/start/", {"role": "owner", "method": "online"})["Location"]
+    asked = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+    for missing in ("code_challenge", "nonce"):
+        query = "&".join(f"{k}={v}" for k, v in asked.items() if k != missing)
+        back = client.get(f"/provider/authorize/?{query}")
+        assert back.status_code == 302 and "error=invalid_request" in back["Location"], missing
+
+
+def test_the_simulated_provider_claims_map_to_the_same_result_as_its_token(li):
+    claims = SimulatedProvider().issue(
+        nonce="n", method="video", passed=True, document_country="CN", document_number="E1"
+    )
+    result = oidc.result_from_claims(json.loads(json.dumps(claims)), method="online")
+    assert (result.method, result.document_number, result.passed) == ("video", "E1", True)
