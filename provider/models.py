@@ -9,6 +9,8 @@ class AuthorizationCode(models.Model):
     client_id = models.CharField(max_length=200)
     redirect_uri = models.CharField(max_length=2000)
     code_challenge = models.CharField(max_length=128)
-    claims = models.JSONField()  # what the ID token will say: nonce, acr, name, document, method
+    # what the ID token will say (nonce, acr, name, document, method), sealed (AES-GCM, the
+    # core's evidence keys) so no document number stands in a table; emptied once redeemed
+    sealed_claims = models.TextField()
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

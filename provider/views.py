@@ -29,7 +29,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from joserfc.jwt import JWTClaimsRegistry
 
-from tmverify import clock
+from tmverify import clock, crypto
 
 from .issuer import ALGORITHM, IAL2, SimulatedProvider, public_jwks, sign_id_token
 from .models import AuthorizationCode
@@ -198,12 +198,13 @@ def authorize(request):
     if claims is None:
         return _back(asked, error="access_denied", error_description="the identity could not be confirmed")
     code = secrets.token_urlsafe(32)
+    code_hash = hashlib.sha256(code.encode()).hexdigest()
     AuthorizationCode.objects.create(
-        code_hash=hashlib.sha256(code.encode()).hexdigest(),
+        code_hash=code_hash,
         client_id=asked["client_id"],
         redirect_uri=asked["redirect_uri"],
         code_challenge=asked["code_challenge"],
-        claims=claims,
+        sealed_claims=crypto.encrypt(json.dumps(claims), context=f"provider-code:{code_hash}"),
         expires_at=clock.now() + timedelta(seconds=CODE_TTL_SECONDS),
     )
     return _back(asked, code=code)
@@ -294,14 +295,16 @@ def token(request):
             or not hmac.compare_digest(grant.code_challenge, challenge)
         ):
             return _token_error("invalid_grant", "the code is unknown, used, expired or not this client's")
+        claims = json.loads(crypto.decrypt(grant.sealed_claims, context=f"provider-code:{code_hash}"))
         grant.used_at = clock.now()
-        grant.save(update_fields=["used_at"])
+        grant.sealed_claims = ""
+        grant.save(update_fields=["used_at", "sealed_claims"])
     response = JsonResponse(
         {
             "access_token": secrets.token_urlsafe(32),
             "token_type": "Bearer",
             "expires_in": CODE_TTL_SECONDS,
-            "id_token": sign_id_token(grant.claims, client_id=client_id, issuer=_issuer()),
+            "id_token": sign_id_token(claims, client_id=client_id, issuer=_issuer()),
         }
     )
     response["Cache-Control"] = "no-store"
