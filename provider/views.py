@@ -295,7 +295,10 @@ def token(request):
             or not hmac.compare_digest(grant.code_challenge, challenge)
         ):
             return _token_error("invalid_grant", "the code is unknown, used, expired or not this client's")
-        claims = json.loads(crypto.decrypt(grant.sealed_claims, context=f"provider-code:{code_hash}"))
+        try:
+            claims = json.loads(crypto.decrypt(grant.sealed_claims, context=f"provider-code:{code_hash}"))
+        except crypto.DecryptionError:  # sealed under a key rotated away since (rotate_keys)
+            return _token_error("invalid_grant", "the code can no longer be read")
         grant.used_at = clock.now()
         grant.sealed_claims = ""
         grant.save(update_fields=["used_at", "sealed_claims"])
