@@ -404,28 +404,6 @@ _DUPLICATE = reason(
 )
 
 
-def _same_name(one: str, other: str) -> bool:
-    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
-
-
-def _name_reasons(user: User, result: ProviderResult) -> list:
-    """R3: the verified name is the account's; a provider that names someone else refuses
-    the step (the person corrects the account's name first, while it is theirs to change)."""
-    if not (result.given_name or result.family_name):
-        return []
-    if _same_name(result.given_name, user.first_name) and _same_name(result.family_name, user.last_name):
-        return []
-    verified = f"{result.given_name} {result.family_name}".strip()
-    return [
-        reason(
-            "verification_failed",
-            f"The provider verified the name {verified}, but this account is in the name {user.full_name}. "
-            "Correct your account's name to the one on your ID, then verify again.",
-            rule="R3",
-        )
-    ]
-
-
 def _provider_document(user: User, result: ProviderResult) -> tuple[str, str]:
     """(fingerprint, sealed evidence) of the document the provider checked: by its number
     (normal form, tmverify.document_numbers), or by the provider's own stable fingerprint
@@ -470,7 +448,7 @@ def complete_verification(user: User, result: ProviderResult) -> User:
                 _record_failure(user, request.method)
                 outcome = Refused(reason("verification_failed"))
             else:
-                refuse_if(_name_reasons(user, result))
+                refuse_if(rules.verified_name_reasons(user, result.given_name, result.family_name))
                 fingerprint, ciphertext = _provider_document(user, result)
                 VerificationAttempt.objects.create(
                     user=user, at=clock.now(), method=request.method, outcome=VerificationAttempt.Outcome.PASS

@@ -93,10 +93,10 @@ def test_a_result_naming_someone_else_is_refused_under_r3(li):
     assert refused.reasons[0].rule == "R3" and "Wei Zhang" in refused.reasons[0].message
 
 
-def test_a_result_naming_this_person_verifies_whatever_the_case_and_spacing(li):
+def test_a_result_naming_this_person_verifies_whatever_the_case_spacing_and_width(li):
     request = accounts.start_verification(li, method="video", role="owner")
     accounts.complete_verification(
-        li, dataclasses.replace(provider_answer(request), given_name=" li ", family_name="WEI")
+        li, dataclasses.replace(provider_answer(request), given_name=" li ", family_name="ＷＥＩ")
     )
     li.refresh_from_db()
     assert li.identity_state == IdentityState.VERIFIED
