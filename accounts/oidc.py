@@ -183,6 +183,7 @@ NOT_REDEEMED = gettext_noop(
     "this verification. Start the verification again."
 )
 NO_ID_TOKEN = gettext_noop("The identity provider answered without an ID token.")
+USER_INFO_MISMATCH = gettext_noop("The identity provider's UserInfo answer is about someone other than its ID token.")
 NO_OPEN_REQUEST = gettext_noop(
     "This answer from the identity provider is for no open verification of yours (wrong, used or expired state). "
     "Start the verification again."
@@ -241,7 +242,10 @@ def result_from_claims(claims: dict, *, method: str) -> ProviderResult:
     names = settings.TMVERIFY_OIDC_CLAIMS
 
     def claim(field: str) -> str:
-        value = claims.get(names[field]) if names.get(field) else None
+        name = names.get(field) or ""
+        if name.startswith("="):  # a constant: "=US" for a provider that checks US documents only
+            return name[1:]
+        value = claims.get(name) if name else None
         return str(value).strip() if value is not None else ""
 
     result = ProviderResult(
@@ -285,7 +289,33 @@ def _redeem(request: VerificationRequest, code: str) -> dict:
         raise _unavailable(exc) from exc
     if not token.get("id_token"):
         raise _refused(NO_ID_TOKEN)
-    return verified_claims(token["id_token"], nonce=request.nonce)
+    claims = verified_claims(token["id_token"], nonce=request.nonce)
+    return {**_user_info(token, claims), **claims}
+
+
+def _user_info(token: dict, claims: dict) -> dict:
+    """The provider's UserInfo answer when the ID token lacks a claim the map names (Login.gov
+    gives name and attributes only there), for the same subject (OIDC Core 5.3.2); {}
+    when the ID token has them all or the provider has no UserInfo endpoint."""
+    wanted = {name for name in settings.TMVERIFY_OIDC_CLAIMS.values() if name and not name.startswith("=")}
+    endpoint = provider_metadata().get("userinfo_endpoint")
+    if wanted <= claims.keys() or not endpoint or not token.get("access_token"):
+        return {}
+    try:
+        with _mounted(requests.Session()) as session:
+            response = session.get(
+                endpoint,
+                headers={"Authorization": f"Bearer {token['access_token']}", "Accept": "application/json"},
+                timeout=settings.TMVERIFY_OIDC_TIMEOUT,
+            )
+            response.raise_for_status()
+            info = response.json()
+    except (requests.RequestException, ValueError) as exc:
+        raise _unavailable(ProviderProblem("the UserInfo endpoint did not answer")) from exc
+    if not isinstance(info, dict) or info.get("sub") != claims["sub"]:
+        raise _refused(USER_INFO_MISMATCH)
+    # what the ID token says (iss, aud, nonce, acr, ...) is never overridden by UserInfo
+    return {name: value for name, value in info.items() if name in wanted}
 
 
 def finish(user: User, *, state: str, code: str = "", error: str = "") -> User:

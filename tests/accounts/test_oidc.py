@@ -3,10 +3,12 @@
 `verification_failed` and a sentence saying what, is audited, and changes nothing; the
 same checks against a provider nobody here wrote: tests/oidc/test_oidc_provider.py."""
 
+import io
 import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import urllib3
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
@@ -316,3 +318,37 @@ def test_the_simulated_provider_claims_map_to_the_same_result_as_its_token(li):
     )
     result = oidc.result_from_claims(json.loads(json.dumps(claims)), method="online")
     assert (result.method, result.document_number, result.passed) == ("video", "E1", True)
+
+
+class Answers(oidc.requests.adapters.BaseAdapter):
+    """A UserInfo endpoint answering `body`."""
+
+    def __init__(self, body):
+        super().__init__()
+        self.body = body
+
+    def send(self, request, **kwargs):
+        raw = urllib3.HTTPResponse(
+            body=io.BytesIO(json.dumps(self.body).encode()),
+            headers={"Content-Type": "application/json"},
+            status=200,
+            preload_content=False,
+        )
+        return oidc.requests.adapters.HTTPAdapter().build_response(request, raw)
+
+    def close(self):
+        pass
+
+
+def test_userinfo_about_another_subject_is_refused(client, li, settings, monkeypatch):
+    # the map names a claim the ID token lacks, so UserInfo is asked, and names someone else
+    settings.TMVERIFY_OIDC_CLAIMS = {**settings.TMVERIFY_OIDC_CLAIMS, "document_number": "passport_number"}
+    metadata = {**oidc.provider_metadata(), "userinfo_endpoint": "http://127.0.0.1:8000/provider/userinfo/"}
+    monkeypatch.setattr(oidc, "provider_metadata", lambda: metadata)
+    monkeypatch.setitem(
+        oidc.ADAPTERS,
+        "http://127.0.0.1:8000/provider/userinfo/",
+        Answers({"sub": "someone-else", "passport_number": "E1234567"}),
+    )
+    response = through_the_provider(client)
+    assert_refused_and_nothing_changed(response, li, "someone other than its ID token")

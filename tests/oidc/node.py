@@ -55,9 +55,10 @@ def _client_key() -> tuple[str, dict]:
 
 
 @contextmanager
-def oidc_provider(redirect_uri: str):
+def oidc_provider(redirect_uri: str, *, userinfo_only: bool = False):
     """oidc-provider on a free port, with tmverify's clients: by secret, by private key,
-    and another service's (same secret) for the wrong audience."""
+    and another service's (same secret) for the wrong audience; the person's claims in
+    the ID token, or with `userinfo_only` (oidc-provider's default) only from UserInfo."""
     port = _free_port()
     pem, public = _client_key()
     common = {"redirect_uris": [redirect_uri], "grant_types": ["authorization_code"], "response_types": ["code"]}
@@ -74,7 +75,11 @@ def oidc_provider(redirect_uri: str):
     process = subprocess.Popen(
         [NODE, str(HERE / "provider.mjs")],
         cwd=HERE,
-        env={"PORT": str(port), "CONFIG": json.dumps({"clients": clients, "accounts": ACCOUNTS}), "PATH": ""},
+        env={
+            "PORT": str(port),
+            "CONFIG": json.dumps({"clients": clients, "accounts": ACCOUNTS, "userinfoOnly": userinfo_only}),
+            "PATH": "",
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -3,7 +3,7 @@
 // Only its configuration is ours: the clients, the claims of one test person, and a
 // plain interaction page (who signs in, which acr the proofing reached, or a refusal).
 //
-//   PORT=... CONFIG='{"clients": [...], "accounts": {...}}' node provider.mjs
+//   PORT=... CONFIG='{"clients": [...], "accounts": {...}, "userinfoOnly": false}' node provider.mjs
 import http from 'node:http';
 import { URLSearchParams } from 'node:url';
 
@@ -11,7 +11,7 @@ import Provider from 'oidc-provider';
 
 const port = Number(process.env.PORT);
 const issuer = `http://localhost:${port}`;
-const { clients, accounts } = JSON.parse(process.env.CONFIG);
+const { clients, accounts, userinfoOnly } = JSON.parse(process.env.CONFIG);
 const IAL2 = 'http://idmanagement.gov/ns/assurance/ial/2';
 const IAL1 = 'http://idmanagement.gov/ns/assurance/ial/1';
 
@@ -24,8 +24,9 @@ const provider = new Provider(issuer, {
     profile: ['given_name', 'family_name'],
     tmverify_identity: ['document_number', 'document_country', 'verification_method'],
   },
-  // the identity claims in the ID token itself, as ID.me and Login.gov give them
-  conformIdTokenClaims: false,
+  // the identity claims in the ID token itself; or (userinfoOnly, oidc-provider's default
+  // and Login.gov's way) only from the UserInfo endpoint
+  conformIdTokenClaims: Boolean(userinfoOnly),
   pkce: { required: () => true },
   features: { devInteractions: { enabled: false } },
   clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],

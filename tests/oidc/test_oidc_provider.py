@@ -150,3 +150,24 @@ def test_a_replayed_answer_is_refused(client, li):
     assert li.identity_state == IdentityState.VERIFIED
     replayed = back_at_tmverify(client, location).content.decode()
     assert "no open verification of yours" in replayed or "already_verified" in replayed
+
+
+def test_claims_given_only_by_userinfo_are_read_there_for_the_same_subject(settings):
+    # oidc-provider's default, and Login.gov's way: the ID token names the subject, the
+    # UserInfo endpoint the person; and a provider of US documents only ("=US")
+    with oidc_provider(DEFAULT_CALLBACK, userinfo_only=True) as provider:
+        point_at(settings, provider)
+        settings.TMVERIFY_OIDC_CLAIMS = {**settings.TMVERIFY_OIDC_CLAIMS, "document_country": "=US"}
+        seen = []
+        checked = oidc.verified_claims
+        oidc_verified = lambda token, **kw: seen.append(checked(token, **kw)) or seen[-1]  # noqa: E731
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(oidc, "verified_claims", oidc_verified)
+            ada = person("ada", first_name="Li", last_name="Wei")
+            client = Client()
+            client.force_login(ada)
+            back_at_tmverify(client, at_the_provider(client))
+    assert "document_number" not in seen[0] and "given_name" not in seen[0]  # not in the ID token
+    ada.refresh_from_db()
+    assert ada.identity_state == IdentityState.VERIFIED
+    assert ada.document_fingerprint == oidc.services.crypto.fingerprint("US", "E9876543")
