@@ -16,6 +16,7 @@ and changes nothing; the verified result then enters the same service as any
 """
 
 import logging
+import re
 import time
 
 import requests
@@ -43,6 +44,7 @@ logger = logging.getLogger(__name__)
 # secret, never)
 ALGORITHMS = ["RS256", "PS256", "ES256"]
 METADATA_TTL = 3600
+STATE_FORMAT = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 # tests route a provider's URLs to an in-process server: {"http://host/": adapter}
 ADAPTERS: dict[str, requests.adapters.BaseAdapter] = {}
@@ -328,7 +330,9 @@ def finish(user: User, *, state: str, code: str = "", error: str = "") -> User:
             VerificationRequest.objects.filter(
                 user=user, state=state, used_at__isnull=True, expires_at__gt=clock.now()
             ).first()
-            if state
+            # ours are URL-safe base64 (secrets.token_urlsafe); anything else, a NUL byte
+            # included (which PostgreSQL refuses in a query), is no state of ours
+            if STATE_FORMAT.fullmatch(state)
             else None
         )
         if request is None:

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.forms.formsets import BaseFormSet
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts import forms as account_forms
@@ -179,6 +179,7 @@ def test_any_input_gives_errors_or_a_result_never_a_500_and_refusals_write_nothi
 
 @settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(answer=st.fixed_dictionaries({}, optional={"state": st.one_of(text, huge), "code": text, "error": text}))
+@example(answer={"state": "a\x00b", "code": "c"})  # PostgreSQL refuses a NUL in a query (found so)
 def test_any_answer_at_the_provider_callback_is_refused_never_a_500_and_writes_nothing(personas, answer):
     # the provider's redirect back (GET): without the state of an open request, nothing
     client = Client(raise_request_exception=False)
