@@ -184,6 +184,7 @@ NOT_REDEEMED = gettext_noop(
     "The identity provider would not redeem its answer: it was already used, has expired, or was not issued for "
     "this verification. Start the verification again."
 )
+OTHER_ISSUER = gettext_noop("This answer comes from another identity provider than the one tmverify uses.")
 NO_ID_TOKEN = gettext_noop("The identity provider answered without an ID token.")
 USER_INFO_MISMATCH = gettext_noop("The identity provider's UserInfo answer is about someone other than its ID token.")
 NO_OPEN_REQUEST = gettext_noop(
@@ -320,8 +321,9 @@ def _user_info(token: dict, claims: dict) -> dict:
     return {name: value for name, value in info.items() if name in wanted}
 
 
-def finish(user: User, *, state: str, code: str = "", error: str = "") -> User:
-    """The person is back from the provider with `state` and a `code` (or an `error`):
+def finish(user: User, *, state: str, code: str = "", error: str = "", issuer: str = "") -> User:
+    """The person is back from the provider with `state` and a `code` (or an `error`,
+    and the provider's own name, `issuer`, when it gives it: RFC 9207):
     redeem and check the answer, then complete the verification it belongs to
     (services.complete_verification). Refused, audited and changing nothing when the
     answer is not right; a provider's access_denied is a failed attempt (R5)."""
@@ -337,6 +339,9 @@ def finish(user: User, *, state: str, code: str = "", error: str = "") -> User:
         )
         if request is None:
             raise _refused(NO_OPEN_REQUEST)
+        if issuer and issuer != settings.TMVERIFY_OIDC_ISSUER:
+            # RFC 9207: the provider names itself in the redirect; another's answer is a mix-up
+            raise _refused(OTHER_ISSUER)
         if error == "access_denied":
             result = refused_by_provider(request)
         elif error or not code:

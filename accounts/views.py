@@ -181,6 +181,7 @@ def verification_callback(request):
             state=request.GET.get("state", ""),
             code=request.GET.get("code", ""),
             error=request.GET.get("error", ""),
+            issuer=request.GET.get("iss", ""),
         )
     except Refused as refused:
         show_refusal(request, refused)

@@ -59,6 +59,7 @@ def discovery(request):
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": [ALGORITHM],
             "code_challenge_methods_supported": ["S256"],
+            "authorization_response_iss_parameter_supported": True,
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
             "token_endpoint_auth_signing_alg_values_supported": ["RS256", "ES256"],
             "scopes_supported": ["openid", "profile", "tmverify_identity"],
@@ -146,7 +147,9 @@ def _authorization(params) -> dict | None:
 
 
 def _back(asked: dict, **answer) -> HttpResponseRedirect:
-    return HttpResponseRedirect(f"{asked['redirect_uri']}?{urlencode({**answer, 'state': asked['state']})}")
+    # the provider names itself in its answer (RFC 9207), as oidc-provider does
+    answer = {**answer, "state": asked["state"], "iss": _issuer()}
+    return HttpResponseRedirect(f"{asked['redirect_uri']}?{urlencode(answer)}")
 
 
 def _check_page(request, asked: dict, form, status=200):

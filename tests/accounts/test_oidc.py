@@ -69,6 +69,13 @@ def test_a_wrong_state_is_refused(client, li):
     assert_refused_and_nothing_changed(response, li, "no open verification of yours")
 
 
+def test_an_answer_naming_another_issuer_is_refused(client, li):
+    # RFC 9207: an authorization response from another provider (a mix-up attack)
+    back = to_the_provider(client)
+    response = client.get(f"{back}&iss=https://evil.example", follow=True)
+    assert_refused_and_nothing_changed(response, li, "another identity provider")
+
+
 def test_another_persons_state_is_refused(client, li):
     back = to_the_provider(client)
     mallory = Client()  # logged in, must get nothing of Li's
