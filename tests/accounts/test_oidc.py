@@ -125,83 +125,52 @@ def test_a_refused_acr_is_refused(client, li, settings):
     assert_refused_and_nothing_changed(response, li, "identity assurance asked for")
 
 
-def provider_signs(monkeypatch, change):
-    """The built-in provider's token endpoint signs what `change(claims, **kwargs)` gives."""
-    monkeypatch.setattr("provider.views.sign_id_token", change)
-
-
 def resigned(claims, **kwargs) -> tuple[dict, dict]:
     """The provider's own token, read back (header, claims), to sign anew altered."""
     genuine = jwt.decode(sign_id_token(claims, **kwargs), KeySet.import_key_set(public_jwks()), algorithms=["ES256"])
     return genuine.header, genuine.claims
 
 
-def test_an_expired_id_token_is_refused(client, li, monkeypatch):
-    def expired(claims, **kwargs):
+def altered(change, key=None):
+    """A signer like the provider's whose claims `change` alters, signed with `key` (by
+    default the provider's own)."""
+
+    def sign(claims, **kwargs):
         header, payload = resigned(claims, **kwargs)
-        # issued 10 minutes ago for 5 minutes (1 minute's leeway)
-        payload.update(iat=payload["iat"] - 600, auth_time=payload["iat"] - 600, exp=payload["iat"] - 300)
-        return jwt.encode(header, payload, signing_key(), algorithms=["ES256"])
+        change(payload)
+        return jwt.encode(header, payload, key or signing_key(), algorithms=["ES256"])
 
-    provider_signs(monkeypatch, expired)
+    return sign
+
+
+def unsigned(claims, **kwargs):
+    payload = sign_id_token(claims, **kwargs).split(".")[1]
+    return f"eyJhbGciOiJub25lIn0.{payload}."  # {"alg":"none"}
+
+
+# ID tokens the provider's token endpoint hands over, each wrong in one way, and what the
+# refusal says
+BAD_TOKENS = {
+    # issued 10 minutes ago for 5 minutes (1 minute's leeway)
+    "expired": (altered(lambda c: c.update(iat=c["iat"] - 600, exp=c["iat"] - 300)), "has expired"),
+    "wrong nonce": (altered(lambda c: c.update(nonce="another-requests")), "wrong nonce"),
+    "wrong audience": (altered(lambda c: c.update(aud="another-app")), "wrong audience"),
+    "another authorized party": (
+        altered(lambda c: c.update(aud=[c["aud"], "another-app"], azp="another-app")),
+        "wrong authorized party",
+    ),
+    "wrong issuer": (altered(lambda c: c.update(iss="https://evil.example")), "another issuer"),
+    "another key": (altered(lambda c: None, key=ECKey.generate_key("P-256")), "not signed by the provider"),
+    "unsigned": (unsigned, "not signed by the provider"),
+}
+
+
+@pytest.mark.parametrize("bad", BAD_TOKENS)
+def test_an_id_token_wrong_in_any_way_is_refused(client, li, monkeypatch, bad):
+    sign, says = BAD_TOKENS[bad]
+    monkeypatch.setattr("provider.views.sign_id_token", sign)
     response = through_the_provider(client)
-    assert_refused_and_nothing_changed(response, li, "has expired")
-
-
-def test_a_wrong_nonce_is_refused(client, li, monkeypatch):
-    # a token minted for another authorization request
-    provider_signs(monkeypatch, lambda claims, **kwargs: sign_id_token({**claims, "nonce": "another"}, **kwargs))
-    response = through_the_provider(client)
-    assert_refused_and_nothing_changed(response, li, "wrong nonce")
-
-
-def test_a_wrong_audience_is_refused(client, li, monkeypatch):
-    provider_signs(
-        monkeypatch, lambda claims, **kwargs: sign_id_token(claims, **{**kwargs, "client_id": "another-app"})
-    )
-    response = through_the_provider(client)
-    assert_refused_and_nothing_changed(response, li, "wrong audience")
-
-
-def test_several_audiences_need_this_client_as_the_authorized_party(client, li, monkeypatch):
-    def two_audiences(claims, **kwargs):
-        header, payload = resigned(claims, **kwargs)
-        payload.update(aud=[payload["aud"], "another-app"], azp="another-app")
-        return jwt.encode(header, payload, signing_key(), algorithms=["ES256"])
-
-    provider_signs(monkeypatch, two_audiences)
-    response = through_the_provider(client)
-    assert_refused_and_nothing_changed(response, li, "wrong authorized party")
-
-
-def test_a_wrong_issuer_is_refused(client, li, monkeypatch):
-    provider_signs(
-        monkeypatch, lambda claims, **kwargs: sign_id_token(claims, **{**kwargs, "issuer": "https://evil.example"})
-    )
-    response = through_the_provider(client)
-    assert_refused_and_nothing_changed(response, li, "another issuer")
-
-
-def test_a_token_signed_with_another_key_is_refused(client, li, monkeypatch):
-    forger = ECKey.generate_key("P-256")
-
-    def forged(claims, **kwargs):
-        header, payload = resigned(claims, **kwargs)  # the provider's kid, another key
-        return jwt.encode(header, payload, forger, algorithms=["ES256"])
-
-    provider_signs(monkeypatch, forged)
-    response = through_the_provider(client)
-    assert_refused_and_nothing_changed(response, li, "not signed by the provider")
-
-
-def test_an_unsigned_token_is_refused(client, li, monkeypatch):
-    def unsigned(claims, **kwargs):
-        payload = sign_id_token(claims, **kwargs).split(".")[1]
-        return f"eyJhbGciOiJub25lIn0.{payload}."  # {"alg":"none"}
-
-    provider_signs(monkeypatch, unsigned)
-    response = through_the_provider(client)
-    assert_refused_and_nothing_changed(response, li, "not signed by the provider")
+    assert_refused_and_nothing_changed(response, li, says)
 
 
 def test_a_provider_that_does_not_answer_opens_nothing(client, li, settings):
