@@ -96,12 +96,6 @@ def private_key(seed_b64: str) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(seed[:32])
 
 
-@functools.cache
-def public_key(key_b64: str) -> Ed25519PublicKey:
-    """An Ed25519 public key from its 32 raw bytes in base64 (TMVERIFY_PROVIDER_PUBLIC_KEY)."""
-    return Ed25519PublicKey.from_public_bytes(base64.b64decode(key_b64))
-
-
 def public_key_bytes(key: Ed25519PrivateKey) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
