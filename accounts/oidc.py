@@ -78,10 +78,20 @@ def _get_json(url: str) -> dict:
         raise ProviderProblem(f"{url} did not answer") from exc
 
 
+def _cache_keys() -> tuple[str, str]:
+    return f"oidc:metadata:{settings.TMVERIFY_OIDC_ISSUER}", f"oidc:jwks:{settings.TMVERIFY_OIDC_ISSUER}"
+
+
+def forget_provider() -> None:
+    """Drop the configured provider's cached discovery document and keys (read again on
+    next use)."""
+    cache.delete_many(_cache_keys())
+
+
 def provider_metadata() -> dict:
     """The provider's discovery document (cached for an hour); its issuer must be the one
     configured, as OpenID Connect Discovery requires."""
-    key = f"oidc:metadata:{settings.TMVERIFY_OIDC_ISSUER}"
+    key = _cache_keys()[0]
     metadata = cache.get(key)
     if metadata is None:
         metadata = _get_json(f"{settings.TMVERIFY_OIDC_ISSUER}/.well-known/openid-configuration")
@@ -92,7 +102,7 @@ def provider_metadata() -> dict:
 
 
 def _keys(*, fresh: bool = False) -> KeySet:
-    key = f"oidc:jwks:{settings.TMVERIFY_OIDC_ISSUER}"
+    key = _cache_keys()[1]
     jwks = None if fresh else cache.get(key)
     if jwks is None:
         jwks = _get_json(provider_metadata()["jwks_uri"])

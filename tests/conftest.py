@@ -8,7 +8,6 @@ import pytest
 import requests
 import urllib3
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.test import Client
 
 from tmverify import clock, policy
@@ -72,11 +71,12 @@ class InProcessAdapter(requests.adapters.BaseAdapter):
 def builtin_provider(monkeypatch):
     """The built-in provider reachable at its configured address (TMVERIFY_OIDC_ISSUER),
     in this process, in every test (never whatever else listens there on this machine);
-    the relying party's cached discovery and keys forgotten."""
+    the relying party's cached discovery and keys forgotten (only they: with REDIS_URL
+    the cache is a Redis others may use)."""
     from accounts import oidc
 
-    cache.clear()
+    oidc.forget_provider()
     site = urlsplit(django_settings.TMVERIFY_OIDC_ISSUER)
     monkeypatch.setitem(oidc.ADAPTERS, f"{site.scheme}://{site.netloc}/", InProcessAdapter())
     yield
-    cache.clear()
+    oidc.forget_provider()

@@ -15,8 +15,9 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from django.core.cache import cache
 from joserfc.jwk import RSAKey
+
+from accounts import oidc
 
 HERE = Path(__file__).parent
 NODE = shutil.which("node")
@@ -107,4 +108,4 @@ def point_at(settings, provider, client_id="tmverify"):
     settings.TMVERIFY_OIDC_CLIENT_ID = client_id
     settings.TMVERIFY_OIDC_CLIENT_SECRET = SECRET
     settings.TMVERIFY_OIDC_CLIENT_AUTH = "client_secret_basic"
-    cache.clear()
+    oidc.forget_provider()
