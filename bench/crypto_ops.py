@@ -1,4 +1,4 @@
-"""Crypto per operation: provider-result verification, evidence encryption/decryption,
+"""Crypto per operation: ID token verification (ES256), evidence encryption/decryption,
 receipt signing/verification, audit hash.
 
     python -m bench.crypto_ops
