@@ -32,11 +32,11 @@ from joserfc.jwk import KeySet
 from joserfc.jwt import JWTClaimsRegistry
 
 from tmverify import audit, clock
-from tmverify.reasons import Refused, reason
+from tmverify.reasons import Refused
 
 from . import services
+from .claims import refused, refused_by_provider, result_from_claims
 from .models import User, VerificationRequest
-from .services import ProviderResult
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +52,6 @@ ADAPTERS: dict[str, requests.adapters.BaseAdapter] = {}
 
 class ProviderProblem(Exception):
     """The provider could not be reached, or answered something unusable."""
-
-
-def _refused(message: str) -> Refused:
-    return Refused(reason("verification_failed", message))
 
 
 def _session(**kwargs) -> OAuth2Session:
@@ -121,7 +117,7 @@ UNAVAILABLE = gettext_noop(
 def _unavailable(exc: ProviderProblem) -> Refused:
     # what went wrong stays in the server's log; the person is told what to do
     logger.warning("identity provider %s: %s", settings.TMVERIFY_OIDC_ISSUER, exc)
-    return _refused(UNAVAILABLE)
+    return refused(UNAVAILABLE)
 
 
 def start(user: User, *, method: str, role: str) -> str:
@@ -186,10 +182,6 @@ CLAIM_PROBLEMS = {
     "iat": gettext_noop("The identity provider's ID token carries no issue time."),
     "exp": EXPIRED,
 }
-NO_DOCUMENT = gettext_noop(
-    "The identity provider's answer does not say which document it checked (its country, and its number or "
-    "fingerprint). The office must fix this provider's claims map (TMVERIFY_OIDC_CLAIMS)."
-)
 NOT_REDEEMED = gettext_noop(
     "The identity provider would not redeem its answer: it was already used, has expired, or was not issued for "
     "this verification. Start the verification again."
@@ -212,9 +204,9 @@ def _decode(id_token: str):
         try:
             return jwt.decode(id_token, _keys(fresh=True), algorithms=ALGORITHMS)
         except (JoseError, ValueError) as exc:
-            raise _refused(NOT_SIGNED) from exc
+            raise refused(NOT_SIGNED) from exc
     except ValueError as exc:
-        raise _refused(MALFORMED) from exc
+        raise refused(MALFORMED) from exc
 
 
 def verified_claims(id_token: str, *, nonce: str) -> dict:
@@ -241,45 +233,12 @@ def verified_claims(id_token: str, *, nonce: str) -> dict:
         if len(audiences) > 1 and claims.get("azp") != settings.TMVERIFY_OIDC_CLIENT_ID:
             raise InvalidClaimError("azp")
     except ExpiredTokenError as exc:
-        raise _refused(EXPIRED) from exc
+        raise refused(EXPIRED) from exc
     except (InvalidClaimError, MissingClaimError) as exc:
-        raise _refused(CLAIM_PROBLEMS.get(exc.claim, REFUSED_TOKEN)) from exc
+        raise refused(CLAIM_PROBLEMS.get(exc.claim, REFUSED_TOKEN)) from exc
     except JoseError as exc:
-        raise _refused(REFUSED_TOKEN) from exc
+        raise refused(REFUSED_TOKEN) from exc
     return claims
-
-
-def result_from_claims(claims: dict, *, method: str) -> ProviderResult:
-    """The verified identity in the provider's claims, read through TMVERIFY_OIDC_CLAIMS;
-    `method` is the one the person chose, for a provider that does not say."""
-    names = settings.TMVERIFY_OIDC_CLAIMS
-
-    def claim(field: str) -> str:
-        name = names.get(field) or ""
-        if name.startswith("="):  # a constant: "=US" for a provider that checks US documents only
-            return name[1:]
-        value = claims.get(name) if name else None
-        return str(value).strip() if value is not None else ""
-
-    result = ProviderResult(
-        nonce=str(claims.get("nonce", "")),
-        method=claim("method") or method,
-        passed=True,
-        document_country=claim("document_country").upper(),
-        document_number=claim("document_number"),
-        document_fingerprint=claim("document_fingerprint"),
-        given_name=claim("given_name"),
-        family_name=claim("family_name"),
-    )
-    if not result.document_country or not (result.document_number or result.document_fingerprint):
-        raise _refused(NO_DOCUMENT)
-    return result
-
-
-def refused_by_provider(request: VerificationRequest) -> ProviderResult:
-    """The provider's answer that it could not confirm the person (access_denied): a failed
-    attempt (R5)."""
-    return ProviderResult(nonce=request.nonce, method=request.method, passed=False)
 
 
 def _redeem(request: VerificationRequest, code: str) -> dict:
@@ -295,13 +254,13 @@ def _redeem(request: VerificationRequest, code: str) -> dict:
             )
     except OAuthError as exc:
         logger.info("identity provider refused a code: %s", exc.error)
-        raise _refused(NOT_REDEEMED) from exc
+        raise refused(NOT_REDEEMED) from exc
     except (requests.RequestException, ValueError, KeyError) as exc:
         raise _unavailable(ProviderProblem("the token endpoint did not answer")) from exc
     except ProviderProblem as exc:
         raise _unavailable(exc) from exc
     if not token.get("id_token"):
-        raise _refused(NO_ID_TOKEN)
+        raise refused(NO_ID_TOKEN)
     claims = verified_claims(token["id_token"], nonce=request.nonce)
     return {**_user_info(token, claims), **claims}
 
@@ -326,7 +285,7 @@ def _user_info(token: dict, claims: dict) -> dict:
     except (requests.RequestException, ValueError) as exc:
         raise _unavailable(ProviderProblem("the UserInfo endpoint did not answer")) from exc
     if not isinstance(info, dict) or info.get("sub") != claims["sub"]:
-        raise _refused(USER_INFO_MISMATCH)
+        raise refused(USER_INFO_MISMATCH)
     # what the ID token says (iss, aud, nonce, acr, ...) is never overridden by UserInfo
     return {name: value for name, value in info.items() if name in wanted}
 
@@ -348,14 +307,14 @@ def finish(user: User, *, state: str, code: str = "", error: str = "", issuer: s
             else None
         )
         if request is None:
-            raise _refused(NO_OPEN_REQUEST)
+            raise refused(NO_OPEN_REQUEST)
         if issuer and issuer != settings.TMVERIFY_OIDC_ISSUER:
             # RFC 9207: the provider names itself in the redirect; another's answer is a mix-up
-            raise _refused(OTHER_ISSUER)
+            raise refused(OTHER_ISSUER)
         if error == "access_denied":
             result = refused_by_provider(request)
         elif error or not code:
-            raise _refused(NOT_COMPLETED)
+            raise refused(NOT_COMPLETED)
         else:
             result = result_from_claims(_redeem(request, code), method=request.method)
     return services.complete_verification(user, result)

@@ -12,7 +12,7 @@ deployment can name another provider's test driver without a change here."""
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from accounts import confirmation, oidc
+from accounts import claims, confirmation
 from accounts.models import User
 from accounts.services import complete_verification, confirm_email, start_verification
 
@@ -29,12 +29,12 @@ def verify_with_simulated_provider(
 ) -> User:
     """The whole provider round trip (start, provider answers, complete), as one call."""
     request = start_verification(user, method=method, role=role)
-    claims = import_string(settings.TMVERIFY_PROVIDER_DRIVER)().issue(
+    answer = import_string(settings.TMVERIFY_PROVIDER_DRIVER)().issue(
         nonce=request.nonce,
         method=method,
         passed=passed,
         document_country=document_country,
         document_number=document_number,
     )
-    result = oidc.refused_by_provider(request) if claims is None else oidc.result_from_claims(claims, method=method)
+    result = claims.refused_by_provider(request) if answer is None else claims.result_from_claims(answer, method=method)
     return complete_verification(user, result)

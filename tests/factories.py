@@ -15,7 +15,7 @@ from itertools import count
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts import oidc
+from accounts import claims as provider_claims
 from accounts import services as accounts
 from accounts.models import User
 from accounts.office import make_office_staff
@@ -190,16 +190,16 @@ def provider_answer(request, *, passed: bool = True, document_country: str = "CN
     """What the simulated provider answers `request` (a VerificationRequest), as the
     relying party reads it: the claims of its ID token through the claims map, or its
     refusal (access_denied). For service tests that skip the HTTP round trip."""
-    claims = SimulatedProvider().issue(
+    answer = SimulatedProvider().issue(
         nonce=request.nonce,
         method=request.method,
         passed=passed,
         document_country=document_country,
         document_number=document_number,
     )
-    return (
-        oidc.refused_by_provider(request) if claims is None else oidc.result_from_claims(claims, method=request.method)
-    )
+    if answer is None:
+        return provider_claims.refused_by_provider(request)
+    return provider_claims.result_from_claims(answer, method=request.method)
 
 
 def through_the_provider(client, *, role: str = "owner", method: str = "online", follow: bool = True, **check):
