@@ -35,6 +35,7 @@ from .models import (
     LaterForm,
     OfficeAction,
 )
+from .receipts import issue_later_form_receipt
 from .services import _fresh, _next_number, _on_filing, lock_filing
 
 REGISTRATION_COUNTER = 2  # the SerialCounter row of registration numbers (7 digits)
@@ -278,7 +279,7 @@ def _file_form(
         )
         _EFFECTS[kind](application, check.deadline)
         application.save()
-        audit.record(
+        filed = audit.record(
             f"filing.{kind}_filed",
             application,
             actor=actor,
@@ -286,6 +287,8 @@ def _file_form(
             to_state=application.state,
             data={"form_id": later.pk, "fee": later.fee},
         )
+        # signed once the event has its place in the chain, still in this transaction
+        audit.when_linked(lambda: issue_later_form_receipt(later, application, filed))
     return later
 
 

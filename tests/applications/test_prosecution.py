@@ -250,3 +250,31 @@ def test_a_refused_step_changes_nothing_but_the_audit_trail():
     assert fresh(application).state == "submitted"
     assert audit.trail(application).filter(action="filing.response.refused").count() == 1
     clock.advance(timedelta(days=1))
+
+
+def test_every_later_form_gets_a_receipt_signed_and_checkable_like_the_applications(tmp_path):
+    from django.core.management import call_command
+
+    from applications.receipts import check_receipt, later_form_receipt_document
+
+    clock.set_today(date(2023, 3, 15))
+    attorney, erin = dana(), examiner()
+    application = submitted(attorney)
+    prosecution.issue_office_action(erin, application, text="Clarify.")
+    form = prosecution.request_response_extension(attorney, application, **SIGNED)
+    form.refresh_from_db()
+    document = later_form_receipt_document(form)
+    receipt = document["receipt"]
+    assert (receipt["form"], receipt["fee"], receipt["deadline"]["due_on"]) == ("response_extension", 125, "2023-09-15")
+    assert receipt["signature"] == {"signer": "Dana Kim", "signature": "/Dana Kim/", "title": "Attorney of record"}
+    assert receipt["audit_head"]["seq"] > 0
+    assert check_receipt(document).valid
+    document["receipt"] = {**receipt, "fee": 0}
+    assert check_receipt(document).altered == ["fee"]
+    # one kind of receipt never passes for the other
+    assert not check_receipt({**later_form_receipt_document(form), "format": "tmverify.receipt", "version": 3}).valid
+    path = tmp_path / "receipt.json"
+    import json
+
+    path.write_text(json.dumps(later_form_receipt_document(form)))
+    call_command("verify_receipt", str(path))
