@@ -633,6 +633,9 @@ class LaterForm(models.Model):
     fee = models.PositiveIntegerField(default=0)
     first_use = models.DateField(null=True, blank=True)
     specimen = models.BooleanField(default=False)
+    # the specimen's scan when one was uploaded (tmverify.uploads: private, type by content)
+    specimen_upload = models.CharField(max_length=100, blank=True)
+    specimen_content_type = models.CharField(max_length=50, blank=True)
     text = models.TextField(blank=True)
     # a notice of opposition: the supervisor's decision
     decision = models.CharField(max_length=10, blank=True)

@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.rules import acting_reasons, office_reasons, office_staff_reasons, suspension_reasons
 from tmverify import audit, clock, policy
 from tmverify.reasons import Reason, Refused, reason, refuse_if
+from tmverify.uploads import stored_only_if_done, validate_upload
 
 from . import rules
 from .models import (
@@ -129,19 +130,17 @@ def _period_reasons(application: Application, kind: str, state: str) -> tuple[li
     return _not_now(application), None
 
 
-def signed_step_reasons(actor: User, application: Application, signature: str, title: str) -> list[Reason]:
+def signed_step_reasons(actor: User, application: Application, signature, title) -> list[Reason]:
     """Who may take a filer's step after submission, signing it in the form: access to the
     filing (with none, `forbidden` alone), not suspended, the identity rules of a
     submission (R2, R10, R11; office staff never, R25), a signatory (R14: never support
-    staff) and a signature in the form of R12."""
+    staff) and a signature in the form of R12 (not asked when `signature` is None: the
+    checklist, before anything is typed)."""
     blocked = rules.access_reasons(actor, application) or suspension_reasons(actor)
     if blocked:
         return blocked
-    return (
-        acting_reasons(actor)
-        + rules.signatory_reasons(actor, application)
-        + rules.signature_format_reasons(signature, title)
-    )
+    form = [] if signature is None else rules.signature_format_reasons(signature, title)
+    return acting_reasons(actor) + rules.signatory_reasons(actor, application) + form
 
 
 def extension_reasons(deadline: Deadline | None) -> list[Reason]:
@@ -193,8 +192,9 @@ class StepCheck:
 
 
 def check_step(actor: User, application: Application, kind: str, *, signature="", title="", **form) -> StepCheck:
-    """Every reason `actor` may not file `kind` (a `FormKind`) now; the pages ask it for
-    their checklist, the services refuse with it."""
+    """Every reason `actor` may not file `kind` (a `FormKind`) now; the services refuse
+    with it. The pages' checklist asks it with `signature=None`: what blocks the step
+    whatever is typed in its form."""
     if kind == FormKind.OPPOSITION:
         return _opposition_check(actor, application)
     identity = signed_step_reasons(actor, application, signature, title)
@@ -214,7 +214,7 @@ def check_step(actor: User, application: Application, kind: str, *, signature=""
         period, deadline = _period_reasons(application, DeadlineKind.STATEMENT_OF_USE, FilingState.ALLOWED)
         if kind == FormKind.SOU_EXTENSION:
             period = period or extension_reasons(deadline)
-        else:
+        elif signature is not None:
             period = period + statement_of_use_reasons(form.get("first_use"), form.get("specimen", False))
     return StepCheck(identity + period, deadline)
 
@@ -236,6 +236,36 @@ def _opposition_check(actor: User, application: Application) -> StepCheck:
     return StepCheck(_not_now(application), None)
 
 
+# what a filer may do next, by the filing's state (the pages' checklist)
+_NEXT = {
+    FilingState.OFFICE_ACTION: [FormKind.RESPONSE, FormKind.RESPONSE_EXTENSION],
+    FilingState.ABANDONED: [FormKind.REVIVAL],
+    FilingState.ALLOWED: [FormKind.STATEMENT_OF_USE, FormKind.SOU_EXTENSION],
+}
+
+
+@dataclass
+class NextStep:
+    kind: str
+    label: str
+    reasons: list[Reason]
+    fee: int
+
+
+def next_steps(actor: User, application: Application) -> list[NextStep]:
+    """The filer's steps the filing's state calls for, each with what blocks it for
+    `actor` now and its fee today."""
+    return [
+        NextStep(
+            kind,
+            FormKind(kind).label,
+            check_step(actor, application, kind, signature=None).reasons,
+            fee_of(kind, application),
+        )
+        for kind in _NEXT.get(application.state, [])
+    ]
+
+
 # --- the filer's steps -------------------------------------------------------------------
 _FEES = {
     FormKind.RESPONSE: "response",
@@ -253,16 +283,26 @@ def fee_of(kind: str, application: Application, on: date | None = None) -> int:
 
 
 def _file_form(
-    actor: User, application: Application, kind: str, *, signature="", title="", text="", **form
+    actor: User, application: Application, kind: str, *, signature="", title="", text="", upload=None, **form
 ) -> LaterForm:
-    """Lock, check, record the form and run what it does (`_EFFECTS`), audit; or Refused."""
-    with audit.refusals_recorded(f"filing.{kind}", application, actor), audit.atomic():
+    """Lock, check, record the form and run what it does (`_EFFECTS`), audit; or Refused.
+    An upload (a specimen) is checked (type by content, size) before anything else and
+    stored only once the form is filed."""
+    upload_kind = validate_upload(upload) if upload is not None else None
+    if upload is not None:
+        form["specimen"] = True
+    with (
+        stored_only_if_done() as store,
+        audit.refusals_recorded(f"filing.{kind}", application, actor),
+        audit.atomic(),
+    ):
         application = lock_filing(application)
         actor = _fresh(actor, *_on_filing(application))
         check = check_step(actor, application, kind, signature=signature, title=title, **form)
         refuse_if(check.reasons)
         before = application.state
         signed = kind != FormKind.OPPOSITION
+        stored_name, stored_type = store(upload, upload_kind) if upload is not None else ("", "")
         later = LaterForm.objects.create(
             application=application,
             kind=kind,
@@ -275,6 +315,8 @@ def _file_form(
             fee=fee_of(kind, application),
             first_use=form.get("first_use"),
             specimen=bool(form.get("specimen", False)),
+            specimen_upload=stored_name,
+            specimen_content_type=stored_type,
             text=text,
         )
         _EFFECTS[kind](application, check.deadline)
@@ -363,9 +405,17 @@ def petition_to_revive(actor: User, application: Application, *, signature: str,
 
 
 def file_statement_of_use(
-    actor: User, application: Application, *, signature: str, title: str, first_use: date | None, specimen: bool
+    actor: User,
+    application: Application,
+    *,
+    signature: str,
+    title: str,
+    first_use: date | None,
+    specimen: bool = False,
+    upload=None,
 ) -> LaterForm:
-    """R22: with the date of first use and a specimen, before its deadline: registered."""
+    """R22: with the date of first use and a specimen (`upload`, its scan, or `specimen`:
+    given otherwise), before its deadline: registered."""
     return _file_form(
         actor,
         application,
@@ -374,6 +424,7 @@ def file_statement_of_use(
         title=title,
         first_use=first_use,
         specimen=specimen,
+        upload=upload,
     )
 
 
@@ -421,7 +472,7 @@ def issue_office_action(actor: User, application: Application, *, text: str, fin
     return action
 
 
-def approve_for_publication(actor: User, application: Application) -> Application:
+def approve_for_publication(actor: User, application: Application, *, note: str = "") -> Application:
     """R22: published today; the 30-day opposition period opens."""
     with audit.refusals_recorded("filing.approve_for_publication", application, actor), audit.atomic():
         application = lock_filing(application)
@@ -436,7 +487,7 @@ def approve_for_publication(actor: User, application: Application) -> Applicatio
     return application
 
 
-def decide_opposition(actor: User, application: Application, *, sustained: bool) -> Application:
+def decide_opposition(actor: User, application: Application, *, sustained: bool, note: str = "") -> Application:
     """R22: sustained, the filing is refused; dismissed, it is published again and goes on
     when the period ends, at once when it has (dated the day of the decision)."""
     with audit.refusals_recorded("filing.decide_opposition", application, actor), audit.atomic():
@@ -464,7 +515,7 @@ def decide_opposition(actor: User, application: Application, *, sustained: bool)
             actor=actor,
             from_state=before,
             to_state=application.state,
-            data={"decision": "sustained" if sustained else "dismissed"},
+            data={"decision": "sustained" if sustained else "dismissed", **({"note": note} if note else {})},
         )
     return application
 
