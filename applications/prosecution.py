@@ -15,6 +15,7 @@ transaction, as `applications.services` does.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
@@ -24,7 +25,7 @@ from tmverify import audit, clock, policy
 from tmverify.reasons import Reason, Refused, reason, refuse_if
 from tmverify.uploads import stored_only_if_done, validate_upload
 
-from . import rules
+from . import emails, rules
 from .models import (
     Application,
     Basis,
@@ -37,6 +38,7 @@ from .models import (
     OfficeAction,
 )
 from .receipts import issue_later_form_receipt
+from .sanctions import order_recipients
 from .services import _fresh, _next_number, _on_filing, lock_filing
 
 REGISTRATION_COUNTER = 2  # the SerialCounter row of registration numbers (7 digits)
@@ -97,6 +99,23 @@ def _is_late(deadline: Deadline) -> bool:
 
 def _classes(application: Application) -> int:
     return len({g.nice_class for g in application.goods.all() if g.nice_class})
+
+
+def _notify(application: Application, what: str, *lines: str) -> None:
+    """Mail the applicant and the attorneys of record on commit (read now, under the lock)."""
+    to = order_recipients(application)
+    if not to:
+        return
+    mark, serial, pk = application.mark, application.serial_number, application.pk
+    transaction.on_commit(
+        lambda: emails.send_prosecution_notice(
+            to=to, mark=mark, serial=serial, filing_id=pk, what=what, lines=list(lines)
+        )
+    )
+
+
+def _due_line(deadline: Deadline) -> str:
+    return f"{deadline.get_kind_display()}: due {deadline.due_on.isoformat()} (the last day; a day is open to its end)."
 
 
 # --- the rules of a filer's step ---------------------------------------------------------
@@ -343,7 +362,9 @@ def _respond(application: Application, deadline: Deadline) -> None:
 def _extend(application: Application, deadline: Deadline) -> None:
     deadline.extensions_used += 1
     deadline.due_on = due_date(deadline.kind, deadline.counts_from, deadline.extensions_used)
-    deadline.save(update_fields=["extensions_used", "due_on"])
+    # the new day gets its own reminders
+    deadline.reminded_30_at = deadline.reminded_7_at = None
+    deadline.save(update_fields=["extensions_used", "due_on", "reminded_30_at", "reminded_7_at"])
     application.touch()
 
 
@@ -375,6 +396,7 @@ def _statement_of_use(application: Application, deadline: Deadline) -> None:
 
 def _oppose(application: Application, deadline: Deadline) -> None:
     application.oppose()
+    _notify(application, "Opposition filed", "A notice of opposition was filed; the office will decide it.")
 
 
 _EFFECTS = {
@@ -461,6 +483,13 @@ def issue_office_action(actor: User, application: Application, *, text: str, fin
         deadline = _open_deadline(application, DeadlineKind.RESPONSE, today, office_action=action)
         application.receive_office_action()
         application.save()
+        _notify(
+            application,
+            "Office action",
+            f"The examining attorney issued {'a final' if final else 'an'} office action on {today.isoformat()}:",
+            text,
+            _due_line(deadline),
+        )
         audit.record(
             "filing.office_action_issued",
             application,
@@ -482,7 +511,12 @@ def approve_for_publication(actor: User, application: Application, *, note: str 
         today = clock.today()
         application.publish(on=today)
         application.save()
-        _open_deadline(application, DeadlineKind.OPPOSITION, today)
+        period = _open_deadline(application, DeadlineKind.OPPOSITION, today)
+        _notify(
+            application,
+            "Published for opposition",
+            f"The mark was published on {today.isoformat()}; anyone may oppose it through {period.due_on.isoformat()}.",
+        )
         audit.record("filing.published", application, actor=actor, from_state=before, to_state=application.state)
     return application
 
@@ -509,6 +543,13 @@ def decide_opposition(actor: User, application: Application, *, sustained: bool,
                 _close(period, DeadlineOutcome.LAPSED)
                 _end_publication(application, clock.today())
         application.save()
+        _notify(
+            application,
+            "Opposition decided",
+            "The opposition is sustained: the application is refused."
+            if sustained
+            else "The opposition is dismissed: the application goes on.",
+        )
         audit.record(
             "filing.opposition_decided",
             application,
@@ -523,6 +564,7 @@ def decide_opposition(actor: User, application: Application, *, sustained: bool,
 def _register(application: Application, on: date) -> None:
     number = _next_number(REGISTRATION_COUNTER, FIRST_REGISTRATION)
     application.register(number=f"{number:07d}", on=on)
+    _notify(application, "Registered", f"The mark is registered on {on.isoformat()}, registration number {number:07d}.")
 
 
 def _end_publication(application: Application, on: date) -> None:
@@ -531,7 +573,14 @@ def _end_publication(application: Application, on: date) -> None:
     use is due 6 months after it."""
     if application.basis == Basis.INTENT:
         application.allow(on=on)
-        _open_deadline(application, DeadlineKind.STATEMENT_OF_USE, on)
+        deadline = _open_deadline(application, DeadlineKind.STATEMENT_OF_USE, on)
+        _notify(
+            application,
+            "Notice of allowance",
+            f"The notice of allowance is dated {on.isoformat()}. File the statement of use, or ask for an "
+            "extension, before its deadline.",
+            _due_line(deadline),
+        )
     else:
         _register(application, on)
 
@@ -560,6 +609,41 @@ class ProsecutionRun:
     revival_closed: int = 0
     allowed: int = 0
     registered: int = 0
+    reminders: int = 0
+
+
+# reminders before a filer's deadline, latest first: a run that finds both windows open
+# (a deadline opened 10 days before it falls due, a job that ran late) sends the nearer one
+REMINDERS = ((7, "reminded_7_at"), (30, "reminded_30_at"))
+
+
+def _send_reminders(today: date, run: ProsecutionRun) -> None:
+    """Each open deadline of a filer's step is reminded 30 and 7 days before, once each,
+    whatever the interval between runs: the reminder's column is claimed by one
+    conditional update, which only one run can win."""
+    for days, column in REMINDERS:
+        waiting = (
+            Deadline.objects.filter(closed_at__isnull=True, due_on__lte=today + timedelta(days=days), due_on__gte=today)
+            .exclude(kind=DeadlineKind.OPPOSITION)
+            .filter(**{f"{column}__isnull": True})
+            .select_related("application__applicant")
+        )
+        for deadline in waiting:
+            claimed = (
+                {"reminded_30_at": clock.now()}
+                if days == 30
+                else {"reminded_7_at": clock.now(), "reminded_30_at": clock.now()}
+            )
+            with transaction.atomic():
+                if not Deadline.objects.filter(pk=deadline.pk, **{f"{column}__isnull": True}).update(**claimed):
+                    continue  # another run sent it
+                left = (deadline.due_on - today).days
+                _notify(
+                    deadline.application,
+                    f"Reminder: {left} day(s) left",
+                    _due_line(deadline),
+                )
+            run.reminders += 1
 
 
 def _lapse(deadline: Deadline, application: Application, run: ProsecutionRun) -> None:
@@ -569,8 +653,15 @@ def _lapse(deadline: Deadline, application: Application, run: ProsecutionRun) ->
     if deadline.kind in (DeadlineKind.RESPONSE, DeadlineKind.STATEMENT_OF_USE):
         notice = deadline.due_on + timedelta(days=1)
         application.abandon(notice_on=notice)
-        _open_deadline(application, DeadlineKind.REVIVAL, notice)
+        revival = _open_deadline(application, DeadlineKind.REVIVAL, notice)
         run.abandoned += 1
+        _notify(
+            application,
+            "Notice of abandonment",
+            f"The application is abandoned as of {notice.isoformat()}: the {deadline.get_kind_display().lower()} "
+            f"was due {deadline.due_on.isoformat()}. A petition to revive may be filed until "
+            f"{revival.due_on.isoformat()}.",
+        )
     elif deadline.kind == DeadlineKind.OPPOSITION:
         _end_publication(application, deadline.due_on)
         if application.state == FilingState.ALLOWED:
@@ -599,6 +690,7 @@ def process_prosecution_deadlines() -> ProsecutionRun:
     while True:
         found = _due(today).order_by("due_on", "pk").values_list("pk", "application_id").first()
         if found is None:
+            _send_reminders(today, run)
             return run
         pk, application_pk = found
         with audit.atomic():

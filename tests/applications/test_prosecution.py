@@ -278,3 +278,64 @@ def test_every_later_form_gets_a_receipt_signed_and_checkable_like_the_applicati
 
     path.write_text(json.dumps(later_form_receipt_document(form)))
     call_command("verify_receipt", str(path))
+
+
+def test_the_parties_are_mailed_on_commit_for_the_action_the_abandonment_and_the_registration(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    clock.set_today(date(2023, 3, 15))
+    attorney, erin = dana(), examiner()
+    application = submitted(attorney)
+    with django_capture_on_commit_callbacks(execute=True):
+        prosecution.issue_office_action(erin, application, text="Clarify the chargers.")
+    (action,) = mailoutbox
+    assert action.to == ["legal@sunwave.example", "dana@example.test"]
+    assert "Clarify the chargers." in action.body and "2023-06-15" in action.body
+    clock.set_today(date(2023, 6, 16))
+    with django_capture_on_commit_callbacks(execute=True):
+        process_deadlines()
+    assert "Notice of abandonment" in mailoutbox[-1].subject and "2023-08-16" in mailoutbox[-1].body
+    with django_capture_on_commit_callbacks(execute=True):
+        prosecution.petition_to_revive(attorney, application, **SIGNED)
+        prosecution.approve_for_publication(erin, application)
+    clock.set_today(date(2023, 7, 20))
+    with django_capture_on_commit_callbacks(execute=True):
+        process_deadlines()
+    assert "Notice of allowance" in mailoutbox[-1].subject
+
+
+def test_reminders_go_30_and_7_days_before_once_each_whatever_the_interval(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    clock.set_today(date(2023, 3, 15))
+    attorney, erin = dana(), examiner()
+    application = submitted(attorney)
+    prosecution.issue_office_action(erin, application, text="Clarify.")  # due 2023-06-15
+
+    def run_on(day):
+        clock.set_today(day)
+        with django_capture_on_commit_callbacks(execute=True):
+            process_deadlines()
+        return [m.subject for m in mailoutbox if m.subject.startswith("Reminder")]
+
+    assert run_on(date(2023, 5, 15)) == []  # 31 days before
+    assert run_on(date(2023, 5, 16)) == ["Reminder: 30 day(s) left: SUNWAVE (%s)" % fresh(application).serial_number]
+    for day in (17, 20, 31):
+        assert len(run_on(date(2023, 5, day))) == 1
+    assert len(run_on(date(2023, 6, 10))) == 2  # 5 days before: the 7-day one, late, once
+    assert len(run_on(date(2023, 6, 14))) == 2
+    # an extension gives the new day its own reminders
+    prosecution.request_response_extension(attorney, application, **SIGNED)
+    assert len(run_on(date(2023, 8, 20))) == 3
+
+
+def test_a_job_first_run_a_week_before_sends_only_the_nearer_reminder(mailoutbox, django_capture_on_commit_callbacks):
+    clock.set_today(date(2023, 3, 15))
+    attorney, erin = dana(), examiner()
+    application = submitted(attorney)
+    prosecution.issue_office_action(erin, application, text="Clarify.")
+    clock.set_today(date(2023, 6, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert process_deadlines().prosecution.reminders == 1
+    assert [m.subject.split(":")[0] for m in mailoutbox if "Reminder" in m.subject] == ["Reminder"]
+    assert "5 day(s) left" in mailoutbox[-1].subject

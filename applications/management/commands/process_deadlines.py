@@ -15,5 +15,5 @@ class Command(BaseCommand):
             f"fraud holds rejected: {run.holds_rejected}, signing links expired: {run.links_expired}, "
             f"lockouts lifted: {run.lockouts_lifted}, filings abandoned: {run.prosecution.abandoned}, "
             f"allowed: {run.prosecution.allowed}, registered: {run.prosecution.registered}, "
-            f"revival periods closed: {run.prosecution.revival_closed}"
+            f"revival periods closed: {run.prosecution.revival_closed}, reminders sent: {run.prosecution.reminders}"
         )
