@@ -319,7 +319,7 @@ def test_reminders_go_30_and_7_days_before_once_each_whatever_the_interval(
         return [m.subject for m in mailoutbox if m.subject.startswith("Reminder")]
 
     assert run_on(date(2023, 5, 15)) == []  # 31 days before
-    assert run_on(date(2023, 5, 16)) == ["Reminder: 30 day(s) left: SUNWAVE (%s)" % fresh(application).serial_number]
+    assert run_on(date(2023, 5, 16)) == [f"Reminder: 30 day(s) left: SUNWAVE ({fresh(application).serial_number})"]
     for day in (17, 20, 31):
         assert len(run_on(date(2023, 5, day))) == 1
     assert len(run_on(date(2023, 6, 10))) == 2  # 5 days before: the 7-day one, late, once
