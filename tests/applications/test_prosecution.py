@@ -26,6 +26,16 @@ def fresh(application) -> Application:
     return Application.objects.get(pk=application.pk)
 
 
+def under_office_action():
+    """Dana's filing for Sunwave, submitted and given an office action on 2023-03-15 (due
+    2023-06-15); with Dana and the examiner Erin."""
+    clock.set_today(date(2023, 3, 15))
+    attorney, erin = dana(), examiner()
+    application = submitted(attorney)
+    prosecution.issue_office_action(erin, application, text="Clarify.")
+    return attorney, erin, application
+
+
 def deadline_of(application):
     return prosecution.filer_deadline(fresh(application))
 
@@ -60,10 +70,7 @@ def test_an_action_before_2022_12_03_gives_six_months_and_no_extension():
 
 
 def test_the_deadline_day_is_open_to_its_end_and_the_next_day_abandons_with_a_revival_period():
-    clock.set_today(date(2023, 3, 15))
-    attorney, erin = dana(), examiner()
-    application = submitted(attorney)
-    prosecution.issue_office_action(erin, application, text="Clarify.")
+    attorney, erin, application = under_office_action()
     clock.set_today(date(2023, 6, 15))
     process_deadlines()
     assert fresh(application).state == "office_action"
@@ -80,10 +87,7 @@ def test_the_deadline_day_is_open_to_its_end_and_the_next_day_abandons_with_a_re
 
 
 def test_a_revival_period_that_passes_leaves_the_filing_abandoned_with_no_deadline():
-    clock.set_today(date(2023, 3, 15))
-    attorney, erin = dana(), examiner()
-    application = submitted(attorney)
-    prosecution.issue_office_action(erin, application, text="Clarify.")
+    attorney, erin, application = under_office_action()
     clock.set_today(date(2023, 8, 17))
     run = process_deadlines().prosecution
     assert (run.abandoned, run.revival_closed) == (1, 1)
@@ -257,10 +261,7 @@ def test_every_later_form_gets_a_receipt_signed_and_checkable_like_the_applicati
 
     from applications.receipts import check_receipt, later_form_receipt_document
 
-    clock.set_today(date(2023, 3, 15))
-    attorney, erin = dana(), examiner()
-    application = submitted(attorney)
-    prosecution.issue_office_action(erin, application, text="Clarify.")
+    attorney, erin, application = under_office_action()
     form = prosecution.request_response_extension(attorney, application, **SIGNED)
     form.refresh_from_db()
     document = later_form_receipt_document(form)
@@ -330,10 +331,7 @@ def test_reminders_go_30_and_7_days_before_once_each_whatever_the_interval(
 
 
 def test_a_job_first_run_a_week_before_sends_only_the_nearer_reminder(mailoutbox, django_capture_on_commit_callbacks):
-    clock.set_today(date(2023, 3, 15))
-    attorney, erin = dana(), examiner()
-    application = submitted(attorney)
-    prosecution.issue_office_action(erin, application, text="Clarify.")
+    attorney, erin, application = under_office_action()
     clock.set_today(date(2023, 6, 10))
     with django_capture_on_commit_callbacks(execute=True):
         assert process_deadlines().prosecution.reminders == 1

@@ -18,6 +18,15 @@ from tmverify import clock
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def sign_and_file(page, kind: str, label: str, title: str, **fields) -> None:
+    """On the filing page: fill the `kind` form's fields, sign it in the form and file it."""
+    for name, value in fields.items():
+        page.fill(f"#id_{kind}-{name}", value)
+    page.fill(f"#id_{kind}-title", title)
+    page.check(f"#id_{kind}-declaration")
+    page.click(f"text=Sign and file: {label}")
+
+
 def submitted_by(owner_or_attorney, **overrides) -> Application:
     return filings.submit_filing(owner_or_attorney, factories.signed_by_attorney(owner_or_attorney, **overrides))
 
@@ -38,10 +47,13 @@ def test_an_attorney_answers_an_office_action(page, accessible):
     expect(page.locator(".office-action")).to_contain_text("Clarify the portable chargers.")
     expect(page.locator("#deadline")).to_contain_text("10 days left")
     accessible(page)
-    page.fill("#id_response-text", "The goods are solar chargers for mobile phones.")
-    page.fill("#id_response-title", "Attorney of record")
-    page.check("#id_response-declaration")
-    page.click("text=Sign and file: Response to an office action")
+    sign_and_file(
+        page,
+        "response",
+        "Response to an office action",
+        "Attorney of record",
+        text="The goods are solar chargers for mobile phones.",
+    )
     expect(page.locator("#filing-state")).to_have_attribute("data-state", "under_examination")
     expect(page.locator("#later-forms")).to_contain_text("Signed receipt (JSON)")
     accessible(page)
@@ -62,18 +74,13 @@ def test_an_owner_files_a_statement_of_use_after_an_extension(page, accessible, 
     page.goto(f"/filings/{application.pk}/")
     expect(page.locator("#filing-state")).to_have_attribute("data-state", "allowed")
     accessible(page)
-    page.fill("#id_sou_extension-title", "Owner")
-    page.check("#id_sou_extension-declaration")
-    page.click("text=Sign and file: Request for an extension of time to file a statement of use")
+    sign_and_file(page, "sou_extension", "Request for an extension of time to file a statement of use", "Owner")
     expect(page.locator("#deadline")).to_have_attribute("data-due", "2024-04-15")
     accessible(page)
     specimen = tmp_path / "specimen.pdf"
     specimen.write_bytes(PDF_PAGE)
-    page.fill("#id_statement_of_use-first_use", "2023-04-20")
     page.set_input_files("#id_statement_of_use-specimen", str(specimen))
-    page.fill("#id_statement_of_use-title", "Owner")
-    page.check("#id_statement_of_use-declaration")
-    page.click("text=Sign and file: Statement of use")
+    sign_and_file(page, "statement_of_use", "Statement of use", "Owner", first_use="2023-04-20")
     expect(page.locator("#filing-state")).to_have_attribute("data-state", "registered")
     expect(page.locator("#registration")).to_contain_text("registration number")
     accessible(page)
