@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
@@ -36,6 +36,7 @@ from .models import (
     FormKind,
     LaterForm,
     OfficeAction,
+    with_current_representations,
 )
 from .receipts import issue_later_form_receipt
 from .sanctions import order_recipients
@@ -567,7 +568,7 @@ def _register(application: Application, on: date) -> None:
     _notify(application, "Registered", f"The mark is registered on {on.isoformat()}, registration number {number:07d}.")
 
 
-def _end_publication(application: Application, on: date) -> None:
+def _end_publication(application: Application, on: date) -> Deadline | None:
     """R22: unopposed to the end, a use-based filing (1a, 44d, 44e) registers and an
     intent-to-use one is allowed, the notice of allowance dated `on`; the statement of
     use is due 6 months after it."""
@@ -581,8 +582,9 @@ def _end_publication(application: Application, on: date) -> None:
             "extension, before its deadline.",
             _due_line(deadline),
         )
-    else:
-        _register(application, on)
+        return deadline
+    _register(application, on)
+    return None
 
 
 # --- deadlines that fall due --------------------------------------------------------------
@@ -610,11 +612,15 @@ class ProsecutionRun:
     allowed: int = 0
     registered: int = 0
     reminders: int = 0
+    opened: Deadline | None = None  # what the last lapse opened
 
 
 # reminders before a filer's deadline, latest first: a run that finds both windows open
 # (a deadline opened 10 days before it falls due, a job that ran late) sends the nearer one
 REMINDERS = ((7, "reminded_7_at"), (30, "reminded_30_at"))
+
+
+_CURRENT_REPRESENTATIONS = with_current_representations().queryset
 
 
 def _send_reminders(today: date, run: ProsecutionRun) -> None:
@@ -627,6 +633,7 @@ def _send_reminders(today: date, run: ProsecutionRun) -> None:
             .exclude(kind=DeadlineKind.OPPOSITION)
             .filter(**{f"{column}__isnull": True})
             .select_related("application__applicant")
+            .prefetch_related(Prefetch("application__representations", queryset=_CURRENT_REPRESENTATIONS))
         )
         for deadline in waiting:
             claimed = (
@@ -647,13 +654,15 @@ def _send_reminders(today: date, run: ProsecutionRun) -> None:
 
 
 def _lapse(deadline: Deadline, application: Application, run: ProsecutionRun) -> None:
-    """What a passed deadline does, dated by the deadline, never by when the job ran."""
+    """What a passed deadline does, dated by the deadline, never by when the job ran; the
+    deadline it opens, if any, is on `run.opened`."""
     before = application.state
     _close(deadline, DeadlineOutcome.LAPSED)
+    run.opened = None
     if deadline.kind in (DeadlineKind.RESPONSE, DeadlineKind.STATEMENT_OF_USE):
         notice = deadline.due_on + timedelta(days=1)
         application.abandon(notice_on=notice)
-        revival = _open_deadline(application, DeadlineKind.REVIVAL, notice)
+        revival = run.opened = _open_deadline(application, DeadlineKind.REVIVAL, notice)
         run.abandoned += 1
         _notify(
             application,
@@ -663,7 +672,7 @@ def _lapse(deadline: Deadline, application: Application, run: ProsecutionRun) ->
             f"{revival.due_on.isoformat()}.",
         )
     elif deadline.kind == DeadlineKind.OPPOSITION:
-        _end_publication(application, deadline.due_on)
+        run.opened = _end_publication(application, deadline.due_on)
         if application.state == FilingState.ALLOWED:
             run.allowed += 1
         else:
@@ -680,6 +689,9 @@ def _lapse(deadline: Deadline, application: Application, run: ProsecutionRun) ->
     )
 
 
+PAGE = 200  # deadlines read at once by the job
+
+
 def process_prosecution_deadlines() -> ProsecutionRun:
     """Close every deadline that passed before today, earliest first, each in its own
     transaction under the filing's lock: what one lapse opens (a revival period, a
@@ -688,15 +700,20 @@ def process_prosecution_deadlines() -> ProsecutionRun:
     today = clock.today()
     run = ProsecutionRun()
     while True:
-        found = _due(today).order_by("due_on", "pk").values_list("pk", "application_id").first()
-        if found is None:
+        # a page of what is due, earliest first; read again whenever a lapse opens a
+        # deadline already passed that falls before the rest of the page
+        found = list(_due(today).order_by("due_on", "pk").values_list("pk", "application_id", "due_on")[:PAGE])
+        if not found:
             _send_reminders(today, run)
             return run
-        pk, application_pk = found
-        with audit.atomic():
-            # the filing first, as every step locks it: the deadline changes only under it
-            application = lock_filing(Application(pk=application_pk))
-            deadline = _due(today).filter(pk=pk).first()
-            if deadline is None:  # another run took it meanwhile
-                continue
-            _lapse(deadline, application, run)
+        for index, (pk, application_pk, _) in enumerate(found):
+            with audit.atomic():
+                # the filing first, as every step locks it: the deadline changes only under it
+                application = lock_filing(Application(pk=application_pk))
+                deadline = Deadline.objects.filter(pk=pk, closed_at__isnull=True, due_on__lt=today).first()
+                if deadline is None or application.state != _LAPSES_IN[deadline.kind]:
+                    continue  # another run took it, an extension moved it, or a step moved the filing on
+                _lapse(deadline, application, run)
+            rest = found[index + 1 :]
+            if run.opened is not None and run.opened.due_on < today and rest and run.opened.due_on < rest[0][2]:
+                break

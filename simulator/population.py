@@ -630,25 +630,27 @@ class _Population:
             elif on_allowance == "extend":
                 self._later(later.request_sou_extension, filer, application, **self._signed(filer))
 
-        def fresh() -> list[Application]:
+        def fresh(*states) -> list[Application]:
+            """The block's submitted filings as they stand now (those in `states`)."""
             return list(
-                Application.objects.filter(pk__in=plans)
+                Application.objects.filter(pk__in=plans, **({"state__in": states} if states else {}))
                 .select_related("applicant__user", "created_by")
                 .prefetch_related(with_current_representations())
                 .order_by("pk")
             )
 
+        allowed, examined = FilingState.ALLOWED, FilingState.UNDER_EXAMINATION
         self._batched(submitted, examine)
         self._advance_to(policy.add_months(start, 4))
-        self._batched(fresh(), answer_late)
-        self._batched(fresh(), publish)
+        self._batched(fresh(FilingState.OFFICE_ACTION), answer_late)
+        self._batched(fresh(examined), publish)
         self._advance_to(policy.add_months(start, 5) + timedelta(days=10))
-        self._batched(fresh(), lambda application: use(application, extended=False))
+        self._batched(fresh(allowed), lambda application: use(application, extended=False))
         self._advance_to(policy.add_months(start, 12))
-        self._batched(fresh(), publish)  # answered after a 6-month period
-        self._batched(fresh(), lambda application: use(application, extended=True))
+        self._batched(fresh(examined), publish)  # answered after a 6-month period
+        self._batched(fresh(allowed), lambda application: use(application, extended=True))
         self._advance_to(policy.add_months(start, 13) + timedelta(days=10))
-        self._batched(fresh(), lambda application: use(application, extended=True))
+        self._batched(fresh(allowed), lambda application: use(application, extended=True))
         self._advance_to(policy.add_months(start, 18))
         for application in fresh():
             outcome = {FilingState.REGISTERED: "registered", FilingState.ABANDONED: "abandoned"}.get(
