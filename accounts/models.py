@@ -136,6 +136,9 @@ class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
             ("review_fraud", "Can decide fraud holds"),
             ("suspend_account", "Can suspend and reinstate accounts"),
             ("sanction_filing", "Can suspend and terminate filings"),
+            # R21, R22: the office's prosecution steps
+            ("examine_filing", "Can issue office actions and approve filings for publication"),
+            ("decide_opposition", "Can decide oppositions"),
         ]
 
     def __str__(self):

@@ -3,8 +3,15 @@
 from django.contrib.auth.models import Group, Permission
 
 OFFICE_GROUPS = {
-    "examiner": ["review_paper"],
-    "supervisor": ["review_paper", "review_fraud", "suspend_account", "sanction_filing"],
+    "examiner": ["review_paper", "examine_filing"],
+    "supervisor": [
+        "review_paper",
+        "review_fraud",
+        "suspend_account",
+        "sanction_filing",
+        "examine_filing",
+        "decide_opposition",
+    ],
 }
 
 

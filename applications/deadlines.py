@@ -4,6 +4,8 @@
 - Signing links past their 30 days are marked revoked (they are refused anyway), as of
   the moment they expired, so the record does not depend on when the job ran.
 - Finished lockouts (R5) are cleared.
+- Prosecution deadlines that passed (R21, R22) abandon, allow or register, in time order
+  (`applications.prosecution.process_prosecution_deadlines`).
 """
 
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from accounts.models import IdentityState, User
 from tmverify import audit, clock
 
 from .models import SignatureLink
+from .prosecution import ProsecutionRun, process_prosecution_deadlines
 
 
 @dataclass
@@ -23,6 +26,7 @@ class DeadlineRun:
     holds_rejected: int = 0
     links_expired: int = 0
     lockouts_lifted: int = 0
+    prosecution: ProsecutionRun | None = None
 
 
 def process_deadlines() -> DeadlineRun:
@@ -52,4 +56,5 @@ def process_deadlines() -> DeadlineRun:
             expires_at__lt=now, used_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=F("expires_at"))
         run.lockouts_lifted = User.objects.filter(idv_locked_until__lte=now).update(idv_locked_until=None)
+    run.prosecution = process_prosecution_deadlines()
     return run

@@ -44,3 +44,18 @@ def send_appointment_request(
         "If you do not represent this applicant, decline, and tell the office if you think your name is being misused.\n"
     )
     send_mail(f"Appointment waiting for you: {mark or 'trademark application'}", body, None, [to])
+
+
+def send_prosecution_notice(
+    *, to: list[str], mark: str, serial: str, filing_id: int, what: str, lines: list[str]
+) -> None:
+    """R21, R22: an office action, a notice (publication, allowance, abandonment,
+    registration, an opposition and its decision) or a deadline reminder, to the applicant
+    and the attorneys of record."""
+    name = mark or "(no mark)"
+    body = (
+        f"The trademark application for {name} (serial number {serial}):\n\n"
+        + "\n\n".join(lines)
+        + f"\n\nRead the filing and act on it here:\n\n{filing_url(filing_id)}\n"
+    )
+    send_mail(f"{what}: {name} ({serial})", body, None, to)

@@ -294,3 +294,37 @@ class AttorneyForm(forms.Form):
         if self.person is None:
             raise ValidationError(_("No account uses this email."))
         return email
+
+
+# --- prosecution (R21, R22): a form filed after submission, signed in the form ---------------
+class LaterFormForm(SignForm):
+    """A response, an extension, a petition to revive or a statement of use: signed in the
+    form by a signatory (R14). Only the fields its kind asks for are shown."""
+
+    text = forms.CharField(
+        label=_("Your response to the examining attorney"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    first_use = forms.DateField(
+        label=_("Date of first use in commerce"),
+        required=False,
+        help_text=_("YYYY-MM-DD"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    specimen = forms.FileField(
+        label=_("Specimen showing the mark in use"),
+        required=False,
+        help_text=_("PDF, PNG or JPEG, at most 5 MB: a label, a tag, a web page where the goods are sold."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
+    field_order = ["text", "first_use", "specimen", "signature", "title", "declaration"]
+
+    # which of the optional fields each kind of form shows
+    FIELDS = {"response": {"text"}, "revival": {"text"}, "statement_of_use": {"first_use", "specimen"}}
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, prefix=kind, **kwargs)
+        for name in {"text", "first_use", "specimen"} - self.FIELDS.get(kind, set()):
+            del self.fields[name]

@@ -19,6 +19,15 @@ class FilingState(models.TextChoices):
     # R23: office sanctions (applications/sanctions.py)
     SUSPENDED = "suspended", gettext_noop("Suspended pending administrative review")
     TERMINATED = "terminated", gettext_noop("Terminated by sanction order")
+    # R21, R22: prosecution, after submission (applications/prosecution.py)
+    OFFICE_ACTION = "office_action", gettext_noop("Office action issued")
+    UNDER_EXAMINATION = "under_examination", gettext_noop("Under examination")
+    PUBLISHED = "published", gettext_noop("Published for opposition")
+    OPPOSED = "opposed", gettext_noop("Opposed")
+    ALLOWED = "allowed", gettext_noop("Allowed: statement of use due")
+    REGISTERED = "registered", gettext_noop("Registered")
+    REFUSED = "refused", gettext_noop("Refused")
+    ABANDONED = "abandoned", gettext_noop("Abandoned")
 
 
 OPEN_STATES = [FilingState.DRAFT, FilingState.AWAITING_SIGNATURE, FilingState.SIGNED]
@@ -26,6 +35,18 @@ OPEN_STATES = [FilingState.DRAFT, FilingState.AWAITING_SIGNATURE, FilingState.SI
 # states added later are covered without a second list.
 _CLOSED_STATES = {FilingState.WITHDRAWN, FilingState.SUSPENDED, FilingState.TERMINATED}
 SANCTIONABLE_STATES = [s for s in FilingState.values if s not in _CLOSED_STATES]
+# R21, R22: where the examining office may issue an action or approve for publication
+EXAMINABLE_STATES = [FilingState.SUBMITTED, FilingState.UNDER_EXAMINATION]
+# submitted and not decided for good: an attorney may still withdraw or be revoked (R8, R24)
+PENDING_STATES = [
+    FilingState.SUBMITTED,
+    FilingState.OFFICE_ACTION,
+    FilingState.UNDER_EXAMINATION,
+    FilingState.PUBLISHED,
+    FilingState.OPPOSED,
+    FilingState.ALLOWED,
+    FilingState.ABANDONED,
+]
 
 
 class Basis(models.TextChoices):
@@ -116,10 +137,22 @@ class Application(ConcurrentTransitionMixin, models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     # R23: where a suspended filing returns when the suspension is lifted.
     state_before_suspension = models.CharField(max_length=20, choices=FilingState.choices, blank=True)
+    # R21, R22: the office's notices, each on its date
+    published_on = models.DateField(null=True, blank=True)
+    allowed_on = models.DateField(null=True, blank=True, help_text="The notice of allowance's date.")
+    registered_on = models.DateField(null=True, blank=True)
+    # NULL until registered, as serial_number
+    registration_number = models.CharField(max_length=7, null=True, blank=True)  # noqa: DJ001
+    abandoned_on = models.DateField(null=True, blank=True, help_text="The notice of abandonment's date.")
+    # where a revived filing returns: an office action's response was missed, or the statement of use
+    abandoned_from = models.CharField(max_length=20, choices=FilingState.choices, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["serial_number"], name="one_filing_per_serial_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["serial_number"], name="one_filing_per_serial_number"),
+            models.UniqueConstraint(fields=["registration_number"], name="one_filing_per_registration_number"),
+        ]
         indexes = [
             models.Index(fields=["created_by", "state"]),
             models.Index(fields=["submitted_by", "submitted_at"]),
@@ -205,6 +238,61 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=[*SANCTIONABLE_STATES, FilingState.SUSPENDED], target=FilingState.TERMINATED)
     def terminate(self):
+        self.touch()
+
+    # R21, R22: prosecution, run only through applications/prosecution.py
+    @transition(field=state, source=EXAMINABLE_STATES, target=FilingState.OFFICE_ACTION)
+    def receive_office_action(self):
+        self.touch()
+
+    @transition(field=state, source=FilingState.OFFICE_ACTION, target=FilingState.UNDER_EXAMINATION)
+    def answer_office_action(self):
+        self.touch()
+
+    @transition(field=state, source=[FilingState.OFFICE_ACTION, FilingState.ALLOWED], target=FilingState.ABANDONED)
+    def abandon(self, *, notice_on):
+        self.abandoned_from = self.state
+        self.abandoned_on = notice_on
+        self.touch()
+
+    @transition(
+        field=state,
+        source=FilingState.ABANDONED,
+        target=RETURN_VALUE(FilingState.UNDER_EXAMINATION, FilingState.ALLOWED),
+    )
+    def revive(self):
+        """Back to examination with the response the petition included, or to allowance."""
+        was_allowed = self.abandoned_from == FilingState.ALLOWED
+        self.abandoned_from = ""
+        self.touch()
+        return FilingState.ALLOWED if was_allowed else FilingState.UNDER_EXAMINATION
+
+    @transition(field=state, source=EXAMINABLE_STATES, target=FilingState.PUBLISHED)
+    def publish(self, *, on):
+        self.published_on = on
+        self.touch()
+
+    @transition(field=state, source=FilingState.PUBLISHED, target=FilingState.OPPOSED)
+    def oppose(self):
+        self.touch()
+
+    @transition(field=state, source=FilingState.OPPOSED, target=FilingState.REFUSED)
+    def refuse_after_opposition(self):
+        self.touch()
+
+    @transition(field=state, source=FilingState.OPPOSED, target=FilingState.PUBLISHED)
+    def dismiss_opposition(self):
+        self.touch()
+
+    @transition(field=state, source=FilingState.PUBLISHED, target=FilingState.ALLOWED)
+    def allow(self, *, on):
+        self.allowed_on = on
+        self.touch()
+
+    @transition(field=state, source=[FilingState.PUBLISHED, FilingState.ALLOWED], target=FilingState.REGISTERED)
+    def register(self, *, number: str, on):
+        self.registration_number = number
+        self.registered_on = on
         self.touch()
 
 
@@ -415,7 +503,8 @@ class SubmitterApplicant(models.Model):
 
 
 class SerialCounter(models.Model):
-    """The last serial number issued; locked per submission so none is given twice."""
+    """The last number issued of a sequence, locked per use so none is given twice: row 1
+    serial numbers, row 2 registration numbers (R22)."""
 
     last = models.PositiveIntegerField(default=97_000_000)
 
@@ -452,3 +541,111 @@ class SanctionOrder(models.Model):
 
     def __str__(self):
         return f"Order {self.pk}: {self.get_kind_display()}"
+
+
+# --- prosecution (R21, R22) ----------------------------------------------------------------
+class OfficeAction(models.Model):
+    """An examining attorney's letter: its text, and the response period it opens."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="office_actions")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_on = models.DateField()
+    text = models.TextField()
+    final = models.BooleanField(default=False)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["issued_on", "pk"]
+
+
+class DeadlineKind(models.TextChoices):
+    RESPONSE = "response", gettext_noop("Response to the office action")
+    REVIVAL = "revival", gettext_noop("Petition to revive")
+    OPPOSITION = "opposition", gettext_noop("End of the opposition period")
+    STATEMENT_OF_USE = "statement_of_use", gettext_noop("Statement of use")
+
+
+class DeadlineOutcome(models.TextChoices):
+    MET = "met", gettext_noop("Met")
+    LAPSED = "lapsed", gettext_noop("Passed")
+
+
+class Deadline(models.Model):
+    """A period running on a filing (R21, R22), as data: what it is for, the action or
+    notice it counts from, the extensions used and the day it ends (moved under 37 CFR
+    2.196 where it moves). A filing has at most one open deadline at a time; it closes
+    once, met or lapsed, and `process_deadlines` acts only on open ones."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(max_length=20, choices=DeadlineKind.choices)
+    counts_from = models.DateField(help_text="The issue date of the action or notice it belongs to.")
+    office_action = models.ForeignKey(
+        OfficeAction, null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines"
+    )
+    extensions_used = models.PositiveSmallIntegerField(default=0)
+    due_on = models.DateField()
+    opened_at = models.DateTimeField(default=clock.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=DeadlineOutcome.choices, blank=True)
+    # reminders (30 and 7 days before), each sent once
+    reminded_30_at = models.DateTimeField(null=True, blank=True)
+    reminded_7_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"], condition=Q(closed_at__isnull=True), name="one_open_deadline_per_filing"
+            )
+        ]
+        indexes = [models.Index(fields=["due_on"], condition=Q(closed_at__isnull=True), name="open_deadlines_by_day")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} due {self.due_on} (filing {self.application_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class FormKind(models.TextChoices):
+    RESPONSE = "response", gettext_noop("Response to an office action")
+    RESPONSE_EXTENSION = "response_extension", gettext_noop("Request for an extension of time to respond")
+    REVIVAL = "revival", gettext_noop("Petition to revive")
+    STATEMENT_OF_USE = "statement_of_use", gettext_noop("Statement of use")
+    SOU_EXTENSION = "sou_extension", gettext_noop("Request for an extension of time to file a statement of use")
+    OPPOSITION = "opposition", gettext_noop("Notice of opposition")
+
+
+class LaterForm(models.Model):
+    """A form filed after submission (R21, R22): signed in the form by a signatory (R14),
+    except a notice of opposition, which a third party files unsigned here. Its fee is the
+    one of 37 CFR 2.6 on the day it was filed."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="later_forms")
+    kind = models.CharField(max_length=20, choices=FormKind.choices)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField()
+    deadline = models.ForeignKey(Deadline, null=True, blank=True, on_delete=models.SET_NULL, related_name="forms")
+    signer_name = models.CharField(max_length=200, blank=True)
+    signature = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=100, blank=True)
+    fee = models.PositiveIntegerField(default=0)
+    first_use = models.DateField(null=True, blank=True)
+    specimen = models.BooleanField(default=False)
+    # the specimen's scan when one was uploaded (tmverify.uploads: private, type by content)
+    specimen_upload = models.CharField(max_length=100, blank=True)
+    specimen_content_type = models.CharField(max_length=50, blank=True)
+    text = models.TextField(blank=True)
+    # a notice of opposition: the supervisor's decision
+    decision = models.CharField(max_length=10, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # the receipt (applications.receipts), signed like the application's
+    receipt_payload = models.JSONField(null=True, blank=True)
+    receipt_signature = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["filed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on filing {self.application_id}"

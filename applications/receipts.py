@@ -18,7 +18,7 @@ from accounts.rules import identity_required
 from tmverify import audit, clock, crypto
 from tmverify.models import AuditEvent
 
-from .models import Application, Receipt, SignatureMethod
+from .models import Application, LaterForm, Receipt, SignatureMethod
 from .rules import fee_lines, valid_signatures
 
 
@@ -119,21 +119,25 @@ def field_digests(payload: dict) -> dict[str, str]:
 
 
 RECEIPT_FORMAT, RECEIPT_VERSION = "tmverify.receipt", 3
+# R21, R22: a form filed after submission (docs/DECISIONS.md 69), labelled as its own kind
+# so that one can never pass for the other
+LATER_FORM_FORMAT, LATER_FORM_VERSION = "tmverify.later_form_receipt", 1
+FORMATS = {RECEIPT_FORMAT: RECEIPT_VERSION, LATER_FORM_FORMAT: LATER_FORM_VERSION}
 # what every receipt's payload holds, whatever its version: a message the office signed
 # that lacks them (another kind of message) is not a receipt
 RECEIPT_FIELDS = {"serial_number", "filing_date", "applicant", "mark", "signatures", "fee", "submitted_by"}
 
 
-def _digests_message(digests: dict[str, str], *, labelled: bool = True) -> bytes:
+def _digests_message(digests: dict[str, str], *, labelled: bool = True, kind: str = RECEIPT_FORMAT) -> bytes:
     if not labelled:  # version 2
         return crypto.canonical_json({"receipt_field_digests": digests})
-    return crypto.canonical_json({"format": RECEIPT_FORMAT, "version": RECEIPT_VERSION, "field_digests": digests})
+    return crypto.canonical_json({"format": kind, "version": FORMATS[kind], "field_digests": digests})
 
 
-def sign_payload(payload: dict) -> tuple[str, dict[str, str]]:
+def sign_payload(payload: dict, kind: str = RECEIPT_FORMAT) -> tuple[str, dict[str, str]]:
     """The office's one signature over the digest of each field, and those digests."""
     digests = field_digests(payload)
-    return crypto.sign(crypto.office_key(), _digests_message(digests)), digests
+    return crypto.sign(crypto.office_key(), _digests_message(digests, kind=kind)), digests
 
 
 def issue_receipt(application: Application, flags, submitted: AuditEvent) -> Receipt:
@@ -145,6 +149,54 @@ def issue_receipt(application: Application, flags, submitted: AuditEvent) -> Rec
     return Receipt.objects.create(
         application=application, payload=payload, signature=signature, field_digests=digests, created_at=clock.now()
     )
+
+
+def build_later_form_payload(form: LaterForm, application: Application) -> dict:
+    """A later form as filed (R21, R22): which filing, what it was, who signed it and with
+    what standing, its fee, the deadline it answered and where it left the filing."""
+    deadline = form.deadline
+    return {
+        "form": form.kind,
+        "serial_number": application.serial_number,
+        "mark": application.mark,
+        "filed_at": form.filed_at.isoformat(),
+        "deadline": {"kind": deadline.kind, "due_on": deadline.due_on.isoformat()} if deadline else None,
+        "signature": (
+            {"signer": form.signer_name, "signature": form.signature, "title": form.title} if form.signature else None
+        ),
+        "first_use": form.first_use.isoformat() if form.first_use else None,
+        "specimen": form.specimen,
+        "fee": form.fee,
+        "filed_by": {
+            "name": form.filed_by.full_name,
+            "role": form.filed_by.role,
+            "identity": _verification_of(form.filed_by),
+        },
+        "state_after": application.state,
+        "registration_number": application.registration_number,
+    }
+
+
+def issue_later_form_receipt(form: LaterForm, application: Application, filed: AuditEvent) -> None:
+    """Sign and keep the receipt of a later form just filed; it carries the chain's head at
+    `filed` (the form's event, linked), signed, as an application's receipt does."""
+    payload = build_later_form_payload(form, application)
+    payload["audit_head"] = audit.signed_head(filed)
+    form.receipt_payload = payload
+    form.receipt_signature, _ = sign_payload(payload, LATER_FORM_FORMAT)
+    form.save(update_fields=["receipt_payload", "receipt_signature"])
+
+
+def later_form_receipt_document(form: LaterForm) -> dict:
+    """What the filer downloads for a later form; `check_receipt` checks it."""
+    return {
+        "receipt": form.receipt_payload,
+        "signature": form.receipt_signature,
+        "format": LATER_FORM_FORMAT,
+        "version": LATER_FORM_VERSION,
+        "field_digests": field_digests(form.receipt_payload),
+        "public_key": crypto.b64encode(crypto.public_key_bytes(crypto.office_key())),
+    }
 
 
 def receipt_document(receipt: Receipt) -> dict:
@@ -210,13 +262,13 @@ def check_receipt(document: dict, public_key=None) -> ReceiptCheck:
     if not isinstance(payload, dict) or not isinstance(signed, dict) or not isinstance(signature, str):
         return _not_a_receipt("receipt, signature and field_digests (or field_signatures) are required")
     labelled = "format" in document or "version" in document
-    if labelled and (document.get("format"), document.get("version")) != (RECEIPT_FORMAT, RECEIPT_VERSION):
-        return _not_a_receipt(
-            f"format {document.get('format')!r} version {document.get('version')!r} is not "
-            f"{RECEIPT_FORMAT!r} version {RECEIPT_VERSION}"
-        )
+    kind = document.get("format")
+    if labelled and (kind not in FORMATS or FORMATS[kind] != document.get("version")):
+        known = " or ".join(f"{name!r} version {version}" for name, version in FORMATS.items())
+        return _not_a_receipt(f"format {kind!r} version {document.get('version')!r} is not {known}")
     if "field_digests" in document:
-        if not crypto.verify(public_key, _digests_message(signed, labelled=labelled), signature):
+        message = _digests_message(signed, labelled=labelled, kind=kind if labelled else RECEIPT_FORMAT)
+        if not crypto.verify(public_key, message, signature):
             return ReceiptCheck(False, problem=NOT_THE_OFFICES)
         digests = field_digests(payload)
         return _checked(_altered(payload, signed, lambda name: digests[name] == signed[name]))

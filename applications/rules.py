@@ -18,7 +18,7 @@ from tmverify.jurisdictions import is_us_bar
 from tmverify.reasons import Reason, reason
 
 from .access import can_access, can_act
-from .models import Application, Basis, FilingState, Representation, SignatureLink
+from .models import PENDING_STATES, Application, Basis, FilingState, Representation, SignatureLink
 
 # R12: text between exactly two forward slashes that holds a letter or digit (SCENARIOS.md
 # v2 "Small print": "/ /" and "/.-/" are no signature)
@@ -115,6 +115,14 @@ def state_reasons(application: Application) -> list[Reason]:
     if not application.is_open:
         return [reason("invalid_state", f"This filing is already {application.get_state_display().lower()}.")]
     return []
+
+
+def representation_state_reasons(application: Application) -> list[Reason]:
+    """An attorney may withdraw, or be revoked, on an open filing and on one submitted and
+    still pending (R21, R22: whoever is left must answer the office, R8)."""
+    if application.state in PENDING_STATES:
+        return []
+    return state_reasons(application)
 
 
 def filer_reasons(user: User, application: Application) -> list[Reason]:

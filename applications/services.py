@@ -608,19 +608,25 @@ def serial_number(counter: int) -> str:
 
 
 def _next_serial() -> str:
-    """Add one to the counter and return its new value: one locking `UPDATE ... RETURNING`
-    (SQLite 3.35+, PostgreSQL), which the ORM cannot say in one statement; the row is
-    held until the transaction ends. The row is made on first use."""
+    """Add one to the serial counter and return its new value, eight digits."""
+    return serial_number(_next_number(1, SerialCounter._meta.get_field("last").default))
+
+
+def _next_number(row: int, start: int) -> int:
+    """Add one to the counter row `row` and return its new value: one locking `UPDATE ...
+    RETURNING` (SQLite 3.35+, PostgreSQL), which the ORM cannot say in one statement; the
+    row is held until the transaction ends. The row is made on first use, at `start`.
+    Row 1 counts serial numbers, row 2 registration numbers (applications.prosecution)."""
     meta, quote = SerialCounter._meta, connection.ops.quote_name
     table, last, pk = quote(meta.db_table), quote(meta.get_field("last").column), quote(meta.pk.column)
     with connection.cursor() as cursor:
         for _ in range(2):
-            cursor.execute(f"UPDATE {table} SET {last} = {last} + 1 WHERE {pk} = 1 RETURNING {last}")
-            row = cursor.fetchone()
-            if row is not None:
-                return serial_number(row[0])
-            SerialCounter.objects.get_or_create(pk=1)  # a concurrent first one is waited for
-    raise RuntimeError("the serial counter's row could not be made")
+            cursor.execute(f"UPDATE {table} SET {last} = {last} + 1 WHERE {pk} = %s RETURNING {last}", [row])
+            found = cursor.fetchone()
+            if found is not None:
+                return found[0]
+            SerialCounter.objects.get_or_create(pk=row, defaults={"last": start})  # a concurrent first one waits
+    raise RuntimeError("the counter's row could not be made")
 
 
 def _note_submission(submitter: User, application: Application) -> None:
@@ -702,8 +708,10 @@ def withdraw_filing(actor: User, application: Application) -> Application:
 # --- representation (R8, R16, R24) ------------------------------------------------------
 def _attorneys_of_record_changed(application: Application) -> None:
     """R24: the declaration covered the old representation, so signatures and outstanding
-    links lapse and a signed or awaiting filing returns to draft."""
-    _supersede_signatures(application)
+    links lapse and a signed or awaiting filing returns to draft; a submitted filing's
+    declaration was filed and stands."""
+    if application.is_open:
+        _supersede_signatures(application)
     application.touch()
     application.save()
 
@@ -776,7 +784,7 @@ def withdraw_representation(actor: User, application: Application) -> Applicatio
     with audit.refusals_recorded("filing.withdraw_representation", application, actor), audit.atomic():
         application = lock_filing(application)
         actor = _fresh(actor, *_on_filing(application))
-        refuse_if(rules.filer_reasons(actor, application) or rules.state_reasons(application))
+        refuse_if(rules.filer_reasons(actor, application) or rules.representation_state_reasons(application))
         representation = application.representation_of(actor)
         if representation is None or not representation.is_of_record:
             raise Refused(
@@ -800,7 +808,7 @@ def revoke_attorney(actor: User, application: Application, attorney: User) -> Ap
         actor = _fresh(actor, *_on_filing(application))
         refuse_if(
             rules.filer_reasons(actor, application)
-            or rules.state_reasons(application) + rules.revoking_reasons(actor, application, attorney)
+            or rules.representation_state_reasons(application) + rules.revoking_reasons(actor, application, attorney)
         )
         representation = application.representation_of(attorney)
         was_of_record = representation.is_of_record

@@ -22,6 +22,10 @@ urlpatterns = [
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
     path("<int:pk>/receipt/download/", views.receipt_download, name="receipt_download"),
+    # R21, R22: the filer's forms after submission, their receipts, and the deadlines' calendar
+    path("<int:pk>/forms/<slug:kind>/", views.later_form, name="later_form"),
+    path("<int:pk>/forms/receipts/<int:form_pk>/", views.later_form_receipt, name="later_form_receipt"),
+    path("deadlines.ics", views.deadlines_ics, name="deadlines_ics"),
     path("sign/", views.sign_by_link, name="sign_by_link"),
     # links mailed before the code left the path: the page, with the code filled in
     path("sign/<str:token>/", views.sign_by_link, name="sign_by_link_mailed_before"),

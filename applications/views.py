@@ -7,6 +7,7 @@ call, messages, redirect. The rules live in applications/rules.py and the servic
 """
 
 import json
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,14 +23,16 @@ from django.views.decorators.http import require_POST
 from accounts.models import ATTORNEY_ROLES, Role, Sponsorship
 from accounts.rules import sponsoring_attorney_ids
 from accounts.web import add_validation_error, filer_only, show_refusal
+from tmverify import clock
 from tmverify.reasons import Refused
 
-from . import id_manual, rules, services
+from . import id_manual, prosecution, rules, services
 from .access import can_act, visible_filings
 from .forms import (
     ApplicationForm,
     AttorneyForm,
     GoodsFormSet,
+    LaterFormForm,
     LinkCodeForm,
     LinkSignForm,
     SignerForm,
@@ -39,8 +42,18 @@ from .forms import (
     filing_data,
     goods_initial,
 )
-from .models import FilingState, Representation, RepresentationState, Signature, with_current_representations
-from .receipts import attorneys_named, receipt_document
+from .models import (
+    Deadline,
+    DeadlineKind,
+    FilingState,
+    FormKind,
+    LaterForm,
+    Representation,
+    RepresentationState,
+    Signature,
+    with_current_representations,
+)
+from .receipts import attorneys_named, later_form_receipt_document, receipt_document
 
 
 def _filings(user):
@@ -89,11 +102,66 @@ def dashboard(request):
     context = {
         "rows": rows,
         "page": page,
+        "due": _due(user),
         "appointments": waiting,
         "waiting_requests": sponsorships.filter(attorney=user, state=Sponsorship.State.REQUESTED).count(),
         "active_sponsorships": sponsorships.filter(state=Sponsorship.State.ACTIVE).select_related("attorney", "staff"),
     }
     return render(request, "applications/dashboard.html", context)
+
+
+# R21, R22: what is due on the filings the person sees, soonest first
+DUE_LIST_SIZE = 20
+
+
+def _open_filer_deadlines(user):
+    """The open deadlines of the filer's next steps (not the opposition period) on the
+    filings `user` sees, soonest first."""
+    return (
+        Deadline.objects.filter(application__in=visible_filings(user), closed_at__isnull=True)
+        .exclude(kind=DeadlineKind.OPPOSITION)
+        .select_related("application")
+        .order_by("due_on", "pk")
+    )
+
+
+def _due(user) -> list[dict]:
+    today = clock.today()
+    return [
+        {"deadline": deadline, "days_left": (deadline.due_on - today).days}
+        for deadline in _open_filer_deadlines(user)[:DUE_LIST_SIZE]
+    ]
+
+
+def _ics_text(value: str) -> str:
+    """RFC 5545 text: backslash, semicolon, comma and newline escaped."""
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+@login_required
+def deadlines_ics(request):
+    """Every open deadline of the filer's next steps as an all-day event: a law firm's
+    calendar subscribes to it and follows (R21, R22)."""
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//tmverify//deadlines//EN", "CALSCALE:GREGORIAN"]
+    for deadline in _open_filer_deadlines(request.user):
+        application = deadline.application
+        summary = f"{deadline.get_kind_display()}: {application.mark} ({application.serial_number})"
+        url = request.build_absolute_uri(reverse("applications:detail", args=[application.pk]))
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:deadline-{deadline.pk}-{deadline.due_on:%Y%m%d}@tmverify",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{deadline.due_on:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{deadline.due_on + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(summary)}",
+            f"URL:{url}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    response = HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tmverify-deadlines.ics"'
+    return response
 
 
 def _part(user, application) -> str:
@@ -244,12 +312,92 @@ def _detail(request, application, status=200, **forms):
         "attorney_form": forms.get("attorney_form") or AttorneyForm(),
         "flags": sorted(flag.code for flag in application.flags.all()),
     }
+    if not application.is_open:
+        context.update(_prosecution(user, application, forms.get("later_forms", {})))
     return render(request, "applications/detail.html", context, status=status)
+
+
+def _prosecution(user, application, bound: dict) -> dict:
+    """R21, R22 on the filing's page: the deadline and the days left, the office's letters,
+    the filer's next steps with what blocks each and their forms, and the forms filed."""
+    deadline = prosecution.filer_deadline(application)
+    acting = can_act(user, application) and not user.is_office_staff()
+    steps = prosecution.next_steps(user, application) if acting else []
+    return {
+        "deadline": deadline,
+        "days_left": (deadline.due_on - clock.today()).days if deadline else None,
+        "office_actions": application.office_actions.all(),
+        "steps": [
+            {"step": step, "form": bound.get(step.kind) or LaterFormForm(kind=step.kind, initial=_signing(user))}
+            for step in steps
+        ],
+        "later_forms": application.later_forms.select_related("filed_by"),
+    }
+
+
+def _signing(user) -> dict:
+    return {"signature": f"/{user.full_name}/"}
 
 
 @login_required
 def detail(request, pk):
     return _detail(request, _filing(request, pk))
+
+
+# each filer's form after submission and the service that files it (R21, R22)
+_LATER_FORMS = {
+    FormKind.RESPONSE: lambda user, filing, data, upload: prosecution.respond_to_office_action(
+        user, filing, signature=data["signature"], title=data["title"], text=data["text"]
+    ),
+    FormKind.RESPONSE_EXTENSION: lambda user, filing, data, upload: prosecution.request_response_extension(
+        user, filing, signature=data["signature"], title=data["title"]
+    ),
+    FormKind.REVIVAL: lambda user, filing, data, upload: prosecution.petition_to_revive(
+        user, filing, signature=data["signature"], title=data["title"], text=data["text"]
+    ),
+    FormKind.STATEMENT_OF_USE: lambda user, filing, data, upload: prosecution.file_statement_of_use(
+        user, filing, signature=data["signature"], title=data["title"], first_use=data["first_use"], upload=upload
+    ),
+    FormKind.SOU_EXTENSION: lambda user, filing, data, upload: prosecution.request_sou_extension(
+        user, filing, signature=data["signature"], title=data["title"]
+    ),
+}
+
+
+@require_POST
+@login_required
+@filer_only("applications:detail", "pk")
+def later_form(request, pk, kind):
+    """File a response, an extension, a petition to revive or a statement of use."""
+    application = _filing(request, pk)
+    if kind not in _LATER_FORMS:
+        raise Http404
+    form = LaterFormForm(request.POST, request.FILES, kind=kind)
+    if not form.is_valid():
+        return _detail(request, application, status=400, later_forms={kind: form})
+    try:
+        _LATER_FORMS[kind](request.user, application, form.cleaned_data, form.cleaned_data.get("specimen"))
+    except ValidationError as error:  # the specimen's type or size
+        add_validation_error(form, error, "specimen")
+        return _detail(request, application, status=400, later_forms={kind: form})
+    except Refused as refused:
+        return _after(request, application, refused, "", "#prosecution")
+    done = _("Filed: %(form)s. Its signed receipt is listed on this page.") % {"form": FormKind(kind).label}
+    return _after(request, application, None, done, "#prosecution")
+
+
+@login_required
+def later_form_receipt(request, pk, form_pk):
+    """A later form's signed receipt as JSON, to keep and check with `verify_receipt`."""
+    application = _filing(request, pk)
+    form = get_object_or_404(LaterForm, pk=form_pk, application=application, receipt_signature__gt="")
+    response = HttpResponse(
+        json.dumps(later_form_receipt_document(form), indent=2, ensure_ascii=False),
+        content_type="application/json",
+    )
+    name = f"receipt-{application.serial_number}-{form.kind}-{form.pk}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _after(request, application, refused: Refused | None, done: str, anchor: str = ""):

@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from accounts import second_factor, services
 from accounts.evidence import open_document
 from accounts.models import IdentityState, PaperVerification, User
-from applications import sanctions
+from applications import prosecution, sanctions
 from applications.models import Application, Representation, with_current_representations
 from tmverify import audit
 from tmverify.crypto import DecryptionError
@@ -327,6 +327,7 @@ class FilingAdmin(ConsoleModelAdmin):
         ("People", {"fields": ["applicant_details", "created_by_link", "submitted_by_link"]}),
         ("Representation (R24)", {"fields": ["representation_history"]}),
         ("Contents", {"fields": ["goods_list", "signature_list", "flag_list"]}),
+        ("Prosecution (R21, R22)", {"fields": ["prosecution_record"]}),
         ("Sanctions (R23)", {"fields": ["state_before_suspension", "orders"]}),
         ("Audit trail", {"fields": ["audit_trail"]}),
     ]
@@ -339,9 +340,36 @@ class FilingAdmin(ConsoleModelAdmin):
         "signature_list",
         "flag_list",
         "orders",
+        "prosecution_record",
         "audit_trail",
     ]
     console_actions = {
+        # R21, R22: the examining office's steps; the note is the action's text or the reason
+        "receive_office_action": ConsoleAction(
+            "Issue an office action",
+            "examine_filing",
+            lambda officer, filing, note: prosecution.issue_office_action(officer, filing, text=note),
+            "Office action issued; the response period is open.",
+            note_label="Text of the office action",
+        ),
+        "publish": ConsoleAction(
+            "Approve for publication",
+            "examine_filing",
+            lambda officer, filing, note: prosecution.approve_for_publication(officer, filing, note=note),
+            "Approved for publication; the 30-day opposition period is open.",
+        ),
+        "refuse_after_opposition": ConsoleAction(
+            "Sustain the opposition (refuse the filing)",
+            "decide_opposition",
+            lambda officer, filing, note: prosecution.decide_opposition(officer, filing, sustained=True, note=note),
+            "Opposition sustained; the filing is refused.",
+        ),
+        "dismiss_opposition": ConsoleAction(
+            "Dismiss the opposition",
+            "decide_opposition",
+            lambda officer, filing, note: prosecution.decide_opposition(officer, filing, sustained=False, note=note),
+            "Opposition dismissed; the filing goes on when the opposition period ends (at once if it has).",
+        ),
         "suspend_for_review": ConsoleAction(
             "Suspend pending administrative review",
             "sanction_filing",
@@ -456,6 +484,31 @@ class FilingAdmin(ConsoleModelAdmin):
             "<div><strong>{}</strong> raised {} {}</div>",
             ((f.code, f.raised_at.strftime("%Y-%m-%d"), f.detail) for f in filing.flags.all()),
         )
+
+    @admin.display(description="Office actions, deadlines and later forms")
+    def prosecution_record(self, filing):
+        actions = format_html_join(
+            "",
+            "<div>Office action {} ({}): {}</div>",
+            ((a.issued_on, "final" if a.final else "non-final", a.text) for a in filing.office_actions.all()),
+        )
+        deadlines = format_html_join(
+            "",
+            "<div>{} due {} ({} extension(s)) {}</div>",
+            (
+                (d.get_kind_display(), d.due_on, d.extensions_used, d.get_outcome_display() or "open")
+                for d in filing.deadlines.order_by("opened_at", "pk")
+            ),
+        )
+        forms = format_html_join(
+            "",
+            "<div>{} filed {} by {}, ${}</div>",
+            (
+                (f.get_kind_display(), f.filed_at.strftime("%Y-%m-%d"), f.filed_by.email, f.fee)
+                for f in filing.later_forms.select_related("filed_by")
+            ),
+        )
+        return actions + deadlines + forms or "—"
 
     @admin.display(description="Sanction orders")
     def orders(self, filing):

@@ -79,6 +79,7 @@ class ConsoleAction:
     permission: str
     run: Callable  # (officer, obj, note) -> anything; raises Refused
     done: str
+    note_label: str = "Reason"  # what the note is: a reason, or an office action's text
 
 
 class ConsoleSite(admin.AdminSite):
@@ -255,6 +256,7 @@ class ConsoleModelAdmin(FSMAdminMixin, admin.ModelAdmin):
         if obj is None:
             raise Http404
         form = NoteForm(request.POST if request.method == "POST" else None)
+        form.fields["note"].label = action.note_label
         if request.method == "POST" and form.is_valid():
             try:
                 action.run(request.user, obj, form.cleaned_data["note"])

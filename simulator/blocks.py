@@ -34,12 +34,20 @@ class RunError(Exception):
     """The run cannot go on; the message says why and what to do."""
 
 
-def blocks_of(size: int, seed: int, on: date, block: int, profile: str = "enacted") -> list[Block]:
+def blocks_of(
+    size: int, seed: int, on: date, block: int, profile: str = "enacted", prosecution: bool = True
+) -> list[Block]:
     # the first block takes the seed itself: a population of one block is the one
     # `run_population` generates
     return [
         Block(
-            min(block, size - offset), seed if offset == 0 else f"{seed}/{offset // block}", on, size, offset, profile
+            min(block, size - offset),
+            seed if offset == 0 else f"{seed}/{offset // block}",
+            on,
+            size,
+            offset,
+            profile,
+            prosecution,
         )
         for offset in range(0, size, block)
     ]
@@ -127,6 +135,7 @@ def simulate_population(
     progress=None,
     poll: float = 0.5,
     timeout: float | None = None,
+    prosecution: bool = True,
 ) -> PopulationRun:
     """`size` people in blocks of `block`, each in its own throw-away database, under
     `profile` on `on`, and again under `compare` (a profile and a date) when given; the
@@ -139,10 +148,16 @@ def simulate_population(
     if backend not in BACKENDS:
         raise RunError(f"no backend {backend!r} (use one of {', '.join(BACKENDS)})")
     sides = [(profile, on)] + ([compare] if compare else [])
-    blocks = [each for side_profile, side_on in sides for each in blocks_of(size, seed, side_on, block, side_profile)]
+    blocks = [
+        each
+        for side_profile, side_on in sides
+        for each in blocks_of(size, seed, side_on, block, side_profile, prosecution)
+    ]
     journal = None
     if resume is not None:
         run = {"size": size, "seed": seed, "block": block, "sides": [[p, d.isoformat()] for p, d in sides]}
+        if not prosecution:  # a run of before prosecution keeps its header, so it still resumes
+            run["prosecution"] = False
         try:
             journal = Journal(resume, run)
         except OSError as error:

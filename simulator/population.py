@@ -16,15 +16,17 @@ import resource
 from collections import Counter, deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Sum
 
 from accounts import office
 from accounts import services as accounts
 from accounts.models import LOCKED, IdentityState, PatentIdentity, User
+from applications import prosecution as later
 from applications import services as filings
-from applications.models import Application, FilingState, Flag
+from applications.deadlines import process_deadlines
+from applications.models import Application, FilingState, Flag, with_current_representations
 from applications.services import ApplicantData, FilingData, GoodsData
 from tmverify import audit, clock, policy
 from tmverify.reasons import Refused
@@ -84,6 +86,14 @@ class Summary:
     flags: dict = field(default_factory=dict)
     fees_collected: int = 0
     units: dict = field(default_factory=dict)
+    # prosecution (R21, R22), empty with --no-prosecution: where the submitted filings
+    # stand after it, overall, by the applicant's country and by representation, and the
+    # abandonments that trace back to an identity rule
+    prosecution_outcomes: dict = field(default_factory=dict)
+    outcomes_by_country: dict = field(default_factory=dict)
+    outcomes_by_representation: dict = field(default_factory=dict)
+    later_forms: dict = field(default_factory=dict)
+    abandoned_by_identity_rule: int = 0
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -125,10 +135,19 @@ def _on_a_stream_of_its_own(method):
 
 
 class _Population:
-    def __init__(self, size: int, seed: int | str, *, total: int | None = None, offset: int = 0):
+    def __init__(
+        self, size: int, seed: int | str, *, total: int | None = None, offset: int = 0, prosecution: bool = True
+    ):
         """`size` people from `seed`; a block holds people `offset`.. of a population of
-        `total`, whose mills it runs where the whole population's schedule puts them."""
+        `total`, whose mills it runs where the whole population's schedule puts them;
+        `prosecution`: their submitted filings then go through R21 and R22."""
         self.size = size
+        self.prosecution = prosecution
+        self.outcomes: Counter = Counter()
+        self.by_country: Counter = Counter()
+        self.by_representation: Counter = Counter()
+        self.later_forms: Counter = Counter()
+        self.identity_abandonments = 0
         self.rng = random.Random(seed)
         self.people = 0
         self.serial = 0
@@ -494,6 +513,155 @@ class _Population:
                     self.next_unit()
             if progress is not None:
                 progress(self.people)
+        if self.prosecution:
+            self.prosecute()
+
+    # --- prosecution (R21, R22) -----------------------------------------------------------
+    # what a filer does with an office action, and with a notice of allowance (weights)
+    ON_ACTION = (("respond", 70), ("extend", 12), ("miss", 18))
+    ON_ALLOWANCE = (("file", 60), ("extend", 22), ("miss", 18))
+    OFFICE_ACTION_SHARE = 0.35
+    # an attorney withdraws from an individual owner who never verified: nobody can sign
+    WITHDRAWAL_SHARE = 0.3
+    BATCH = 40
+
+    def _batched(self, items, step) -> None:
+        """`step(item)` for each, UNITS_PER_BATCH at a time in one transaction each."""
+        for start in range(0, len(items), self.BATCH):
+            with audit.atomic():
+                for item in items[start : start + self.BATCH]:
+                    step(item)
+
+    def _filer(self, application: Application) -> User:
+        """Who answers the office: an attorney of record, else the individual applicant, else
+        the one who filed."""
+        attorneys = application.attorneys_of_record()
+        if attorneys:
+            return attorneys[0]
+        if application.applicant is not None and application.applicant.user is not None:
+            return application.applicant.user
+        return application.created_by
+
+    def _signed(self, user: User) -> dict:
+        return {"signature": f"/{user.full_name}/", "title": "Attorney" if user.role.endswith("attorney") else "Owner"}
+
+    def _later(self, action, actor: User, application: Application, **kwargs):
+        done, refused = self.attempt(action, actor, application, **kwargs)
+        if done is not None and hasattr(done, "kind"):
+            self.later_forms[str(done.kind)] += 1
+        return refused
+
+    def _advance_to(self, day: date) -> None:
+        clock.set_today(day)
+        process_deadlines()
+
+    def prosecute(self) -> None:
+        """Take every submitted filing through prosecution over the 18 months after the
+        population's day: a share get an office action and the filer responds, extends,
+        misses the deadline, or cannot sign (an attorney withdraws from an owner who never
+        verified); the rest, and those answered, are published, then registered or allowed;
+        statements of use are filed, extended or missed. Each filing's choices are drawn on
+        a stream of its own, so blocks give the same result on any number of processes."""
+        start = clock.today()
+        submitted = list(
+            Application.objects.filter(state=FilingState.SUBMITTED)
+            .select_related("applicant__user", "created_by")
+            .prefetch_related(with_current_representations())
+            .order_by("pk")
+        )
+        plans, represented, countries = {}, {}, {}
+        for application in submitted:
+            with self.aside():
+                plans[application.pk] = (
+                    self.chance(self.OFFICE_ACTION_SHARE),
+                    self.rng.choices([c for c, _ in self.ON_ACTION], [w for _, w in self.ON_ACTION])[0],
+                    self.rng.choices([c for c, _ in self.ON_ALLOWANCE], [w for _, w in self.ON_ALLOWANCE])[0],
+                    self.chance(self.WITHDRAWAL_SHARE),
+                )
+            represented[application.pk] = bool(application.attorneys_of_record())
+            countries[application.pk] = application.applicant.domicile_country.code if application.applicant else ""
+        unable: set[int] = set()
+
+        def examine(application: Application) -> None:
+            action, on_action, _, withdraws = plans[application.pk]
+            if not action:
+                self.attempt(later.approve_for_publication, self.examiner, application)
+                return
+            self.attempt(later.issue_office_action, self.examiner, application, text="Clarify the goods.")
+            owner = application.applicant.user if application.applicant is not None else None
+            if withdraws and represented[application.pk] and owner is not None and not owner.is_verified:
+                # the attorney withdraws; the owner who never verified cannot answer (R8)
+                for attorney in application.attorneys_of_record():
+                    self.attempt(filings.withdraw_representation, attorney, application)
+                refused = self._later(later.respond_to_office_action, owner, application, **self._signed(owner))
+                if refused is not None and {"identity_unverified", "role_required"} & set(refused.codes):
+                    unable.add(application.pk)
+                return
+            filer = self._filer(application)
+            if on_action == "respond":
+                self._later(later.respond_to_office_action, filer, application, **self._signed(filer))
+            elif on_action == "extend":
+                self._later(later.request_response_extension, filer, application, **self._signed(filer))
+
+        def answer_late(application: Application) -> None:
+            _, on_action, _, _ = plans[application.pk]
+            if on_action == "extend" and application.state == FilingState.OFFICE_ACTION:
+                filer = self._filer(application)
+                self._later(later.respond_to_office_action, filer, application, **self._signed(filer))
+
+        def publish(application: Application) -> None:
+            if application.state == FilingState.UNDER_EXAMINATION:
+                self.attempt(later.approve_for_publication, self.examiner, application)
+
+        def use(application: Application, extended: bool) -> None:
+            if application.state != FilingState.ALLOWED:
+                return
+            _, _, on_allowance, _ = plans[application.pk]
+            filer = self._filer(application)
+            if on_allowance == "file" or (on_allowance == "extend" and extended):
+                self._later(
+                    later.file_statement_of_use,
+                    filer,
+                    application,
+                    first_use=clock.today() - timedelta(days=30),
+                    specimen=True,
+                    **self._signed(filer),
+                )
+            elif on_allowance == "extend":
+                self._later(later.request_sou_extension, filer, application, **self._signed(filer))
+
+        def fresh(*states) -> list[Application]:
+            """The block's submitted filings as they stand now (those in `states`)."""
+            return list(
+                Application.objects.filter(pk__in=plans, **({"state__in": states} if states else {}))
+                .select_related("applicant__user", "created_by")
+                .prefetch_related(with_current_representations())
+                .order_by("pk")
+            )
+
+        allowed, examined = FilingState.ALLOWED, FilingState.UNDER_EXAMINATION
+        self._batched(submitted, examine)
+        self._advance_to(policy.add_months(start, 4))
+        self._batched(fresh(FilingState.OFFICE_ACTION), answer_late)
+        self._batched(fresh(examined), publish)
+        self._advance_to(policy.add_months(start, 5) + timedelta(days=10))
+        self._batched(fresh(allowed), lambda application: use(application, extended=False))
+        self._advance_to(policy.add_months(start, 12))
+        self._batched(fresh(examined), publish)  # answered after a 6-month period
+        self._batched(fresh(allowed), lambda application: use(application, extended=True))
+        self._advance_to(policy.add_months(start, 13) + timedelta(days=10))
+        self._batched(fresh(allowed), lambda application: use(application, extended=True))
+        self._advance_to(policy.add_months(start, 18))
+        for application in fresh():
+            outcome = {FilingState.REGISTERED: "registered", FilingState.ABANDONED: "abandoned"}.get(
+                application.state, "pending"
+            )
+            self.outcomes[application.state] += 1
+            self.by_country[f"{countries[application.pk] or '--'} {outcome}"] += 1
+            who = "represented" if represented[application.pk] else "unrepresented"
+            self.by_representation[f"{who} {outcome}"] += 1
+            if outcome == "abandoned" and application.pk in unable:
+                self.identity_abandonments += 1
 
     def office_person(self, group: str) -> User:
         user = accounts.register_user(email=f"{group}@office.example", first_name="Office", last_name=group.title())
@@ -510,11 +678,12 @@ def run_population(
     progress=None,
     total: int | None = None,
     offset: int = 0,
+    prosecution: bool = True,
 ) -> Summary:
     """Generate `size` people on `on` under the policy `profile` in the current database
     and report what the rules did; `total` and `offset` place them as a block of a larger
-    population."""
-    population = _Population(size, seed, total=total, offset=offset)
+    population; `prosecution`: their filings then go through R21 and R22."""
+    population = _Population(size, seed, total=total, offset=offset, prosecution=prosecution)
     clock.set_today(on)
     policy.activate(profile)
     try:
@@ -539,7 +708,8 @@ def _summarise(population: _Population, size: int, seed: int, on: date, profile:
             methods[method] += n
     roles = Counter({role or "(none chosen)": n for role, n in people.values_list("role").annotate(n=Count("pk"))})
     countries = Counter(dict(people.values_list("country").annotate(n=Count("pk"))))
-    submitted = Application.objects.filter(state=FilingState.SUBMITTED)
+    # every filing given a serial number, wherever prosecution took it since
+    submitted = Application.objects.filter(serial_number__isnull=False)
     flags = Counter(dict(Flag.objects.values_list("code").annotate(n=Count("pk"))))
     return Summary(
         size=size,
@@ -559,6 +729,11 @@ def _summarise(population: _Population, size: int, seed: int, on: date, profile:
         flags=_sorted(flags),
         fees_collected=submitted.aggregate(total=Sum("fee"))["total"] or 0,
         units=_sorted(population.units),
+        prosecution_outcomes=_sorted(population.outcomes),
+        outcomes_by_country=_sorted(population.by_country),
+        outcomes_by_representation=_sorted(population.by_representation),
+        later_forms=_sorted(population.later_forms),
+        abandoned_by_identity_rule=population.identity_abandonments,
     )
 
 
@@ -570,6 +745,7 @@ class Block:
     total: int
     offset: int
     profile: str = "enacted"
+    prosecution: bool = True
 
     def as_dict(self) -> dict:
         return {**self.__dict__, "on": self.on.isoformat()}
@@ -590,5 +766,6 @@ def run_block(block: Block, progress=None) -> tuple[Summary, int, int]:
             progress=progress,
             total=block.total,
             offset=block.offset,
+            prosecution=block.prosecution,
         )
     return summary, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

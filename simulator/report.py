@@ -56,6 +56,12 @@ def population_lines(summary) -> list[str]:
     lines += _table_lines("flags raised:", summary.flags)
     lines += _table_lines("every refused step by reason code:", summary.refusals_by_reason)
     lines.append(f"fees collected: ${summary.fees_collected:,}")
+    if summary.prosecution_outcomes:
+        lines += _table_lines("after prosecution, submitted filings by state:", summary.prosecution_outcomes)
+        lines += _table_lines("by the applicant's country:", summary.outcomes_by_country)
+        lines += _table_lines("by representation at submission:", summary.outcomes_by_representation)
+        lines += _table_lines("later forms filed:", summary.later_forms)
+        lines.append(f"abandonments traced to an identity rule: {summary.abandoned_by_identity_rule:,}")
     return lines
 
 
@@ -119,6 +125,13 @@ def population_html(summary) -> str:
         ("Flags raised on filings", summary.flags, None, FLAGS),
         ("Every refused step by reason code", summary.refusals_by_reason, None, CODES),
     ]
+    if summary.prosecution_outcomes:
+        sections += [
+            ("After prosecution: submitted filings by state", summary.prosecution_outcomes, None, None),
+            ("Outcomes by the applicant's country", summary.outcomes_by_country, None, None),
+            ("Outcomes by representation at submission", summary.outcomes_by_representation, None, None),
+            ("Later forms filed", summary.later_forms, None, None),
+        ]
     body = [
         f"<h1>tmverify population: {summary.size:,} people</h1>",
         f"<p>Seed {summary.seed}, simulated on {escape(summary.on)} under the {escape(summary.policy)} policy.</p>",
@@ -128,6 +141,13 @@ def population_html(summary) -> str:
         f"({', '.join(f'{n:,} at {where}' for where, n in summary.blocked_at.items()) or 'none'})</li>",
         f"<li>Fees collected: <strong>${summary.fees_collected:,}</strong></li>",
         f"<li>Units generated: {escape(', '.join(f'{n:,} {k}' for k, n in summary.units.items()))}</li>",
+        *(
+            [
+                f"<li>Abandonments traced to an identity rule: <strong>{summary.abandoned_by_identity_rule:,}</strong></li>"
+            ]
+            if summary.prosecution_outcomes
+            else []
+        ),
         "</ul>",
     ]
     for number, (title, counts, total, describe) in enumerate(sections, start=1):

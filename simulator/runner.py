@@ -15,7 +15,7 @@ from accounts import office
 from accounts import services as accounts
 from accounts.models import PatentIdentity, User, normal_email
 from accounts.rules import office_reasons
-from applications import access, deadlines
+from applications import access, deadlines, prosecution
 from applications import services as filings
 from applications.models import Application, Flag
 from applications.rules import fee_for
@@ -303,6 +303,54 @@ class _Run:
     def do_revoke_attorney(self, args) -> None:
         filings.revoke_attorney(self.user(args["actor"]), self.filing(args["filing"]), self.user(args["attorney"]))
 
+    # --- prosecution (R21, R22) ---------------------------------------------------------
+    def _signed(self, args) -> dict:
+        return {"signature": args.get("signature", ""), "title": args.get("title", "")}
+
+    def do_issue_office_action(self, args) -> None:
+        prosecution.issue_office_action(
+            self.user(args["actor"]),
+            self.filing(args["filing"]),
+            text="The examining attorney requires a clearer identification of the goods.",
+            final=args.get("final", False),
+        )
+
+    def do_request_extension(self, args) -> None:
+        prosecution.request_response_extension(
+            self.user(args["actor"]), self.filing(args["filing"]), **self._signed(args)
+        )
+
+    def do_respond(self, args) -> None:
+        prosecution.respond_to_office_action(
+            self.user(args["actor"]), self.filing(args["filing"]), **self._signed(args)
+        )
+
+    def do_petition_to_revive(self, args) -> None:
+        prosecution.petition_to_revive(self.user(args["actor"]), self.filing(args["filing"]), **self._signed(args))
+
+    def do_approve_for_publication(self, args) -> None:
+        prosecution.approve_for_publication(self.user(args["actor"]), self.filing(args["filing"]))
+
+    def do_file_opposition(self, args) -> None:
+        prosecution.file_opposition(self.user(args["actor"]), self.filing(args["filing"]))
+
+    def do_decide_opposition(self, args) -> None:
+        prosecution.decide_opposition(
+            self.user(args["actor"]), self.filing(args["filing"]), sustained=args["decision"] == "sustained"
+        )
+
+    def do_file_statement_of_use(self, args) -> None:
+        prosecution.file_statement_of_use(
+            self.user(args["actor"]),
+            self.filing(args["filing"]),
+            first_use=args.get("first_use"),
+            specimen=args.get("specimen", False),
+            **self._signed(args),
+        )
+
+    def do_request_sou_extension(self, args) -> None:
+        prosecution.request_sou_extension(self.user(args["actor"]), self.filing(args["filing"]), **self._signed(args))
+
     def actor_ids(self, users) -> list[str]:
         """The scenario's ids of these accounts, sorted: lists compare in any order."""
         ids = {pk: actor_id for actor_id, pk in self.users.items()}
@@ -341,6 +389,12 @@ class _Run:
             pairs.append(("attorneys", sorted(args["attorneys"]), self.actor_ids(application.attorneys_of_record())))
         if "pending" in args:
             pairs.append(("pending", sorted(args["pending"]), self.actor_ids(application.pending_attorneys())))
+        # R21, R22: the filer's current deadline (moved under 2.196), and the registration
+        if "deadline" in args:
+            deadline = prosecution.filer_deadline(application)
+            pairs.append(("deadline", args["deadline"], deadline.due_on if deadline is not None else None))
+        if "registration" in args:
+            pairs.append(("registration", args["registration"], bool(application.registration_number)))
         return pairs
 
     def check_can_submit(self, args):

@@ -131,9 +131,10 @@ def pages():
     [
         # the session; the account; the filings counted, read; their goods, flags, their
         # attorneys (representations with accounts), the attorneys' bar admissions,
-        # signatures with signers; the appointments waiting for this attorney (R24);
-        # sponsorships counted, read; the session saved (savepoint, update, release)
-        ("dashboard", 15),
+        # signatures with signers; what is due on them (R21, R22); the appointments waiting
+        # for this attorney (R24); sponsorships counted, read; the session saved
+        # (savepoint, update, release)
+        ("dashboard", 16),
         # the session; the account; the filing with its people; its goods, flags, its
         # attorneys, their bar admissions, signatures with signers; the session saved (3)
         ("filing detail", 11),
@@ -158,7 +159,7 @@ def test_the_pages_read_no_more_with_several_attorneys_and_appointments_waiting(
         filings.accept_appointment(co, filing)
         owner = person(f"owner{n}", verified=True)  # owners who name Dana: waiting for her answer
         filings.create_application(owner, filing_data(), attorney=attorney)
-    for page, statements in (("dashboard", 15), ("filing detail", 11)):
+    for page, statements in (("dashboard", 16), ("filing detail", 11)):
         client, url = pages[page]
         with django_assert_num_queries(statements):
             assert client.get(url).status_code == 200

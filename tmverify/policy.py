@@ -4,10 +4,13 @@
 first announced (2022-04-09, later postponed). Nothing else in the code holds a date.
 """
 
+import calendar
+import functools
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+import holidays
 from django.conf import settings
 from django.utils.translation import gettext, gettext_noop
 
@@ -163,3 +166,80 @@ def fee_lines(goods: list[tuple[int, str, bool]], on: date, information_missing:
     if information_missing:
         lines.append(FeeLine("insufficient_information", count, FEE_INSUFFICIENT_INFORMATION))
     return lines
+
+
+# --- prosecution (R21, R22): periods, the days they fall on, and the later forms' fees ---
+# R21: months to respond to an office action issued before / from short_response_period_from
+RESPONSE_MONTHS_BEFORE_2022_12_03 = 6
+RESPONSE_MONTHS = 3
+RESPONSE_EXTENSION_MONTHS = 3  # one extension, only of a 3-month period (37 CFR 2.62(a)(2))
+REVIVAL_MONTHS = 2  # a petition to revive, from the notice of abandonment (37 CFR 2.66(a)(1))
+OPPOSITION_DAYS = 30  # after publication (15 U.S.C. 1063(a))
+STATEMENT_OF_USE_MONTHS = 6  # after the notice of allowance (37 CFR 2.88(a))
+STATEMENT_OF_USE_EXTENSIONS = 5  # of 6 months each (37 CFR 2.89)
+
+
+def add_months(day: date, months: int) -> date:
+    """`months` months after `day` as the USPTO counts them: the same day of the month, or
+    that month's last day when it has none (31 August + 6 months is 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@functools.cache
+def _dc_federal_holidays(year: int) -> frozenset[date]:
+    """37 CFR 2.196: the federal holidays of 5 U.S.C. 6103(a) on their observed dates, and
+    Inauguration Day (6103(c), kept in the District of Columbia), from the `holidays`
+    package; the District's own Emancipation Day is not a federal holiday."""
+    federal = set(holidays.US(years=year, observed=True))
+    in_district = holidays.US(subdiv="DC", years=year, observed=True)
+    federal |= {day for day in in_district if "Inauguration Day" in in_district.get_list(day)}
+    return frozenset(federal)
+
+
+def is_office_closed(day: date) -> bool:
+    """A Saturday, a Sunday or a federal holiday in the District of Columbia."""
+    return day.weekday() >= 5 or day in _dc_federal_holidays(day.year)
+
+
+def next_open_day(day: date) -> date:
+    """37 CFR 2.196: a period ending on a day the office is closed ends on the next day it
+    is open."""
+    while is_office_closed(day):
+        day += timedelta(days=1)
+    return day
+
+
+def response_months(issued_on: date) -> int:
+    """R21: 3 months for an office action issued from 2022-12-03, 6 before."""
+    if issued_on >= current().short_response_period_from:
+        return RESPONSE_MONTHS
+    return RESPONSE_MONTHS_BEFORE_2022_12_03
+
+
+def opposition_ends(published_on: date) -> date:
+    """R22: the last day of the opposition period; it does not move under 2.196 (SCENARIOS
+    v2, "Publication")."""
+    return published_on + timedelta(days=OPPOSITION_DAYS)
+
+
+# 37 CFR 2.6 as it stood on each day, whole dollars, filed electronically: for each form,
+# (first day, fee) from the oldest, and whether it is charged for each class. Sources and
+# what could not be confirmed: docs/RULES.md, "Fees of the later forms".
+PROSECUTION_FEES = {
+    "response": (False, ((date.min, 0),)),
+    "response_extension": (False, ((date.min, 125),)),  # 2.6(a)(16)(ii), the same throughout
+    "revival": (False, ((date.min, 100), (date(2021, 1, 2), 150), (date(2025, 1, 18), 250))),
+    "statement_of_use": (True, ((date.min, 100), (date(2025, 1, 18), 150))),
+    "sou_extension": (True, ((date.min, 150), (date(2021, 1, 2), 125), (date(2025, 1, 18), 250))),
+    "opposition": (True, ((date.min, 300), (date(2021, 1, 2), 400), (date(2025, 1, 18), 600))),
+}
+
+
+def prosecution_fee(form: str, on: date, classes: int = 1) -> int:
+    """The fee of a later form (`PROSECUTION_FEES`) filed on `on`, for `classes` classes
+    (at least one) where it is charged by the class."""
+    per_class, schedule = PROSECUTION_FEES[form]
+    amount = next(fee for since, fee in reversed(schedule) if on >= since)
+    return amount * max(classes, 1) if per_class else amount

@@ -46,6 +46,8 @@ CODES = {
     "bar_info_required": gettext_noop("The attorney of record must give bar information."),
     "attorney_email_conflict": gettext_noop("The attorney's email may not be the applicant's email."),
     "domicile_required": gettext_noop("Give the applicant's domicile address."),
+    "deadline_passed": gettext_noop("The period for this step has ended."),
+    "extension_not_available": gettext_noop("No (further) extension exists for this deadline."),
 }
 
 # Codes of the project's own, beyond the contract of SCENARIOS.md (docs/SCENARIOS.md,
@@ -97,6 +99,8 @@ CODE_RULES = {
     "bar_info_required": "R16",
     "attorney_email_conflict": "R17",
     "domicile_required": "R18",
+    "deadline_passed": "R21",
+    "extension_not_available": "R21",
 }
 FLAG_RULES = {
     "mail_drop_domicile": "R18",

@@ -124,7 +124,10 @@ def test_the_command_reports_what_it_did(due):
     clock.set_now(due["start"] + timedelta(days=31))
     out = StringIO()
     call_command("process_deadlines", stdout=out)
-    assert out.getvalue().strip() == "fraud holds rejected: 1, signing links expired: 1, lockouts lifted: 1"
+    assert out.getvalue().strip() == (
+        "fraud holds rejected: 1, signing links expired: 1, lockouts lifted: 1, filings abandoned: 0, allowed: 0, "
+        "registered: 0, revival periods closed: 0, reminders sent: 0"
+    )
 
 
 def test_a_hold_past_its_deadline_cannot_be_passed_even_before_the_job_runs(due, office):

@@ -94,6 +94,10 @@ GET    /filings/{olivias}/submit/                             302  404  302  404
 GET    /filings/{olivias}/receipt/                            302  404  200  404   404  404  404   404    200  200
 GET    /filings/{sunwave}/receipt/                            302  404  404  404   404  404  404   404    404  404
 GET    /filings/{olivias}/receipt/download/                   302  404  200  404   404  404  404   404    200  200
+POST   /filings/{olivias}/forms/response/                     302  404  400  404   404  404  404   404    302  302
+POST   /filings/{sunwave}/forms/response/                     302  404  404  404   404  400  400   404    302  302
+GET    /filings/{olivias}/forms/receipts/999999/              302  404  404  404   404  404  404   404    404  404
+GET    /filings/deadlines.ics                                 302  200  200  200   200  200  200   200    200  200
 GET    /filings/sign/                                         200  200  200  200   200  200  200   200    200  200
 GET    /filings/sign/{token}/                                 200  200  200  200   200  200  200   200    200  200
 GET    /filings/sign/made-up-token/                           200  200  200  200   200  200  200   200    200  200

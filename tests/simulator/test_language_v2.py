@@ -210,15 +210,30 @@ def test_can_submit_takes_one_of_ok_blocked_or_blocked_exactly(check):
 
 
 @pytest.mark.parametrize(("key", "value"), [("deadline", "2024-01-01"), ("deadline", None), ("registration", True)])
-def test_the_prosecution_keys_of_the_filing_check_are_refused_as_not_built_yet(key, value):
-    with pytest.raises(ScenarioError, match=f"{key} is part of version 2 but not built yet"):
+def test_the_prosecution_keys_of_the_filing_check_are_read(key, value):
+    parsed = scenario([*dana_files_for_sunwave(), {"check": "filing", "filing": "A1", key: value}])
+    assert key in parsed.steps[-1].args
+
+
+@pytest.mark.parametrize(("key", "value"), [("deadline", "soon"), ("registration", "yes")])
+def test_a_bad_prosecution_key_of_the_filing_check_makes_the_file_invalid(key, value):
+    with pytest.raises(ScenarioError, match=key):
         scenario([*dana_files_for_sunwave(), {"check": "filing", "filing": "A1", key: value}])
 
 
 @pytest.mark.parametrize("name", ["issue_office_action", "respond", "file_statement_of_use"])
-def test_the_prosecution_steps_are_refused_as_not_built_yet(name):
-    with pytest.raises(ScenarioError, match=f"step {name} is part of version 2 but not built yet"):
-        scenario([*dana_files_for_sunwave(), {"actor": "dana", "do": name, "filing": "A1"}])
+def test_the_prosecution_steps_are_read(name):
+    parsed = scenario([*dana_files_for_sunwave(), {"actor": "dana", "do": name, "filing": "A1"}])
+    assert parsed.steps[-1].name == name
+
+
+def test_decide_opposition_needs_a_known_decision():
+    with pytest.raises(ScenarioError, match="decision"):
+        scenario([*dana_files_for_sunwave(), {"actor": "dana", "do": "decide_opposition", "filing": "A1"}])
+    with pytest.raises(ScenarioError, match="not one of"):
+        scenario(
+            [*dana_files_for_sunwave(), {"actor": "dana", "do": "decide_opposition", "filing": "A1", "decision": "x"}]
+        )
 
 
 # --- actors -----------------------------------------------------------------------------

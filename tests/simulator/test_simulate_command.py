@@ -121,6 +121,20 @@ def test_a_small_population_prints_its_summary_and_writes_an_html_report_without
     assert html.count("<svg") >= 5
     assert "<table>" in html
     assert "<script" not in html.lower()
+    # R21, R22: the submitted filings go on through prosecution
+    assert "after prosecution, submitted filings by state:" in done.stdout
+    assert "Outcomes by representation at submission" in html
+
+
+def test_no_prosecution_stops_the_population_at_submission_with_the_same_people(tmp_path):
+    done = simulate(tmp_path, "--population", 120, "--seed", 3, "--no-prosecution")
+
+    assert done.returncode == 0, done.stderr
+    assert "after prosecution" not in done.stdout
+    assert "population of 120 people, seed 3" in done.stdout
+    with_it = simulate(tmp_path, "--population", 120, "--seed", 3)
+    before = done.stdout.split("fees collected")[0]
+    assert with_it.stdout.split("fees collected")[0] == before
 
 
 def test_a_population_on_no_processes_is_refused_with_a_clear_message(tmp_path):
@@ -138,8 +152,9 @@ def test_population_options_without_a_population_are_refused(tmp_path):
         ("--backend", "celery"),
         ("--compare", "announced"),
         ("--resume", tmp_path / "run.jsonl"),
+        ("--no-prosecution", None),
     ):
-        done = simulate(tmp_path, option, value, EXAMPLE)
+        done = simulate(tmp_path, *([option, value] if value is not None else [option]), EXAMPLE)
 
         assert done.returncode == 2
         assert f"{option} goes with --population" in done.stderr

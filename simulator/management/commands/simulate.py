@@ -37,6 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--date", metavar="YYYY-MM-DD", help="the population's date (default 2024-06-01)")
         parser.add_argument("--report", metavar="FILE.html", help="population: write an HTML report here")
         parser.add_argument(
+            "--no-prosecution",
+            action="store_true",
+            help="population: stop at submission, as before prosecution (R21, R22) was simulated",
+        )
+        parser.add_argument(
             "--jobs",
             type=int,
             metavar="J",
@@ -79,6 +84,8 @@ class Command(BaseCommand):
         for option in ("report", "jobs", "block", "backend", "policy", "compare", "resume"):
             if options[option] is not None:
                 raise CommandError(f"--{option} goes with --population", returncode=EXIT_INVALID)
+        if options["no_prosecution"]:
+            raise CommandError("--no-prosecution goes with --population", returncode=EXIT_INVALID)
         if not options["files"]:
             raise CommandError("give scenario files to run, or --population N", returncode=EXIT_INVALID)
         return self.scenarios(options["files"], options["json"])
@@ -155,6 +162,7 @@ class Command(BaseCommand):
                 backend=backend,
                 resume=Path(options["resume"]) if options["resume"] else None,
                 progress=progress,
+                prosecution=not options["no_prosecution"],
             )
         except RunError as error:
             progress.finish()
