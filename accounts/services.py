@@ -595,7 +595,7 @@ def _suspend_other_holders(officer: User, subject: User, note: str) -> None:
 def review_fraud_hold(supervisor: User, subject: User, *, passed: bool, note: str = "") -> User:
     """R6: a supervisor passes (verified) or rejects (rejected) an account on fraud hold."""
     move = "pass_fraud_review" if passed else "reject_for_fraud"
-    expired = "This fraud hold is older than 30 days: it can only be rejected (R6)."
+    expired = "This fraud hold is older than 30 days: it can only be rejected."
     prepare = _suspend_other_holders if passed else None
     return _office_transition(
         "identity.fraud_review", supervisor, subject, "review_fraud", move, note, expired, prepare=prepare

@@ -123,6 +123,13 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """Without a `next`, a filer lands on their filings (LOGIN_REDIRECT_URL) and an
+        office account on the review console, where its work is."""
+        if self.request.user.is_authenticated and self.request.user.is_office_staff():
+            return reverse("console:index")
+        return super().get_default_redirect_url()
+
 
 @require_POST
 @login_required

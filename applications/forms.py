@@ -191,6 +191,19 @@ def application_initial(application) -> dict:
     return initial
 
 
+def has_content(form: ApplicationForm, goods: BaseGoodsFormSet) -> bool:
+    """Whether the valid form holds anything of a filing: the mark, the applicant or one
+    good; an empty form gets a form error instead of becoming a blank draft (issue 22)."""
+    data = form.cleaned_data
+    if data.get("mark") or data.get("name") or data.get("applicant_is_me") or goods.goods_data():
+        return True
+    form.add_error(
+        None,
+        _("The form is empty. Give at least the mark, the applicant or one good or service, then save the draft."),
+    )
+    return False
+
+
 def filing_data(form: ApplicationForm, goods: BaseGoodsFormSet) -> FilingData:
     data = form.cleaned_data
     return FilingData(

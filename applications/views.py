@@ -38,6 +38,7 @@ from .forms import (
     application_initial,
     filing_data,
     goods_initial,
+    has_content,
 )
 from .models import FilingState, Representation, RepresentationState, Signature, with_current_representations
 from .receipts import attorneys_named, receipt_document
@@ -150,7 +151,9 @@ def new_application(request):
     if request.method == "POST":
         form = ApplicationForm(request.POST, user=user)
         goods = GoodsFormSet(request.POST, prefix="goods")
-        if request.POST.get("action") == "quote" or not (form.is_valid() and goods.is_valid()):
+        if request.POST.get("action") == "quote" or not (
+            form.is_valid() and goods.is_valid() and has_content(form, goods)
+        ):
             return _render_form(request, form, goods, quote=_quote(form, goods), status=_form_status(form, goods))
         try:
             application = services.create_application(user, filing_data(form, goods), attorney=form.attorney)
@@ -188,7 +191,9 @@ def edit_application(request, pk):
     if request.method == "POST":
         form = ApplicationForm(request.POST, user=request.user, with_attorney=False)
         goods = GoodsFormSet(request.POST, prefix="goods")
-        if request.POST.get("action") == "quote" or not (form.is_valid() and goods.is_valid()):
+        if request.POST.get("action") == "quote" or not (
+            form.is_valid() and goods.is_valid() and has_content(form, goods)
+        ):
             quote = _quote(form, goods)
             return _render_form(request, form, goods, application, quote=quote, status=_form_status(form, goods))
         try:

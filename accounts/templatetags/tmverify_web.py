@@ -4,6 +4,7 @@ where to go to fix each one."""
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language, gettext, gettext_noop
 
 from tmverify.reasons import FLAG_RULES, FLAGS, general_sentence
@@ -129,6 +130,19 @@ def fix_url(item, application=None) -> str:
         # R24: attorneys are appointed (and accept) on the filing's page, not in the form
         return reverse("applications:detail", args=[application.pk]) + "#representation"
     return ""
+
+
+@register.simple_tag
+def rule_link(rule: str) -> str:
+    """The rule as a link to its entry on /rules/, set beside a sentence instead of
+    "(R24)" inside it (issue 22)."""
+    return format_html(
+        '<a class="rule-link" href="{}#{}" title="{}">{}</a>',
+        reverse("rules"),
+        rule,
+        gettext("The rule behind this"),
+        rule,
+    )
 
 
 @register.simple_tag

@@ -1,0 +1,143 @@
+"""Issue 22, a newcomer's walk: what the pages say and where they lead, through the test
+client. The journeys themselves are walked in Chromium in tests/browser/test_walk.py."""
+
+import re
+
+import pytest
+
+from applications.models import Application
+from tests import factories
+from tests.web.test_web_filings import form_data
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"
+
+
+def in_chinese(client):
+    client.post("/i18n/setlang/", {"language": "zh-hans"})
+    return client
+
+
+# --- the site's own 404 and 403 pages, with or without DJANGO_DEBUG ---------------------------
+@pytest.mark.parametrize("debug", [False, True])
+def test_someone_elses_filing_is_the_sites_not_found_page_in_english_and_chinese(
+    as_user, dana, mallory, settings, debug
+):
+    settings.DEBUG = debug
+    filing = factories.draft(dana)
+    client = as_user(mallory)
+
+    response = client.get(f"/filings/{filing.pk}/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "There is nothing here for you" in page and 'id="not-found"' in page
+    assert "SUNWAVE" not in page and "URLconf" not in page  # nothing of the filing, no Django debug page
+
+    page = in_chinese(client).get(f"/filings/{filing.pk}/").content.decode()
+    assert '<html lang="zh-hans">' in page and "这里没有您可以查看的内容" in page
+
+
+@pytest.mark.parametrize("path", ["/no/such/page/", "/filings/sign/%00/", "/provider/check/%00/"])
+def test_under_debug_a_missing_page_is_still_the_sites_page(client, settings, path):
+    settings.DEBUG = True
+    response = client.get(path)
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "There is nothing here for you" in page and "URLconf" not in page and "Traceback" not in page
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_filer_opening_the_console_gets_the_sites_forbidden_page(client, li, settings, debug):
+    settings.DEBUG = debug
+    client.force_login(li)
+
+    response = client.get("/console/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "This page is not for your account" in page and "review console is for the office" in page
+
+    page = in_chinese(client).get("/console/").content.decode()
+    assert "您的账户不能打开此页面" in page
+
+
+# --- sign-in lands where the person's work is -----------------------------------------------
+def test_signing_in_lands_a_filer_on_their_filings(client, li):
+    response = client.post("/accounts/login/", {"username": "li@example.test", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/filings/"
+
+
+def test_signing_in_lands_an_office_account_on_the_console(client):
+    factories.examiner()
+    response = client.post("/accounts/login/", {"username": "erin@example.test", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/console/"
+
+
+def test_signing_in_still_goes_where_next_says(client, li):
+    response = client.post(
+        "/accounts/login/?next=/accounts/identity/", {"username": "li@example.test", "password": PASSWORD}
+    )
+    assert response["Location"] == "/accounts/identity/"
+
+
+# --- an empty form is a form error, not a blank draft ----------------------------------------
+EMPTY = {
+    "goods-TOTAL_FORMS": "3",
+    "goods-INITIAL_FORMS": "0",
+    "goods-MIN_NUM_FORMS": "0",
+    "goods-MAX_NUM_FORMS": "50",
+    "action": "save",
+}
+
+
+def test_an_empty_application_form_is_a_form_error_and_saves_nothing(as_user, dana):
+    response = as_user(dana).post("/filings/new/", EMPTY)
+    assert response.status_code == 400
+    assert "The form is empty" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_emptying_a_draft_is_a_form_error_and_keeps_the_draft(as_user, dana):
+    filing = factories.draft(dana)
+    response = as_user(dana).post(f"/filings/{filing.pk}/edit/", EMPTY)
+    assert response.status_code == 400
+    filing.refresh_from_db()
+    assert filing.mark == "SUNWAVE"
+
+
+def test_a_form_with_only_the_mark_saves_a_draft(as_user, dana):
+    as_user(dana).post("/filings/new/", {**EMPTY, "mark": "SUNWAVE"})
+    assert Application.objects.get().mark == "SUNWAVE"
+
+
+# --- rule numbers and codes are links, never words of a sentence ------------------------------
+def visible_text(page: str) -> str:
+    return re.sub(r"<[^>]+>", " ", page)
+
+
+def test_a_refusal_message_links_its_rule_and_prints_no_code(as_user):
+    li = factories.li()
+    page = as_user(li).post("/filings/new/", form_data(attorney_email=""), follow=True).content.decode()
+    messages = re.search(r'<div class="messages">(.*?)</div>', page, re.S).group(1)
+    assert '<a class="rule-link" href="/rules/#R2"' in messages
+    assert "[identity_unverified]" not in messages and "identity_unverified" not in visible_text(messages)
+
+
+def test_the_appointment_and_representation_texts_link_r24_instead_of_printing_it(as_user, dana):
+    olga = factories.person("olga", verified=True)
+    client = as_user(olga)
+    client.post("/filings/new/", form_data(attorney_email="dana@example.test"))
+    filing = Application.objects.get()
+    page = as_user(dana).get("/filings/").content.decode()
+    assert "(R24)" not in page and 'href="/rules/#R24"' in page
+    page = as_user(dana).get(f"/filings/{filing.pk}/").content.decode()
+    assert "(R24)" not in visible_text(page) and 'href="/rules/#R24"' in page
+
+
+def test_the_console_links_rules_instead_of_printing_them(client):
+    factories.supervisor()
+    client.force_login(factories.User.objects.get(email="sam@example.test"))
+    for path in ("/console/", "/console/signals/", "/console/signals/signature_entered_by_other/"):
+        page = client.get(path).content.decode()
+        assert not re.search(r"\(R\d+\)", visible_text(page)), path
+        assert 'href="/rules/#R' in page, path
