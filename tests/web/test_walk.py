@@ -141,3 +141,11 @@ def test_the_console_links_rules_instead_of_printing_them(client):
         page = client.get(path).content.decode()
         assert not re.search(r"\(R\d+\)", visible_text(page)), path
         assert 'href="/rules/#R' in page, path
+
+
+def test_the_suspension_mail_links_its_rule_instead_of_printing_it(mailoutbox, django_capture_on_commit_callbacks):
+    from accounts.emails import send_account_suspended
+
+    send_account_suspended(to="li@example.test", name="Li Wei", note="filing mill")
+    body = mailoutbox[-1].body
+    assert "(R23)" not in body and "http://127.0.0.1:8000/rules/#R23" in body
