@@ -173,7 +173,9 @@ def new_application(request):
         return _render_form(request, form, goods, status=400)
     initial = {"attorney_email": _default_attorney_email(user)}
     if user.role == Role.OWNER:
-        initial.update(applicant_is_me=True, name=user.full_name, email=user.email, country=user.country)
+        # the domicile country is a guess shown in the form; who the applicant is, is not
+        # guessed (issue 22: a company was saved as its owner, ticked by default)
+        initial.update(country=user.country)
     form = ApplicationForm(user=user, initial=initial)
     return _render_form(request, form, GoodsFormSet(prefix="goods"))
 

@@ -118,7 +118,9 @@ def test_owner_signs_up_verifies_online_and_files(page, accessible):
 
     page.click("main a:has-text('Go to my filings')")
     page.click("text=Start a new application")
-    expect(page.locator("#id_applicant_is_me")).to_be_checked()
+    # issue 22: filing in her own name is her choice, never ticked for her
+    expect(page.locator("#id_applicant_is_me")).not_to_be_checked()
+    page.check("#id_applicant_is_me")
     page.fill("#id_street", "12 Main St")
     page.fill("#id_city", "Springfield")
     page.fill("#id_citizenship", "US")

@@ -149,3 +149,45 @@ def test_the_suspension_mail_links_its_rule_instead_of_printing_it(mailoutbox, d
     send_account_suspended(to="li@example.test", name="Li Wei", note="filing mill")
     body = mailoutbox[-1].body
     assert "(R23)" not in body and "http://127.0.0.1:8000/rules/#R23" in body
+
+
+# --- point 1: filing in one's own name is an explicit choice -----------------------------------
+def test_the_new_form_ticks_nothing_for_an_owner_and_fills_in_no_applicant(as_user):
+    olive = factories.person("olive", verified=True)  # an owner
+    form = as_user(olive).get("/filings/new/").context["form"]
+    assert not form.initial.get("applicant_is_me") and not form.initial.get("name")
+    assert 'name="applicant_is_me"' in form.as_div() and "checked" not in str(form["applicant_is_me"])
+
+
+def test_a_company_typed_under_the_own_name_box_is_a_form_error_and_saves_nothing(as_user):
+    olive = factories.person("olive", verified=True)
+    data = form_data(applicant_is_me="on", name="Shenzhen Brightway Co., Ltd.", entity="corporation", attorney_email="")
+    response = as_user(olive).post("/filings/new/", data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "entity" in errors and "name" in errors
+    assert "Untick the box to file for a company" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_the_conflict_is_said_in_chinese_too(as_user):
+    olive = factories.person("olive", verified=True)
+    client = in_chinese(as_user(olive))
+    data = form_data(applicant_is_me="on", name="", entity="corporation", attorney_email="")
+    page = client.post("/filings/new/", data).content.decode()
+    assert "您勾选了以个人身份用自己的名义申请" in page
+
+
+def test_the_box_with_my_own_name_or_none_files_as_me(as_user):
+    olive = factories.person("olive", verified=True)
+    data = form_data(applicant_is_me="on", name="olive  tester", entity="individual", email="", attorney_email="")
+    as_user(olive).post("/filings/new/", data)
+    applicant = Application.objects.get().applicant
+    assert (applicant.user, applicant.entity) == (olive, "individual")
+
+
+def test_without_the_box_the_company_is_the_applicant_as_typed(as_user):
+    olive = factories.person("olive", verified=True)
+    as_user(olive).post("/filings/new/", form_data(attorney_email=""))
+    applicant = Application.objects.get().applicant
+    assert (applicant.user, applicant.name, applicant.entity) == (None, "Shenzhen Sunwave Co., Ltd.", "corporation")
