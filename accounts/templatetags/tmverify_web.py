@@ -4,10 +4,13 @@ where to go to fix each one."""
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext, gettext_noop
 
 from tmverify.reasons import FLAG_RULES, FLAGS, general_sentence
+
+from .. import rules
 
 register = template.Library()
 
@@ -130,6 +133,19 @@ def fix_url(item, application=None) -> str:
         # R24: attorneys are appointed (and accept) on the filing's page, not in the form
         return reverse("applications:detail", args=[application.pk]) + "#representation"
     return ""
+
+
+@register.inclusion_tag("includes/identity_standing.html", takes_context=True)
+def identity_standing(context, link: bool = True) -> dict:
+    """The one sentence on where the signed-in person's identity stands, with the step
+    to take (`link=False` on the identity page itself)."""
+    user = context["request"].user
+    standing = rules.identity_standing(user)
+    sentence = gettext(standing.sentence)
+    if standing.date is not None:
+        shown = "Y-m-d H:i" if standing.status == "locked" else "Y-m-d"
+        sentence = sentence % {"date": date_format(standing.date, shown)}
+    return {"standing": standing, "sentence": sentence, "link": link, "user": user}
 
 
 @register.simple_tag

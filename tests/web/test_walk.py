@@ -191,3 +191,53 @@ def test_without_the_box_the_company_is_the_applicant_as_typed(as_user):
     as_user(olive).post("/filings/new/", form_data(attorney_email=""))
     applicant = Application.objects.get().applicant
     assert (applicant.user, applicant.name, applicant.entity) == (None, "Shenzhen Sunwave Co., Ltd.", "corporation")
+
+
+# --- point 6: one sentence for where a person's identity stands --------------------------------
+def standing(page: str) -> str:
+    status, sentence = re.search(r'<p class="notice \w+" id="identity-standing" data-status="(\w+)">([^<]*)', page).groups()
+    return status, sentence.strip()
+
+
+def test_a_pending_paper_form_reads_the_same_on_the_dashboard_and_the_identity_page(as_user, li, tmp_path, settings):
+    from accounts import services as accounts
+
+    settings.PRIVATE_UPLOAD_ROOT = tmp_path
+    accounts.file_paper_verification(
+        li, role="owner", document_country="CN", document_number="E1234567", scan=factories.upload()
+    )
+    client = as_user(li)
+    on_dashboard = standing(client.get("/filings/").content.decode())
+    on_identity = standing(client.get("/accounts/identity/").content.decode())
+    assert on_dashboard == on_identity
+    assert on_dashboard[0] == "pending_review" and "pending review by the office" in on_dashboard[1]
+    assert "not verified" not in on_dashboard[1]
+
+    in_chinese(client)
+    assert standing(client.get("/filings/").content.decode()) == standing(
+        client.get("/accounts/identity/").content.decode()
+    )
+    assert "正在等待商标局审核" in standing(client.get("/filings/").content.decode())[1]
+
+
+def test_an_unverified_owner_reads_the_same_sentence_everywhere_with_the_step_to_take(as_user, li):
+    client = as_user(li)
+    dashboard = client.get("/filings/").content.decode()
+    identity = client.get("/accounts/identity/").content.decode()
+    assert standing(dashboard) == standing(identity) and standing(dashboard)[0] == "unverified"
+    assert 'href="/accounts/identity/">Verify my identity</a>' in dashboard
+
+
+def test_a_locked_account_reads_until_when_and_is_offered_the_paper_form(as_user):
+    lou = factories.person("lou")
+    for _ in range(5):
+        with pytest.raises(factories.Refused):
+            factories.verify(lou, passed=False)
+    lou.refresh_from_db()
+    client = as_user(lou)
+    status, sentence = standing(client.get("/filings/").content.decode())
+    assert status == "locked" and lou.idv_locked_until.strftime("%Y-%m-%d %H:%M") in sentence
+    assert standing(client.get("/accounts/identity/").content.decode()) == (status, sentence)
+    assert (
+        'href="/accounts/identity/paper/">Use the notarized paper form</a>' in client.get("/filings/").content.decode()
+    )
