@@ -1,9 +1,9 @@
 """Identity rules (R1-R7, R10, R11): who may act, as reasons rather than booleans."""
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
-import datetime
 from datetime import date
 
 from django.utils.translation import gettext_noop

@@ -195,7 +195,9 @@ def test_without_the_box_the_company_is_the_applicant_as_typed(as_user):
 
 # --- point 6: one sentence for where a person's identity stands --------------------------------
 def standing(page: str) -> str:
-    status, sentence = re.search(r'<p class="notice \w+" id="identity-standing" data-status="(\w+)">([^<]*)', page).groups()
+    status, sentence = re.search(
+        r'<p class="notice \w+" id="identity-standing" data-status="(\w+)">([^<]*)', page
+    ).groups()
     return status, sentence.strip()
 
 
