@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import ATTORNEY_ROLES, Role, Sponsorship
-from accounts.rules import sponsoring_attorney_ids
+from accounts.rules import acting_reasons, sponsoring_attorney_ids
 from accounts.web import add_validation_error, filer_only, show_refusal
 from tmverify.reasons import Refused
 
@@ -135,6 +135,8 @@ def _form_status(form, goods) -> int:
 
 def _render_form(request, form, goods, application=None, quote=None, status=200):
     context = {
+        # what stops the person saving at all, said before they type (issue 22)
+        "blocked": acting_reasons(request.user),
         "form": form,
         "goods": goods,
         "application": application,

@@ -243,3 +243,24 @@ def test_a_locked_account_reads_until_when_and_is_offered_the_paper_form(as_user
     assert (
         'href="/accounts/identity/paper/">Use the notarized paper form</a>' in client.get("/filings/").content.decode()
     )
+
+
+# --- point 3: the form says first what the person still needs ----------------------------------
+def test_an_unverified_owner_is_told_before_typing_what_to_do_with_the_link(as_user, li):
+    page = as_user(li).get("/filings/new/").content.decode()
+    notice = re.search(r'<section class="notice warn" id="before-saving".*?</section>', page, re.S).group(0)
+    assert "Before you can save this application" in notice
+    assert 'data-code="identity_unverified"' in notice and 'href="/accounts/identity/">Fix this</a>' in notice
+    assert "You can save a draft at any time" not in page
+
+
+def test_unsponsored_staff_are_told_they_need_a_sponsor_in_chinese(as_user):
+    pat = factories.pat()  # support staff, no sponsor (and, on the tests' date, R11 not open yet)
+    page = in_chinese(as_user(pat)).get("/filings/new/").content.decode()
+    assert 'id="before-saving"' in page and 'data-code="sponsorship_required"' in page
+    assert "保存此申请之前" in page and 'href="/accounts/sponsorships/"' in page
+
+
+def test_a_verified_attorney_sees_no_such_notice(as_user, dana):
+    page = as_user(dana).get("/filings/new/").content.decode()
+    assert 'id="before-saving"' not in page and "You can save a draft at any time" in page
