@@ -191,7 +191,15 @@ def verification_callback(request):
     except Refused as refused:
         show_refusal(request, refused)
     else:
-        messages.success(request, _("Your identity is verified. You can now file."))
+        user = request.user
+        if user.role == Role.OWNER and user.country.code != "US":
+            # R16 where it bites: a foreign owner files through a US attorney (issue 22)
+            messages.success(
+                request,
+                _("Your identity is verified. You live outside the United States, so you file with a US attorney."),
+            )
+        else:
+            messages.success(request, _("Your identity is verified. You can now file."))
     return redirect("accounts:identity")
 
 

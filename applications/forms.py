@@ -333,7 +333,13 @@ class SignerForm(forms.Form):
 
 
 class AttorneyForm(forms.Form):
-    email = forms.EmailField(label=_("New attorney's account email"))
+    email = forms.EmailField(
+        label=_("New attorney's account email"),
+        help_text=_(
+            "The email of the attorney's own account here: ask them to create one and verify it, with their bar "
+            "admission, first. They are emailed and must accept."
+        ),
+    )
 
     def clean_email(self):
         email = normal_email(self.cleaned_data["email"])

@@ -245,6 +245,7 @@ def _detail(request, application, status=200, **forms):
         "fee": rules.fee_for(application),
         "fee_lines": rules.fee_lines(application, application.filing_date),
         "blocked": services.can_submit(user, application) if application.is_open else [],
+        # R16 explained where it bites: the checklist asks for a US attorney (issue 22)
         "signatures": rules.valid_signatures(application),
         "may_sign": application.is_open and rules.is_authorized_signatory(user, application),
         "sign_form": forms.get("sign_form") or SignForm(initial={"signature": f"/{user.full_name}/"}),
@@ -253,6 +254,8 @@ def _detail(request, application, status=200, **forms):
         "attorney_form": forms.get("attorney_form") or AttorneyForm(),
         "flags": sorted(flag.code for flag in application.flags.all()),
     }
+    # R16 explained where it bites: when the checklist asks for a US attorney (issue 22)
+    context["needs_us_counsel"] = any(item.code == "us_counsel_required" for item in context["blocked"])
     return render(request, "applications/detail.html", context, status=status)
 
 

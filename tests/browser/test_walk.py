@@ -80,3 +80,84 @@ def test_a_supervisor_reads_the_fraud_signals_and_axe_finds_nothing(new_page, ac
     accessible(page)
     page.click("text=Signatures entered by someone other than the signer")
     accessible(page)
+
+
+SELLER_WORDS = {
+    "en": {"verified": "You live outside the United States", "counsel": "A US attorney is needed"},
+    "zh-hans": {"verified": "您居住在美国境外", "counsel": "需要美国律师"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_chinese_seller_verifies_by_video_and_files_for_her_company_through_a_us_attorney(
+    new_page, accessible, language
+):
+    # Li Wei sells for Shenzhen Brightway; she signs up unverified, in English or in Chinese
+    factories.dana()  # the US attorney she will name
+    factories.li()
+    page = new_page()
+    sign_in(page, "li@example.test")
+    if language != "en":
+        to_chinese(page)
+    words = SELLER_WORDS[language]
+
+    # before typing, the form says what she still needs, with the link to do it (point 3)
+    page.goto("/filings/new/")
+    expect(page.locator("#before-saving li[data-code=identity_unverified]")).to_be_visible()
+    accessible(page)
+    page.click("#before-saving li[data-code=identity_unverified] a:not(.rule-link)")
+    expect(page).to_have_url(re.compile(r"/accounts/identity/$"))
+    # the same sentence as the dashboard's (point 6)
+    expect(page.locator("#identity-standing")).to_have_attribute("data-status", "unverified")
+    accessible(page)
+
+    # video verification through the provider's pages, then R16 where it bites (point 4)
+    page.check("input[name=role][value=owner]")
+    page.check("input[name=method][value=video]")
+    page.click("main form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/provider/check/"))
+    accessible(page)
+    page.select_option("#id_document_country", "CN")
+    page.fill("#id_document_number", "E12345678")
+    page.check("input[name=outcome][value=pass]")
+    page.click("button[type=submit]")
+    accessible(page)
+    page.click("form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/accounts/identity/$"))
+    expect(page.locator(".messages")).to_contain_text(words["verified"])
+    expect(page.locator("#us-counsel-heading")).to_contain_text(words["counsel"])
+    expect(page.locator("#identity-standing")).to_have_attribute("data-status", "verified")
+    accessible(page)
+
+    # the company under the "my own name" box is a form error, nothing saved (point 1)
+    page.goto("/filings/new/")
+    expect(page.locator("#before-saving")).to_have_count(0)
+    expect(page.locator("#id_applicant_is_me")).not_to_be_checked()
+    page.check("#id_applicant_is_me")
+    page.fill("#id_name", "Shenzhen Brightway Co., Ltd.")
+    page.select_option("#id_entity", "corporation")
+    page.fill("#id_citizenship", "CN")
+    page.fill("#id_email", "legal@brightway.example")
+    page.fill("#id_street", "9 Gaoxin Rd")
+    page.fill("#id_city", "Shenzhen")
+    page.select_option("#id_country", "CN")
+    page.fill("#id_mark", "BRIGHTWAY")
+    page.check("input[name=basis][value='1b']")
+    page.select_option("#id_goods-0-entry", "009-001")
+    page.click("button[value=save]")
+    expect(page.locator("#id_entity[aria-invalid=true]")).to_have_count(1)
+    accessible(page)
+    assert not Application.objects.exists()
+    page.uncheck("#id_applicant_is_me")
+    page.click("button[value=save]")
+    expect(page.locator("#filing-state")).to_have_attribute("data-state", "draft")
+    expect(page.locator(".reasons li[data-code=us_counsel_required]")).to_have_count(1)
+    expect(page.locator("#us-counsel")).to_be_visible()
+    accessible(page)
+    assert Application.objects.get().applicant.entity == "corporation"
+
+    # she names Dana, who is asked to accept (R24)
+    page.fill("#id_email", "dana@example.test")
+    page.click("form[action$='/appoint/'] button[type=submit]")
+    expect(page.locator("#attorneys-pending")).to_contain_text("Dana Kim")
+    accessible(page)

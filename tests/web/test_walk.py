@@ -264,3 +264,31 @@ def test_unsponsored_staff_are_told_they_need_a_sponsor_in_chinese(as_user):
 def test_a_verified_attorney_sees_no_such_notice(as_user, dana):
     page = as_user(dana).get("/filings/new/").content.decode()
     assert 'id="before-saving"' not in page and "You can save a draft at any time" in page
+
+
+# --- point 4: R16 explained where it bites -------------------------------------------------------
+def test_a_foreign_owner_verified_is_told_about_the_us_attorney_in_both_languages(as_user):
+    li = factories.li(verified=True)  # Chinese seller, just verified
+    client = as_user(li)
+    page = client.get("/accounts/identity/").content.decode()
+    counsel = re.search(r'<section class="card" id="us-counsel".*?</section>', page, re.S).group(0)
+    assert "must be represented by an attorney licensed in a US state" in counsel
+    assert "bar admission" in counsel and "must accept the appointment" in counsel
+    assert 'href="/rules/#R16"' in counsel and 'href="/rules/#R24"' in counsel
+    page = in_chinese(client).get("/accounts/identity/").content.decode()
+    assert "需要美国律师" in page and "必须接受委任" in page
+
+
+def test_a_us_owner_is_not_told_to_find_a_us_attorney(as_user):
+    olive = factories.person("olive", verified=True)
+    assert 'id="us-counsel"' not in as_user(olive).get("/accounts/identity/").content.decode()
+
+
+def test_the_filing_page_explains_r16_when_the_checklist_asks_for_a_us_attorney(as_user):
+    li = factories.li(verified=True)
+    client = as_user(li)
+    client.post("/filings/new/", form_data(attorney_email=""))
+    filing = Application.objects.get()
+    page = client.get(f"/filings/{filing.pk}/").content.decode()
+    assert 'data-code="us_counsel_required"' in page and 'id="us-counsel"' in page
+    assert "ask them to create one and verify it" in page  # what the attorney's email field wants
