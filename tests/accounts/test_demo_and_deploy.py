@@ -88,6 +88,7 @@ def test_check_deploy_passes_with_production_settings():
     [
         ({"DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "tmverify.E001"),
         ({"DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}, "tmverify.E001"),
+        ({"DJANGO_EMAIL_BACKEND": "tmverify.outbox.OutboxBackend"}, "tmverify.E001"),
         ({"DJANGO_EMAIL_HOST": ""}, "tmverify.E002"),
         ({"TMVERIFY_SITE_URL": ""}, "tmverify.E003"),
         ({"TMVERIFY_SITE_URL": "http://tmverify.example"}, "tmverify.E003"),

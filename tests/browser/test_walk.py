@@ -161,3 +161,30 @@ def test_a_chinese_seller_verifies_by_video_and_files_for_her_company_through_a_
     page.click("form[action$='/appoint/'] button[type=submit]")
     expect(page.locator("#attorneys-pending")).to_contain_text("Dana Kim")
     accessible(page)
+
+
+def test_in_development_the_signing_mail_is_in_the_outbox_and_its_link_opens_the_signing_page(
+    new_page, accessible, settings, live_server, tmp_path
+):
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "tmverify.outbox.OutboxBackend"
+    settings.TMVERIFY_OUTBOX_DIR = tmp_path / "outbox"
+    settings.TMVERIFY_SITE_URL = live_server.url  # what `make run` sets to its own address
+    factories.draft(factories.dana())
+    dana_page = new_page()
+    sign_in(dana_page, "dana@example.test")
+    dana_page.goto(f"/filings/{Application.objects.get().pk}/")
+    dana_page.fill("#signer_name", "Chen Hua")
+    dana_page.fill("#signer_email", "chen.hua@sunwave.example")
+    dana_page.click("text=Send signing link")
+    expect(dana_page.locator(".messages")).to_contain_text("A signing link was emailed to Chen Hua")
+    dana_page.click("#outbox-link")
+    newest = dana_page.locator(".outbox-message").first  # Dana's own confirmation mail comes before
+    expect(newest.locator(".mail-to")).to_have_text("chen.hua@sunwave.example")
+    accessible(dana_page)
+
+    link = newest.locator(".mail-body a[href*='/filings/sign/']").get_attribute("href")
+    chen_page = new_page()  # Chen's own browser, as if she opened her mail
+    chen_page.goto(link)
+    expect(chen_page.locator("h1")).to_have_text("Signature requested from Chen Hua")
+    accessible(chen_page)
