@@ -108,8 +108,7 @@ _STANDING = {
     ),
     IdentityState.FRAUD_HOLD: (
         gettext_noop(
-            "Your account is on hold for office review: the ID document you presented is already behind another "
-            "verified account. You cannot file while it is on hold."
+            "Your account is on hold for office review of your identity: you cannot file while it is on hold."
         ),
         "bad",
     ),

@@ -522,13 +522,25 @@ def sign_by_link(token: str, *, signature: str, title: str, declaration_accepted
         )
 
 
-def _personal_signature_reasons(actor: User, application: Application, signer: User | None) -> list:
-    """R13: only the named signer enters their signature; an attempt by another is flagged."""
+def _personal_signature_reasons(
+    actor: User, application: Application, signer: User | None, signature: str = ""
+) -> list:
+    """R13: only the named signer enters their signature; an attempt by another is
+    flagged, whether the signer is named as such or typed between the slashes (issue 22:
+    a paralegal typing /Dana Kim/ was refused as staff, and no signal counted it)."""
     if signer is not None and signer.pk != actor.pk:
         return [
             reason(
                 "signature_not_personal",
                 f"Only {signer.full_name} may enter {signer.first_name}'s signature; send them a signature request.",
+            )
+        ]
+    named = rules.person_named_in_signature(signature, application, actor)
+    if named:
+        return [
+            reason(
+                "signature_not_personal",
+                f"Only {named} may enter their own signature; send them a signature request.",
             )
         ]
     return []
@@ -558,7 +570,9 @@ def sign_application(
                 application = lock_filing(application)
                 actor, signer = _fresh(actor, *_on_filing(application)), _fresh(signer, *_on_filing(application))
                 refuse_if(rules.access_reasons(actor, application) or rules.suspension_reasons(actor))
-                not_personal = _personal_signature_reasons(actor, application, signer)
+                not_personal = _personal_signature_reasons(
+                    actor, application, signer, signature if upload is None else ""
+                )
                 if not_personal:
                     flagged = True
                     raise Refused(office_staff_reasons(actor) + not_personal)

@@ -50,11 +50,17 @@ class AccountAdmin(ConsoleModelAdmin):
     ]
     readonly_fields = ["hold_trigger", "audit_trail"]
     console_actions = {
+        "hold_for_review": ConsoleAction(
+            "Put on fraud hold",
+            "review_fraud",
+            lambda officer, user, note: services.place_fraud_hold(officer, user, note=note),
+            "Account put on fraud hold: it cannot file until the hold is lifted.",
+        ),
         "pass_fraud_review": ConsoleAction(
-            "Pass fraud review",
+            "Pass fraud review (lift the hold)",
             "review_fraud",
             lambda officer, user, note: services.review_fraud_hold(officer, user, passed=True, note=note),
-            "Fraud review passed: the account is verified.",
+            "Hold lifted, fraud review passed: the account is verified.",
         ),
         "reject_for_fraud": ConsoleAction(
             "Reject for fraud",
@@ -260,6 +266,12 @@ class PaperVerificationAdmin(ConsoleModelAdmin):
     @admin.display(description="Applicant's audit trail")
     def applicant_audit_trail(self, paper):
         return audit_table(audit.trail(paper.user).order_by("seq"))
+
+    @admin.display(description="Audit trail of this review")
+    def audit_trail(self, paper):
+        # the form's own events and the account's that it caused: filed, verified or held,
+        # rejected (issue 22: the review's trail said "No events" beside them)
+        return audit_table(audit.trail_of_cause(paper, paper.user, "paper").order_by("seq"))
 
 
 # --- filings ---------------------------------------------------------------------------
