@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Prefetch
+from django.utils import translation
 from django_fsm import can_proceed
 
 from accounts.models import ATTORNEY_ROLES, Role, User, normal_email
@@ -398,6 +399,7 @@ def request_signature(actor: User, application: Application, signer: Signer | Us
             to_state=application.state,
             data={"signer_name": signer.name, "signer_email": signer.email},
         )
+        language = translation.get_language() or ""  # the request's: the mail and page are in it
         transaction.on_commit(
             lambda: emails.send_signature_request(
                 to=signer.email,
@@ -405,6 +407,7 @@ def request_signature(actor: User, application: Application, signer: Signer | Us
                 mark=application.mark,
                 requested_by=actor.full_name,
                 token=token,
+                language=language,
             )
         )
     link.token = token

@@ -8,6 +8,7 @@ call, messages, redirect. The rules live in applications/rules.py and the servic
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -468,8 +470,19 @@ def sign_by_link(request, token=""):
     posts; without script the person pastes it), so access logs and Referer headers never
     hold it. A GET only shows the form (`token`: a link mailed before, filled in)."""
     if request.method != "POST":
-        return render(request, "applications/sign_link_code.html", {"form": LinkCodeForm(initial={"code": token})})
+        # the request's language (`?lang=`, from the mail) for a browser that chose none
+        chosen = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+        language = _site_language(request.GET.get("lang", "")) if not chosen else ""
+        if language:
+            translation.activate(language)
+        response = render(request, "applications/sign_link_code.html", {"form": LinkCodeForm(initial={"code": token})})
+        return _keep_language(response, language)
     code = request.POST.get("code", "").strip()
+    # the page's own language switcher posts the code with the language: switching keeps
+    # the application open instead of asking for the code again
+    language = _site_language(request.POST.get("language", "")) if request.POST.get("step") == "language" else ""
+    if language:
+        translation.activate(language)
     try:
         link = services.open_link(code)
     except Refused as refused:
@@ -490,7 +503,29 @@ def sign_by_link(request, token=""):
         else:
             return render(request, "applications/sign_link_done.html", {"application": application})
     context = {"link": link, "application": application, "form": form, "code": code}
-    return render(request, "applications/sign_link.html", context, status=400 if form.errors else 200)
+    response = render(request, "applications/sign_link.html", context, status=400 if form.errors else 200)
+    return _keep_language(response, language)
+
+
+def _site_language(code: str) -> str:
+    """`code` when it is one of the site's languages, else ""."""
+    return code if code in dict(settings.LANGUAGES) else ""
+
+
+def _keep_language(response, language: str):
+    """Remember a language the signing page chose, as Django's language switcher does."""
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+    return response
 
 
 # --- the ID Manual ---------------------------------------------------------------------------

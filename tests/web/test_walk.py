@@ -292,3 +292,62 @@ def test_the_filing_page_explains_r16_when_the_checklist_asks_for_a_us_attorney(
     page = client.get(f"/filings/{filing.pk}/").content.decode()
     assert 'data-code="us_counsel_required"' in page and 'id="us-counsel"' in page
     assert "ask them to create one and verify it" in page  # what the attorney's email field wants
+
+
+# --- point 9: Chinese where the walk met English -------------------------------------------------
+def test_the_password_rules_are_all_in_chinese(client):
+    in_chinese(client)
+    data = {"first_name": "Li", "last_name": "Wei", "email": "wei@example.test", "country": "CN"}
+    page = client.post("/accounts/signup/", {**data, "password1": "12345", "password2": "12345"}).content.decode()
+    assert "密码太短：至少需要 12 个字符。" in page and "This password is too short" not in page
+    page = client.post(
+        "/accounts/signup/", {**data, "password1": "wei@example.test", "password2": "wei@example.test"}
+    ).content.decode()
+    assert "密码跟 电子邮箱 太相似了。" in page
+
+
+def test_a_signature_request_made_in_chinese_mails_in_chinese_and_opens_the_page_in_chinese(
+    as_user, dana, mailoutbox, django_capture_on_commit_callbacks
+):
+    filing = factories.draft(dana)
+    client = in_chinese(as_user(dana))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/filings/{filing.pk}/request-signature/", {"name": "Chen Hua", "email": "chen@sunwave.example"})
+    mail = mailoutbox[-1]
+    assert mail.subject == "请求签名：SUNWAVE" and mail.body.startswith("Chen Hua，您好：")
+    path, code = re.search(r"https?://[^/\s]+(/filings/sign/\?lang=zh-hans)#(\S+)", mail.body).groups()
+
+    from django.test import Client
+
+    chen = Client()  # her own browser, no language chosen
+    response = chen.get(path)
+    assert '<html lang="zh-hans">' in response.content.decode()
+    page = chen.post("/filings/sign/", {"code": code}).content.decode()  # the page's script posts the code
+    assert '<html lang="zh-hans">' in page and "Chen Hua" in page
+    # the switcher on the signing page keeps the application open, in English
+    page = chen.post("/filings/sign/", {"code": code, "step": "language", "language": "en"}).content.decode()
+    assert '<html lang="en">' in page and "Signature requested from Chen Hua" in page
+
+
+def test_a_signature_request_in_english_keeps_the_plain_link(
+    as_user, dana, mailoutbox, django_capture_on_commit_callbacks
+):
+    filing = factories.draft(dana)
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user(dana).post(
+            f"/filings/{filing.pk}/request-signature/", {"name": "Chen Hua", "email": "chen@sunwave.example"}
+        )
+    assert re.search(r"/filings/sign/#\S+", mailoutbox[-1].body) and "?lang=" not in mailoutbox[-1].body
+
+
+def test_signed_through_the_link_reads_in_chinese_and_the_id_manual_says_it_stays_english(as_user, dana, li):
+    from applications import services as filings
+
+    filing = factories.draft(dana)
+    link = filings.request_signature(dana, filing, li)
+    filings.sign_by_link(link.token, signature="/Li Wei/", title="CEO")
+    client = in_chinese(as_user(dana))
+    page = client.get(f"/filings/{filing.pk}/").content.decode()
+    assert "(通过电子邮件链接签名)" in page
+    page = client.get("/filings/id-manual/").content.decode()
+    assert 'id="id-manual-english"' in page and "条目保持英文" in page
