@@ -1,6 +1,8 @@
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
+# `make run PORT=8001`: the development server's port; the links in mail follow it
+PORT ?= 8000
 
 .PHONY: run test lint format venv migrate demo bench
 
@@ -22,7 +24,7 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	TMVERIFY_SITE_URL=$${TMVERIFY_SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
 	$(PY) -m pytest
