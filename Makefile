@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 # `make run PORT=8001`: the development server's port; the links in mail follow it
 PORT ?= 8000
 
-.PHONY: run test lint format venv migrate demo bench
+.PHONY: run test lint format venv migrate demo bench screenshots
 
 # `make bench BENCH_ARGS="--only http,population"` runs part of it (bench/run.py says how)
 BENCH_ARGS ?=
@@ -28,6 +28,10 @@ run: demo
 
 test: venv
 	$(PY) -m pytest
+
+# the key pages at 1280 and 390 px, as PNGs in docs/screenshots/ (Chromium, as the browser tests)
+screenshots: venv
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q -p no:cacheprovider tests/browser/screenshots.py
 
 lint: venv
 	$(VENV)/bin/ruff check .
