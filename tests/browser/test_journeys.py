@@ -201,6 +201,8 @@ def test_an_officer_without_an_account_signs_by_link_and_the_attorney_submits(ne
 
     assert mail.outbox[-1].to == ["chen.hua@sunwave.example"]
     assert mail.outbox[-1].body.startswith("Dear Chen Hua,")
+    # the page and the mail say the same: no account is needed (issue 22, point 5)
+    assert "You do not need an account to sign." in mail.outbox[-1].body
     chen_page = new_page()  # her own browser: she has no account to sign in with
     chen_page.goto(link)
     expect(chen_page.locator("h1")).to_have_text("Signature requested from Chen Hua")

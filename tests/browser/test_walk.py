@@ -188,3 +188,29 @@ def test_in_development_the_signing_mail_is_in_the_outbox_and_its_link_opens_the
     chen_page.goto(link)
     expect(chen_page.locator("h1")).to_have_text("Signature requested from Chen Hua")
     accessible(chen_page)
+
+
+def test_without_javascript_an_empty_form_and_a_company_under_the_own_name_box_are_form_errors(new_page, accessible):
+    factories.person("olive", verified=True)  # a US owner; her browser runs no script
+    page = new_page(java_script_enabled=False)
+    sign_in(page, "olive@example.test")
+    page.goto("/filings/new/")
+    page.click("button[value=save]")
+    expect(page.locator("#filing-form .notice.bad")).to_contain_text("The form is empty")
+    page.check("#id_applicant_is_me")
+    page.fill("#id_name", "Olive Grove LLC")
+    page.select_option("#id_entity", "llc")
+    page.fill("#id_mark", "OLIVE GROVE")
+    page.click("button[value=save]")
+    expect(page.locator("#id_name[aria-invalid=true]")).to_have_count(1)
+    expect(page.locator("#id_entity[aria-invalid=true]")).to_have_count(1)
+    assert not Application.objects.exists()
+    page.uncheck("#id_applicant_is_me")
+    page.click("button[value=save]")
+    expect(page.locator("#filing-state")).to_have_attribute("data-state", "draft")
+    assert Application.objects.get().applicant.name == "Olive Grove LLC"
+    axe_page = new_page()  # axe needs script: the form with its errors, checked where it runs
+    sign_in(axe_page, "olive@example.test")
+    axe_page.goto("/filings/new/")
+    axe_page.click("button[value=save]")
+    accessible(axe_page)
