@@ -98,7 +98,7 @@ class AccountAdmin(ConsoleModelAdmin):
     def hold_trigger_link(self, user):
         return admin_link(user.duplicate_of) if user.duplicate_of_id else ""
 
-    @admin.display(description="What triggered the hold (R6)")
+    @admin.display(description="What triggered the hold")
     def hold_trigger(self, user):
         if not user.duplicate_of_id:
             return "—"
@@ -301,9 +301,9 @@ class FilingAdmin(ConsoleModelAdmin):
     fieldsets = [
         ("Filing", {"fields": ["mark", "basis", "serial_number", "filing_date", "fee", "state"]}),
         ("People", {"fields": ["applicant_details", "created_by_link", "submitted_by_link"]}),
-        ("Representation (R24)", {"fields": ["representation_history"]}),
+        ("Representation", {"fields": ["representation_history"]}),
         ("Contents", {"fields": ["goods_list", "signature_list", "flag_list"]}),
-        ("Sanctions (R23)", {"fields": ["state_before_suspension", "orders"]}),
+        ("Sanctions", {"fields": ["state_before_suspension", "orders"]}),
         ("Audit trail", {"fields": ["audit_trail"]}),
     ]
     readonly_fields = [
