@@ -7,7 +7,7 @@ import pytest
 
 from applications.models import Application
 from tests import factories
-from tests.browser.test_journeys import expect, sign_in
+from tests.browser.test_journeys import expect, fill_sunwave, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -92,7 +92,7 @@ SELLER_WORDS = {
 def test_a_chinese_seller_verifies_by_video_and_files_for_her_company_through_a_us_attorney(
     new_page, accessible, language
 ):
-    # Li Wei sells for Shenzhen Brightway; she signs up unverified, in English or in Chinese
+    # Li Wei sells for Shenzhen Sunwave; she signed up and is not verified yet, in English or in Chinese
     factories.dana()  # the US attorney she will name
     factories.li()
     page = new_page()
@@ -134,16 +134,7 @@ def test_a_chinese_seller_verifies_by_video_and_files_for_her_company_through_a_
     expect(page.locator("#before-saving")).to_have_count(0)
     expect(page.locator("#id_applicant_is_me")).not_to_be_checked()
     page.check("#id_applicant_is_me")
-    page.fill("#id_name", "Shenzhen Brightway Co., Ltd.")
-    page.select_option("#id_entity", "corporation")
-    page.fill("#id_citizenship", "CN")
-    page.fill("#id_email", "legal@brightway.example")
-    page.fill("#id_street", "9 Gaoxin Rd")
-    page.fill("#id_city", "Shenzhen")
-    page.select_option("#id_country", "CN")
-    page.fill("#id_mark", "BRIGHTWAY")
-    page.check("input[name=basis][value='1b']")
-    page.select_option("#id_goods-0-entry", "009-001")
+    fill_sunwave(page)  # her company, a corporation
     page.click("button[value=save]")
     expect(page.locator("#id_entity[aria-invalid=true]")).to_have_count(1)
     accessible(page)
