@@ -36,14 +36,6 @@ def identity_required(user: User, on: date | None = None) -> bool:
     return on >= policy.current().mandatory_date(user.role or Role.OWNER)
 
 
-_UNVERIFIED_MESSAGES = {
-    IdentityState.UNVERIFIED: "Verify your identity (online, by video or with the notarized paper form) before you do this.",
-    IdentityState.PENDING_REVIEW: "Your notarized paper form is waiting for office review; you can act once it is approved.",
-    IdentityState.FRAUD_HOLD: "Your account is on hold for office review of a duplicate identity.",
-    IdentityState.REJECTED: "Your identity verification was rejected; contact the office.",
-}
-
-
 # R25: the sentence every filer step gives an office account, so it reads the same everywhere
 OFFICE_STAFF_DO_NOT_FILE = "Office staff examine and review; they cannot file, sign or act for a party."
 
@@ -83,7 +75,9 @@ def identity_reasons(user: User, on: date | None = None) -> list[Reason]:
     if not user.role:
         reasons.append(reason("role_required"))
     if not user.is_verified:
-        message = _UNVERIFIED_MESSAGES.get(user.identity_state)
+        # the sentence every page says of this status (issue 22), without a date in it
+        standing = identity_standing(user, on)
+        message = standing.sentence if standing.date is None else UNVERIFIED
         reasons.append(reason("identity_unverified", message, rule=_verification_rule(user.role)))
     return reasons
 
@@ -195,7 +189,7 @@ def verification_reasons(user: User, role: str, on: date | None = None) -> list[
     if user.identity_state == IdentityState.VERIFIED:
         return [reason("already_verified")]
     if user.identity_state != IdentityState.UNVERIFIED:
-        return [reason("invalid_state", _UNVERIFIED_MESSAGES.get(user.identity_state))]
+        return [reason("invalid_state", identity_standing(user, on).sentence)]
     reasons = email_reasons(user)
     if role not in Role.values:
         return reasons + [

@@ -35,10 +35,6 @@ STATIC_SENTENCES = [
     gettext_noop("Give your title beside the pen-and-ink signature."),
     gettext_noop("Only the attorney of record can withdraw the representation."),
     gettext_noop("Office staff examine and review; they cannot file, sign or act for a party."),
-    gettext_noop("Verify your identity (online, by video or with the notarized paper form) before you do this."),
-    gettext_noop("Your notarized paper form is waiting for office review; you can act once it is approved."),
-    gettext_noop("Your account is on hold for office review of a duplicate identity."),
-    gettext_noop("Your identity verification was rejected; contact the office."),
     gettext_noop("Choose the role you verify as: owner, US attorney, Canadian attorney or support staff."),
     gettext_noop(
         "Sign the filing in the form, or request a signature by email from someone who may sign: the owner, an "

@@ -351,3 +351,17 @@ def test_signed_through_the_link_reads_in_chinese_and_the_id_manual_says_it_stay
     assert "(通过电子邮件链接签名)" in page
     page = client.get("/filings/id-manual/").content.decode()
     assert 'id="id-manual-english"' in page and "条目保持英文" in page
+
+
+def test_the_forms_reason_says_the_same_sentence_as_the_dashboard(as_user, li, tmp_path, settings):
+    from accounts import services as accounts
+
+    settings.PRIVATE_UPLOAD_ROOT = tmp_path
+    accounts.file_paper_verification(
+        li, role="owner", document_country="CN", document_number="E1234567", scan=factories.upload()
+    )
+    client = as_user(li)
+    _, sentence = standing(client.get("/filings/").content.decode())
+    form = client.get("/filings/new/").content.decode()
+    reason = re.search(r'<li data-code="identity_unverified"><span>([^<]*)</span>', form).group(1)
+    assert reason == sentence

@@ -593,7 +593,7 @@ def test_refusal_reasons_are_shown_in_chinese_with_their_rule_linked_and_no_code
     client.post("/i18n/setlang/", {"language": "zh-hans"})
     response = client.post("/filings/new/", form_data(attorney_email=""), follow=True)
     page = response.content.decode()
-    assert "进行此操作前，请先核验您的身份" in page
+    assert "您的身份尚未核验：提交申请前" in page  # the one sentence of the status (issue 22)
     # issue 22: the rule is a link beside the sentence; the code is no word of it
     assert '<a class="rule-link" href="/rules/#R2"' in page and "identity_unverified]" not in page
     assert 'class="reason-identity_unverified error"' in page
