@@ -47,6 +47,12 @@ def test_under_debug_a_missing_page_is_still_the_sites_page(client, settings, pa
     assert "There is nothing here for you" in page and "URLconf" not in page and "Traceback" not in page
 
 
+def test_under_debug_a_path_without_its_slash_still_redirects(client, settings):
+    settings.DEBUG = True
+    response = client.get("/rules")
+    assert response.status_code == 301 and response["Location"] == "/rules/"
+
+
 @pytest.mark.parametrize("debug", [False, True])
 def test_a_filer_opening_the_console_gets_the_sites_forbidden_page(client, li, settings, debug):
     settings.DEBUG = debug
