@@ -19,3 +19,8 @@ class AccountsConfig(AppConfig):
         # django.contrib.auth (installed before this app) connected its own handler
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         user_logged_in.connect(record_last_login, dispatch_uid="accounts_record_last_login")
+        # a session signed in with a password may owe a second factor (imported once the
+        # models are ready)
+        from .second_factor import note_sign_in
+
+        user_logged_in.connect(note_sign_in, dispatch_uid="accounts_note_second_factor")

@@ -1,8 +1,5 @@
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-
-from tmverify import audit
 
 from . import sign_in_limits
 from .models import User, normal_email
@@ -22,26 +19,31 @@ class AccountBackend(ModelBackend):
         email = normal_email(username or kwargs.get(User.USERNAME_FIELD) or "")
         if not email or password is None:
             return None
-        attempt = sign_in_limits.count_attempt(email, sign_in_limits.client_address(request))
-        if attempt.over():
-            sign_in_limits.take_back(attempt)
+        found = []
+
+        def right_password() -> bool:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                User().set_password(password)  # as long as a real check, as Django's own backend does
+                return False
+            found.append(user)
+            return user.check_password(password)
+
+        try:
+            right = sign_in_limits.judge(
+                email, sign_in_limits.client_address(request), right_password, lambda: found[0] if found else None
+            )
+        except sign_in_limits.SignInPaused:
             _refused(request, "limited")
             # PermissionDenied stops Django trying other backends
-            raise PermissionDenied("too many failed sign-ins")
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            User().set_password(password)  # as long as a real check, as Django's own backend does
-        elif user.check_password(password):
-            sign_in_limits.take_back(attempt)
-            if self.user_can_authenticate(user):
-                return user
-            if user.is_suspended:
-                _refused(request, "suspended")
+            raise PermissionDenied("too many failed sign-ins") from None
+        if not right:
             return None
-        if user is not None and attempt.counts["account"] == settings.SIGNIN_MAX_FAILURES:
-            # audited once, when the account's pause starts, so an attacker cannot flood the log
-            with audit.atomic():
-                audit.record("account.sign_in_locked", user, data={"minutes": 15})
+        user = found[0]
+        if self.user_can_authenticate(user):
+            return user
+        if user.is_suspended:
+            _refused(request, "suspended")
         return None
 
     def user_can_authenticate(self, user):

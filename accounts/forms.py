@@ -187,3 +187,35 @@ class PersonByEmailForm(forms.Form):
 
     def clean_email(self):
         return normal_email(self.cleaned_data["email"])
+
+
+class SecondFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
+
+
+class NewAuthenticatorForm(forms.Form):
+    name = forms.CharField(
+        label=_("A name for it"),
+        max_length=64,
+        required=False,
+        help_text=_("So you can tell your factors apart, e.g. “Phone”."),
+    )
+    code = forms.CharField(
+        label=_("The code the app shows now"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+    )
+
+
+class SecurityKeyForm(forms.Form):
+    """What the page's script fills in: the browser's answer (JSON) to the challenge."""
+
+    name = forms.CharField(
+        label=_("A name for it"), max_length=64, required=False, help_text=_("E.g. “Blue key on my keyring”.")
+    )
+    credential = forms.CharField(widget=forms.HiddenInput, max_length=20000)

@@ -6,6 +6,7 @@ from django.db.models.functions import Lower, Trim, Upper
 from django.utils.translation import gettext_noop
 from django_countries.fields import CountryField
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from django_otp.models import Device, TimestampMixin
 
 from tmverify import clock
 
@@ -457,3 +458,22 @@ class SignInFailure(models.Model):
             models.Index(fields=["address", "at"]),
             models.Index(fields=["at"], name="signin_failure_at"),
         ]
+
+
+class SecurityKey(TimestampMixin, Device):
+    """A WebAuthn security key, a second factor at sign-in (docs/DECISIONS.md 81). A
+    django-otp device, so that a session it verified reads as any other's
+    (`request.user.is_verified()`); it answers a signed challenge, never a typed token
+    (accounts/second_factor.py checks it with py_webauthn)."""
+
+    # the credential's id as the browser gives it (base64url), and its COSE public key
+    credential_id = models.CharField(max_length=1400)
+    public_key = models.BinaryField()
+    # the authenticator's signature counter: a clone shows as a count that goes back
+    sign_count = models.PositiveBigIntegerField(default=0)
+
+    class Meta(Device.Meta):
+        constraints = [models.UniqueConstraint(fields=["credential_id"], name="one_account_per_security_key")]
+
+    def verify_token(self, token):
+        return False

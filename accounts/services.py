@@ -610,7 +610,7 @@ def _suspend_other_holders(officer: User, subject: User, note: str) -> None:
             to_state=other.identity_state,
             data={"note": note, "fraud_review_passed_for": subject.pk},
         )
-        _end_sessions(other)
+        end_sessions(other)
         _mail_suspension(other, note)
 
 
@@ -640,7 +640,7 @@ def suspend_account(supervisor: User, subject: User, *, note: str = "") -> User:
     """R23: no login, no filing, until reinstated. Every open session of the account is
     deleted, so a copied session cookie does not come back with a reinstatement."""
     subject = _office_transition("account.suspended", supervisor, subject, "suspend_account", "suspend", note)
-    _end_sessions(subject)
+    end_sessions(subject)
     _mail_suspension(subject, note)
     return subject
 
@@ -650,13 +650,14 @@ def _mail_suspension(user: User, note: str) -> None:
     transaction.on_commit(lambda: emails.send_account_suspended(to=user.email, name=user.full_name, note=note))
 
 
-def _end_sessions(user: User) -> None:
-    # sessions live 30 minutes, so the unexpired ones are few enough to read
+def end_sessions(user: User, keep: str | None = None) -> None:
+    """Delete the account's open sessions (they live 30 minutes: few enough to read), but
+    the one whose key is `keep`."""
     from django.contrib.auth import SESSION_KEY
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep).iterator():
         if session.get_decoded().get(SESSION_KEY) == str(user.pk):
             session.delete()
 

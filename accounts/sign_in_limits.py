@@ -14,6 +14,7 @@ the one before, so a pause lasts one to two windows.
 """
 
 import hashlib
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Count, Q
 
-from tmverify import clock
+from tmverify import audit, clock
 
 from .models import SignInFailure
 
@@ -72,6 +73,31 @@ def take_back(attempt: Attempt) -> None:
     for key in attempt.keys:
         with suppress(ValueError):  # the window ended meanwhile
             cache.decr(key)
+
+
+class SignInPaused(Exception):
+    """The attempt was over a limit: refused unchecked, and not counted."""
+
+
+def judge(email: str, address: str, check: Callable[[], bool], account_of: Callable[[], object] = lambda: None) -> bool:
+    """Count one attempt, then `check()` it: a password, or a second factor (docs/DECISIONS.md
+    83), which counts toward the same limits. Over a limit the attempt is taken back and
+    SignInPaused raised before `check` runs; a right answer is taken back too. When the
+    account's failures reach its limit, its pause is audited once (on `account_of()`, the
+    account checked, when there is one)."""
+    attempt = count_attempt(email, address)
+    if attempt.over():
+        take_back(attempt)
+        raise SignInPaused
+    if check():
+        take_back(attempt)
+        return True
+    account = account_of()
+    if account is not None and attempt.counts["account"] == settings.SIGNIN_MAX_FAILURES:
+        # audited once, when the account's pause starts, so an attacker cannot flood the log
+        with audit.atomic():
+            audit.record("account.sign_in_locked", account, data={"minutes": 15})
+    return False
 
 
 def _count_in_database(attempt: Attempt) -> None:

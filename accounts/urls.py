@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import views
+from . import second_factor_views, views
 
 app_name = "accounts"
 
@@ -26,6 +26,23 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("keepalive/", views.keepalive, name="keepalive"),
+    path("second-factor/", second_factor_views.second_factor_step, name="second_factor"),
+    path("security/", second_factor_views.security, name="security"),
+    path("security/authenticator/", second_factor_views.add_authenticator, name="add_authenticator"),
+    path("security/key/", second_factor_views.add_security_key, name="add_security_key"),
+    path("security/recovery-codes/", second_factor_views.new_recovery_codes, name="new_recovery_codes"),
+    path(
+        "security/authenticator/<int:pk>/remove/",
+        second_factor_views.remove_factor,
+        {"kind": "authenticator"},
+        name="remove_authenticator",
+    ),
+    path(
+        "security/key/<int:pk>/remove/",
+        second_factor_views.remove_factor,
+        {"kind": "security_key"},
+        name="remove_security_key",
+    ),
     path("identity/", views.identity, name="identity"),
     path("identity/start/", views.start_verification, name="start_verification"),
     path("identity/callback/", views.verification_callback, name="verification_callback"),

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from accounts import services
+from accounts import second_factor, services
 from accounts.evidence import open_document
 from accounts.models import IdentityState, PaperVerification, User
 from applications import sanctions
@@ -46,9 +46,10 @@ class AccountAdmin(ConsoleModelAdmin):
                 ]
             },
         ),
+        ("Second factor at sign-in", {"fields": ["second_factors"]}),
         ("Audit trail", {"fields": ["audit_trail"]}),
     ]
-    readonly_fields = ["hold_trigger", "audit_trail"]
+    readonly_fields = ["hold_trigger", "second_factors", "audit_trail"]
     console_actions = {
         "hold_for_review": ConsoleAction(
             "Put on fraud hold",
@@ -87,6 +88,41 @@ class AccountAdmin(ConsoleModelAdmin):
             "Account reinstated.",
         ),
     }
+
+    # not a transition of the identity state: its own page, through the same form and run
+    second_factor_reset = ConsoleAction(
+        "Remove lost second factor",
+        "suspend_account",
+        lambda officer, user, note: second_factor.reset_second_factor(officer, user, note=note),
+        "Second factor removed: the account's sessions have ended, and it enrols again at its next sign-in.",
+    )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/second-factor/reset/",
+                self.admin_site.admin_view(self.reset_second_factor_view),
+                name="accounts_user_reset_second_factor",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reset_second_factor_view(self, request, object_id):
+        return self.console_action_view(request, object_id, self.second_factor_reset)
+
+    @admin.display(description="Second factors")
+    def second_factors(self, user):
+        found = second_factor.factors(user)
+        listed = format_html_join(", ", "{} ({})", ((f.name, f.kind.replace("_", " ")) for f in found)) or "none"
+        if not found:
+            return listed
+        url = reverse("admin:accounts_user_reset_second_factor", args=[user.pk], current_app=self.admin_site.name)
+        return format_html(
+            '{}; {} recovery code(s) left. <a class="console-action" href="{}">Remove lost second factor</a>',
+            listed,
+            second_factor.recovery_codes_left(user),
+            url,
+        )
 
     def get_ordering(self, request):
         # the fraud-hold queue reads oldest hold first

@@ -244,10 +244,15 @@ class ConsoleModelAdmin(FSMAdminMixin, admin.ModelAdmin):
         )
 
     def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
+        action = self.console_actions.get(transition_name)
+        if action is None:
+            raise Http404
+        return self.console_action_view(request, object_id, action)
+
+    def console_action_view(self, request, object_id, action: ConsoleAction):
         """GET: the reason form. POST: one service call, a message, back to the object."""
         obj = self.get_object(request, unquote(object_id))
-        action = self.console_actions.get(transition_name)
-        if obj is None or action is None:
+        if obj is None:
             raise Http404
         form = NoteForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():

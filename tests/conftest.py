@@ -33,3 +33,37 @@ def _fixed_clock(settings, tmp_path):
     yield
     clock.reset()
     policy.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch):
+    """`client.force_login(user)` stands for a finished sign-in: for an account that needs
+    a second factor (office staff; everyone under TMVERIFY_REQUIRE_MFA) that includes it,
+    so the session is given an authenticator app the account has, or one made for it.
+    Tests of the second factor itself sign in through the pages, or with `password_only`."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, password_only=False):
+        original(self, user, backend)
+        if password_only:
+            return
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from accounts import second_factor
+        from accounts.models import User
+
+        account = User.objects.get(pk=user.pk)
+        if not second_factor.is_required(account) and not second_factor.has_factor(account):
+            return
+        device = TOTPDevice.objects.filter(user=account, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=account, name="test phone")
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.pop(second_factor.PENDING_SESSION_KEY, None)
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

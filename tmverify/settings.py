@@ -2,9 +2,11 @@
 
 import base64
 import hashlib
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -12,6 +14,16 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def rp_id_of(site_url: str) -> str:
+    """The host of `site_url` when it is a name, else localhost (WebAuthn refuses IPs)."""
+    host = urlsplit(site_url).hostname or ""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host or "localhost"
+    return "localhost"
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -41,6 +53,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_countries",  # its translations of the country names
+    # the second factor at sign-in: authenticator apps (TOTP) and recovery codes (static)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tmverify",
     "accounts",
     "applications",
@@ -59,6 +75,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # a session that still owes its second factor reaches only the pages that take it
+    # (not django-otp's OTPMiddleware: its user.is_verified() would hide the account's own
+    # is_verified, the identity state)
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tmverify.middleware.DatabaseBusyMiddleware",
@@ -291,6 +311,24 @@ HIGH_VOLUME_APPLICANTS = 20
 HIGH_VOLUME_WINDOW = timedelta(days=30)
 
 AUTHENTICATION_BACKENDS = ["accounts.backends.AccountBackend"]
+
+# The second factor at sign-in (accounts/second_factor.py, docs/DECISIONS.md 81-85):
+# office staff always, everyone when TMVERIFY_REQUIRE_MFA is on (the production default;
+# development and tests default off, so `make run`'s demo filers sign in as before).
+TMVERIFY_REQUIRE_MFA = env_bool("TMVERIFY_REQUIRE_MFA", not DEBUG)
+# WebAuthn's relying party id: the site's own host name (a security key answers only the
+# host it was registered on, and never an IP address). By default TMVERIFY_SITE_URL's
+# host, or localhost when that is an address (http://127.0.0.1:8000 in debug: open the
+# demo as http://localhost:8000 to use a security key).
+TMVERIFY_WEBAUTHN_RP_ID = os.environ.get("TMVERIFY_WEBAUTHN_RP_ID", "") or rp_id_of(TMVERIFY_SITE_URL)
+# the name authenticator apps show beside the account (TOTP's default tolerance stands:
+# a code of the step before or after now, for a phone's clock a little off)
+OTP_TOTP_ISSUER = "tmverify"
+# django-otp's own back-off per device (1, 2, 4 ... seconds after each failure, without
+# end) is off: the sign-in limits count every second-factor failure instead, the same
+# limits as passwords, and never lock a person's factor for good (DECISIONS 83)
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Sign-in limits (accounts/sign_in_limits.py): this many failures within the window, for
 # one account, from one client address (password spraying over many accounts) or overall,

@@ -1,5 +1,6 @@
-"""One paper review in a real browser: an examiner signs in to the console, opens the
-oldest pending form, sees the scan and approves it with a reason."""
+"""One paper review in a real browser: an examiner signs in to the console (password, then
+her authenticator app's code: office staff always give a second factor), opens the oldest
+pending form, sees the scan and approves it with a reason."""
 
 import os
 import re
@@ -9,6 +10,8 @@ from contextlib import contextmanager
 import pytest
 from console_people import officer, person, scan
 from django.db import DEFAULT_DB_ALIAS, connections
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services as accounts
 from accounts.models import PaperVerification, User
@@ -53,7 +56,7 @@ def chromium_page(sync_api):
             browser.close()
 
 
-def review_in_browser(sync_api, base, paper_pk):
+def review_in_browser(sync_api, base, paper_pk, code):
     expect = sync_api.expect
     change_url = f"/console/accounts/paperverification/{paper_pk}/change/"
     scan_url = f"/console/accounts/paperverification/{paper_pk}/scan/"
@@ -63,6 +66,9 @@ def review_in_browser(sync_api, base, paper_pk):
         page.fill("#id_username", "erin@example.test")
         page.fill("#id_password", "examiner-password-1")
         page.click("input[type=submit]")
+        expect(page).to_have_url(re.compile(r"/accounts/second-factor/\?next=%2Fconsole%2F$"))
+        page.fill("#id_code", code)
+        page.click("button:has-text('Continue')")
         page.click("text=Paper verifications pending review")
         expect(page.locator("#result_list")).to_contain_text("paula@example.test")
         page.click(f"a[href$='{change_url}']")
@@ -88,7 +94,9 @@ def test_an_examiner_approves_a_paper_form_in_the_browser(live_server, playwrigh
     paper = accounts.file_paper_verification(
         paula, role="owner", document_country="US", document_number="P-1", scan=scan()
     )
-    in_own_thread(review_in_browser, playwright_api, live_server.url, paper.pk)
+    phone = TOTPDevice.objects.create(user=erin, name="Erin's phone")
+    code = f"{totp(phone.bin_key):06d}"  # what her authenticator app shows
+    in_own_thread(review_in_browser, playwright_api, live_server.url, paper.pk, code)
 
     paper.refresh_from_db()
     assert (paper.state, paper.reviewed_by_id, paper.review_reason) == ("approved", erin.pk, "Notary seal and ID match")

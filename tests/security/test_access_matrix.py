@@ -49,6 +49,13 @@ GET    /accounts/password/reset/{uid}/made-up-token/          200  200  200  200
 GET    /accounts/password/reset/done/                         200  200  200  200   200  200  200   200    200  200
 POST   /accounts/logout/                                      302  302  302  302   302  302  302   302    302  302
 POST   /accounts/keepalive/                                   302  302  302  302   302  302  302   302    302  302
+GET    /accounts/second-factor/                               302  302  302  302   302  302  302   302    302  302
+GET    /accounts/security/                                    302  200  200  200   200  200  200   200    200  200
+GET    /accounts/security/authenticator/                      302  200  200  200   200  200  200   200    200  200
+GET    /accounts/security/key/                                302  200  200  200   200  200  200   200    200  200
+POST   /accounts/security/recovery-codes/                     302  302  302  302   302  302  302   302    200  200
+POST   /accounts/security/authenticator/999999/remove/        302  302  302  302   302  302  302   302    302  302
+POST   /accounts/security/key/999999/remove/                  302  302  302  302   302  302  302   302    302  302
 GET    /accounts/identity/                                    302  200  200  200   200  200  200   200    200  200
 POST   /accounts/identity/start/                              302  400  400  400   400  400  400   400    302  302
 POST   /accounts/identity/callback/                           302  302  302  302   302  302  302   302    302  302
@@ -115,6 +122,7 @@ GET    /console/accounts/user/{mallory}/change/               302  403  403  403
 GET    /console/accounts/user/{mallory}/history/              302  403  403  403   403  403  403   403    200  200
 GET    /console/accounts/user/{mallory}/delete/               302  403  403  403   403  403  403   403    403  403
 GET    /console/accounts/user/{mallory}/transition/suspend/   302  403  403  403   403  403  403   403    200  200
+GET    /console/accounts/user/{mallory}/second-factor/reset/  302  403  403  403   403  403  403   403    200  200
 GET    /console/accounts/paperverification/                   302  403  403  403   403  403  403   403    200  200
 GET    /console/accounts/paperverification/add/               302  403  403  403   403  403  403   403    403  403
 GET    /console/accounts/paperverification/{paper}/           302  403  403  403   403  403  403   403    302  302

@@ -115,6 +115,21 @@ FORMS = {
     "request signature": ("atty", "/filings/{sunwave}/request-signature/", fields_of(filing_forms.SignerForm)),
     "appoint attorney": ("atty", "/filings/{sunwave}/appoint/", fields_of(filing_forms.AttorneyForm)),
     "sign by link": ("anon", "/filings/sign/", fields_of(filing_forms.LinkSignForm, signer_name="Li Wei")),
+    "add an authenticator app": (
+        "vown",
+        "/accounts/security/authenticator/",
+        fields_of(account_forms.NewAuthenticatorForm),
+    ),
+    "add a security key": (
+        "vown",
+        "/accounts/security/key/",
+        {"name": text, "credential": st.one_of(text, huge, st.just('{"id": "AAAA", "response": {}}'))},
+    ),
+    "console: remove lost second factor": (
+        "super",
+        "/console/accounts/user/{mallory}/second-factor/reset/",
+        fields_of(NoteForm),
+    ),
     "console: suspend account": ("super", "/console/accounts/user/{mallory}/transition/suspend/", fields_of(NoteForm)),
     "console: approve paper": (
         "exam",

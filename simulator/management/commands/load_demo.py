@@ -86,6 +86,11 @@ class Command(BaseCommand):
             # the state as it is on this date: Pat verifies only once R11 has opened
             state = "office account" if email in OFFICE else states.get(email, "").replace("_", " ")
             self.stdout.write(f"  {email:<22} {first} {last}: {who} ({state})\n  {'':<22} try first: {first_try}")
+        # the second factor (docs/DECISIONS.md 81): office staff always, filers when required
+        self.stdout.write(
+            "Erin and Sam add a second factor (an authenticator app, or a security key at "
+            "http://localhost:8000) at their first sign-in; with TMVERIFY_REQUIRE_MFA=true everyone does."
+        )
 
     def _create(self):
         PatentIdentity.objects.get_or_create(
