@@ -305,10 +305,14 @@ class BarAdmission(models.Model):
 
 
 class VerificationRequest(models.Model):
-    """A one-time nonce handed to the identity provider; its signed result must echo it."""
+    """One authorization at the identity provider (OpenID Connect): the state the person
+    comes back with, the nonce its ID token must echo, and the PKCE verifier that alone
+    redeems its code; each used once."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_requests")
     nonce = models.CharField(max_length=64)
+    state = models.CharField(max_length=64, default="")
+    code_verifier = models.CharField(max_length=128, default="")
     method = models.CharField(max_length=10, choices=Method.choices)
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField()
@@ -316,7 +320,10 @@ class VerificationRequest(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["nonce"], name="one_request_per_nonce")]
+        constraints = [
+            models.UniqueConstraint(fields=["nonce"], name="one_request_per_nonce"),
+            models.UniqueConstraint(fields=["state"], condition=~models.Q(state=""), name="one_request_per_state"),
+        ]
 
 
 class VerificationAttempt(models.Model):

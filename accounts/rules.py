@@ -223,6 +223,27 @@ def normal_name(value: str) -> str:
     return " ".join(folded.split())
 
 
+def verified_name_reasons(user: User, given_name: str, family_name: str) -> list[Reason]:
+    """R3: the name a provider verified (when it gives one) is the account's, compared as
+    R7 compares names (`normal_name`); else the step is refused, and the person corrects
+    the account's name while it is still theirs to change."""
+    if not (given_name or family_name):
+        return []
+    if normal_name(given_name) == normal_name(user.first_name) and normal_name(family_name) == normal_name(
+        user.last_name
+    ):
+        return []
+    verified = f"{given_name} {family_name}".strip()
+    return [
+        reason(
+            "verification_failed",
+            f"The provider verified the name {verified}, but this account is in the name {user.full_name}. "
+            "Correct your account's name to the one on your ID, then verify again.",
+            rule="R3",
+        )
+    ]
+
+
 def can_carry_over_patent(user: User, record: PatentIdentity | None) -> bool:
     """R7: the patent record of the account's address carries over to it only once the
     account has confirmed that address, and only when its first and last names are the

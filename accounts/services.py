@@ -39,7 +39,24 @@ from .models import (
     VerificationRequest,
     normal_email,
 )
-from .provider import InvalidProviderResult, read_result
+
+
+@dataclass(frozen=True)
+class ProviderResult:
+    """What an identity provider established, as the relying party (accounts/oidc.py)
+    read it from a checked ID token, or from the provider's refusal (`passed` False): the
+    nonce of the request it answers, the method, and on a pass the verified name (when the
+    provider gives one) and the document, by number or by the provider's own stable
+    fingerprint of it."""
+
+    nonce: str
+    method: str
+    passed: bool
+    document_country: str = ""
+    document_number: str = ""
+    document_fingerprint: str = ""
+    given_name: str = ""
+    family_name: str = ""
 
 
 def _locked(user: User) -> User:
@@ -272,7 +289,8 @@ def choose_role(user: User, role: str) -> User:
 
 # --- verification through a provider (R4, R5, R6) ---------------------------------------
 def start_verification(user: User, *, method: str, role: str) -> VerificationRequest:
-    """Issue a one-time nonce for the provider; refused before anything reaches it."""
+    """Open one authorization at the provider (state, nonce, PKCE verifier, each used
+    once); refused before anything reaches it."""
     if method not in PROVIDER_METHODS:
         raise ValidationError("Online and video verification go through the provider.", code="method")
     with audit.refusals_recorded("identity.start", user, user), audit.atomic():
@@ -282,6 +300,8 @@ def start_verification(user: User, *, method: str, role: str) -> VerificationReq
         request = VerificationRequest.objects.create(
             user=user,
             nonce=secrets.token_urlsafe(24),
+            state=secrets.token_urlsafe(24),
+            code_verifier=secrets.token_urlsafe(48),
             method=method,
             role=role,
             created_at=now,
@@ -393,8 +413,25 @@ _DUPLICATE = reason(
 )
 
 
-def complete_verification(user: User, token: str) -> User:
-    """Accept only a valid, unexpired, unused result signed by the provider.
+def _provider_document(user: User, result: ProviderResult) -> tuple[str, str]:
+    """(fingerprint, sealed evidence) of the document the provider checked: by its number
+    (normal form, tmverify.document_numbers), or by the provider's own stable fingerprint
+    of it, keyed again here so no two providers' fingerprints can meet (R6)."""
+    if result.document_number:
+        try:
+            fingerprint = _document_fingerprint(result.document_country, result.document_number)
+        except ValidationError as exc:
+            raise Refused(reason("verification_failed", exc.messages[0])) from exc
+        return fingerprint, seal_document(user.pk, result.document_country, result.document_number)
+    provider_fp = f"provider:{settings.TMVERIFY_OIDC_ISSUER}:{result.document_fingerprint}"
+    return (
+        crypto.keyed_digest(provider_fp),
+        seal_document(user.pk, result.document_country, f"fingerprint:{result.document_fingerprint}"),
+    )
+
+
+def complete_verification(user: User, result: ProviderResult) -> User:
+    """Accept the provider's result for an open, unexpired, unused request of this user's.
 
     A failure counts toward the lockout (R5); a duplicate document puts the account on
     fraud hold (R6). Both are kept, and the step is still refused.
@@ -403,17 +440,13 @@ def complete_verification(user: User, token: str) -> User:
     with audit.refusals_recorded("identity.verify", user, user):
         with audit.atomic():
             user = _locked(user)
-            try:
-                result = read_result(token)
-            except InvalidProviderResult as exc:
-                raise Refused(reason("verification_failed", f"The provider's result was refused: {exc}.")) from exc
             request = (
                 VerificationRequest.objects.select_for_update()
-                .filter(user=user, nonce=result.nonce, used_at__isnull=True)
+                .filter(user=user, nonce=result.nonce, used_at__isnull=True, expires_at__gt=clock.now())
                 .order_by("pk")
                 .first()
             )
-            if request is None or result.subject != str(user.pk) or result.method != request.method:
+            if request is None or result.method != request.method:
                 raise Refused(
                     reason("verification_failed", "The provider's result was already used or is not for this request.")
                 )
@@ -424,10 +457,8 @@ def complete_verification(user: User, token: str) -> User:
                 _record_failure(user, request.method)
                 outcome = Refused(reason("verification_failed"))
             else:
-                try:
-                    fingerprint = _document_fingerprint(result.document_country, result.document_number)
-                except ValidationError as exc:
-                    raise Refused(reason("verification_failed", exc.messages[0])) from exc
+                refuse_if(rules.verified_name_reasons(user, result.given_name, result.family_name))
+                fingerprint, ciphertext = _provider_document(user, result)
                 VerificationAttempt.objects.create(
                     user=user, at=clock.now(), method=request.method, outcome=VerificationAttempt.Outcome.PASS
                 )
@@ -436,7 +467,7 @@ def complete_verification(user: User, token: str) -> User:
                     method=request.method,
                     role=request.role,
                     country=result.document_country,
-                    ciphertext=seal_document(user.pk, result.document_country, result.document_number),
+                    ciphertext=ciphertext,
                     fp=fingerprint,
                     approve=lambda: user.verify_with_provider(request.method),
                 )

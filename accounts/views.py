@@ -1,7 +1,6 @@
 """Pages for people: sign up, sign in, identity verification, bar admissions and
 sponsorships. Each view: access, form, one service call, messages, redirect."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from tmverify.reasons import Refused
 
-from . import provider, services
+from . import oidc, services
 from .forms import (
     BarAdmissionForm,
     ChooseRoleForm,
@@ -168,26 +167,29 @@ def start_verification(request):
     if method == Method.PAPER:
         return redirect(reverse("accounts:paper") + f"?role={role}")
     try:
-        verification = services.start_verification(request.user, method=method, role=role)
+        authorization_url = oidc.start(request.user, method=method, role=role)
     except Refused as refused:
         show_refusal(request, refused)
         return redirect("accounts:identity")
-    # posted to the provider by the browser (a form the page's script submits; without
-    # script, the person's click): the request stays out of every URL
-    context = {
-        "start_url": settings.TMVERIFY_PROVIDER_START_URL,
-        "signed_request": provider.signed_request(verification),
-    }
-    return render(request, "accounts/to_provider.html", context)
+    # to the provider's authorization endpoint (OpenID Connect); state, nonce and the
+    # PKCE challenge are in the URL, the verifier that alone redeems the code is not
+    return redirect(authorization_url)
 
 
-@require_POST
+@require_GET
 @login_required
 @filer_only("accounts:identity")
 def verification_callback(request):
-    """The provider's signed result comes back here (posted, never in the URL)."""
+    """The provider sends the person back here with the request's state and a code (or
+    an error); the code is redeemed and the ID token checked (accounts/oidc.py)."""
     try:
-        services.complete_verification(request.user, request.POST.get("result", ""))
+        oidc.finish(
+            request.user,
+            state=request.GET.get("state", ""),
+            code=request.GET.get("code", ""),
+            error=request.GET.get("error", ""),
+            issuer=request.GET.get("iss", ""),
+        )
     except Refused as refused:
         show_refusal(request, refused)
     else:

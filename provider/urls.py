@@ -5,5 +5,8 @@ from . import views
 app_name = "provider"
 
 urlpatterns = [
-    path("check/", views.start, name="start"),
+    path(".well-known/openid-configuration", views.discovery, name="discovery"),
+    path("jwks/", views.jwks, name="jwks"),
+    path("authorize/", views.authorize, name="authorize"),
+    path("token/", views.token, name="token"),
 ]

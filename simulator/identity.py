@@ -1,7 +1,8 @@
 """What a simulated person does outside the app, in one call, for the simulator, the demo
 people and tests: confirming their email through the link mailed to them, and
 verification through the simulated provider (the app starts the check, the provider
-answers as its pages would, and the app completes it).
+answers with the claims its ID token would carry, or its refusal, and the app completes
+it through the same mapping and service as the OpenID Connect callback, without HTTP).
 
 The provider is an outside party that no app imports (DESIGN.md's layers): it is reached
 here as Django reaches a mail backend, by the dotted path in a setting
@@ -11,7 +12,7 @@ deployment can name another provider's test driver without a change here."""
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from accounts import confirmation
+from accounts import claims, confirmation
 from accounts.models import User
 from accounts.services import complete_verification, confirm_email, start_verification
 
@@ -28,12 +29,12 @@ def verify_with_simulated_provider(
 ) -> User:
     """The whole provider round trip (start, provider answers, complete), as one call."""
     request = start_verification(user, method=method, role=role)
-    token = import_string(settings.TMVERIFY_PROVIDER_DRIVER)().issue(
-        subject=str(user.pk),
+    answer = import_string(settings.TMVERIFY_PROVIDER_DRIVER)().issue(
         nonce=request.nonce,
         method=method,
         passed=passed,
         document_country=document_country,
         document_number=document_number,
     )
-    return complete_verification(user, token)
+    result = claims.refused_by_provider(request) if answer is None else claims.result_from_claims(answer, method=method)
+    return complete_verification(user, result)

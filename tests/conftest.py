@@ -1,9 +1,14 @@
 """Shared personas and fixtures. Time is always set: nothing depends on today's date."""
 
+import io
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
+import requests
+import urllib3
 from django.conf import settings as django_settings
+from django.test import Client
 
 from tmverify import clock, policy
 
@@ -41,8 +46,6 @@ def _force_login_includes_the_second_factor(monkeypatch):
     a second factor (office staff; everyone under TMVERIFY_REQUIRE_MFA) that includes it,
     so the session is given an authenticator app the account has, or one made for it.
     Tests of the second factor itself sign in through the pages, or with `password_only`."""
-    from django.test import Client
-
     original = Client.force_login
 
     def force_login(self, user, backend=None, password_only=False):
@@ -67,3 +70,45 @@ def _force_login_includes_the_second_factor(monkeypatch):
         session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+class InProcessAdapter(requests.adapters.BaseAdapter):
+    """Answers the relying party's HTTP calls to this site (the built-in provider's
+    discovery, JWKS and token endpoints) from Django in this process, through the test
+    client, as a server would: no server needed for the page tests."""
+
+    def send(self, request, **kwargs):
+        url = urlsplit(request.url)
+        answer = Client().generic(
+            request.method,
+            f"{url.path}?{url.query}" if url.query else url.path,
+            data=request.body or b"",
+            content_type=request.headers.get("Content-Type", ""),
+            headers={k: v for k, v in request.headers.items() if k.lower() not in {"content-type", "content-length"}},
+            HTTP_HOST=url.netloc,
+        )
+        raw = urllib3.HTTPResponse(
+            body=io.BytesIO(answer.content),
+            headers=dict(answer.headers.items()),
+            status=answer.status_code,
+            preload_content=False,
+        )
+        return requests.adapters.HTTPAdapter().build_response(request, raw)
+
+    def close(self):
+        pass
+
+
+@pytest.fixture(autouse=True)
+def builtin_provider(monkeypatch):
+    """The built-in provider reachable at its configured address (TMVERIFY_OIDC_ISSUER),
+    in this process, in every test (never whatever else listens there on this machine);
+    the relying party's cached discovery and keys forgotten (only they: with REDIS_URL
+    the cache is a Redis others may use)."""
+    from accounts import oidc
+
+    oidc.forget_provider()
+    site = urlsplit(django_settings.TMVERIFY_OIDC_ISSUER)
+    monkeypatch.setitem(oidc.ADAPTERS, f"{site.scheme}://{site.netloc}/", InProcessAdapter())
+    yield
+    oidc.forget_provider()

@@ -15,12 +15,14 @@ from itertools import count
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts import claims as provider_claims
 from accounts import services as accounts
 from accounts.models import User
 from accounts.office import make_office_staff
 from applications import services as filings
 from applications.models import Application
 from applications.services import ApplicantData, FilingData, GoodsData
+from provider.issuer import SimulatedProvider
 from simulator.identity import confirm_email_as_its_owner, verify_with_simulated_provider
 from tmverify.reasons import Refused
 
@@ -182,3 +184,35 @@ def issued_before_labels(receipt, **changes):
         signature=crypto.sign(crypto.office_key(), crypto.canonical_json({"receipt_field_digests": digests})),
     )
     return Receipt.objects.get(pk=receipt.pk)
+
+
+def provider_answer(request, *, passed: bool = True, document_country: str = "CN", document_number: str = "E12345678"):
+    """What the simulated provider answers `request` (a VerificationRequest), as the
+    relying party reads it: the claims of its ID token through the claims map, or its
+    refusal (access_denied). For service tests that skip the HTTP round trip."""
+    answer = SimulatedProvider().issue(
+        nonce=request.nonce,
+        method=request.method,
+        passed=passed,
+        document_country=document_country,
+        document_number=document_number,
+    )
+    if answer is None:
+        return provider_claims.refused_by_provider(request)
+    return provider_claims.result_from_claims(answer, method=request.method)
+
+
+def through_the_provider(client, *, role: str = "owner", method: str = "online", follow: bool = True, **check):
+    """A browser's round trip through the built-in provider (needs the `builtin_provider`
+    fixture): start on tmverify's page, follow the redirect to the provider's check page,
+    fill it (prefilled name and country, a fresh document number, outcome pass, unless
+    `check` says otherwise) and
+    come back to the callback with the provider's code and state."""
+    started = client.post("/accounts/identity/start/", {"role": role, "method": method})
+    assert started.status_code == 302, started.content.decode()[:500]
+    page = client.get(started["Location"])
+    form = {field.name: field.value() or "" for field in page.context["form"]}
+    form.update(outcome="pass", document_number=f"E{next(_documents):07d}")
+    answer = client.post("/provider/authorize/", {**form, **check, "authorization": page.context["authorization"]})
+    assert answer.status_code == 302, answer.content.decode()[:500]
+    return client.get(answer["Location"], follow=follow)

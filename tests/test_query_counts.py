@@ -12,8 +12,7 @@ from accounts.models import User
 from applications import services as filings
 from applications.models import Application
 from applications.services import ApplicantData, lock_filing, submit_filing
-from provider.issuer import SimulatedProvider
-from tests.factories import dana, examiner, filing_data, person, signed_by_attorney
+from tests.factories import dana, examiner, filing_data, person, provider_answer, signed_by_attorney
 
 pytestmark = pytest.mark.django_db
 
@@ -75,20 +74,13 @@ def test_start_verification(django_assert_num_queries):
 def test_complete_verification(django_assert_num_queries):
     user = person("zed")
     request = accounts.start_verification(user, method="online", role="owner")
-    token = SimulatedProvider().issue(
-        subject=str(user.pk),
-        nonce=request.nonce,
-        method="online",
-        passed=True,
-        document_country="US",
-        document_number="ZED-1",
-    )
+    result = provider_answer(request, document_country="US", document_number="ZED-1")
     # savepoint; the account locked; the open request locked; the request marked used;
     # the passed attempt; another verified account with the document (R6); the account,
     # in a savepoint of its own (the database may refuse a second verified account on
     # the document: issue 18); the audit head locked, the event, the head; release
     with django_assert_num_queries(13):
-        accounts.complete_verification(user, token)
+        accounts.complete_verification(user, result)
 
 
 def test_file_paper_verification(django_assert_num_queries):

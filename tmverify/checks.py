@@ -47,4 +47,15 @@ def production_mail_and_site(app_configs=None, **kwargs):
                 id="tmverify.E003",
             )
         )
+    for name in ("TMVERIFY_OIDC_ISSUER", "TMVERIFY_OIDC_REDIRECT_URI"):
+        value = getattr(settings, name)
+        if not value.startswith("https://"):
+            errors.append(
+                Error(
+                    f"{name} is {value or 'not set'}: identity verification (OpenID Connect) must go over https.",
+                    hint="Set TMVERIFY_SITE_URL to the site's https address (the built-in provider and the "
+                    f'callback follow it), or {name} itself (README "Identity provider").',
+                    id="tmverify.E004",
+                )
+            )
     return errors

@@ -79,10 +79,14 @@ def normalise_document(country: str, number: str, *, lenient: bool = False) -> s
     return f"{country.strip().upper()}:{normal}"
 
 
+def keyed_digest(text: str) -> str:
+    """HMAC-SHA256 under the fingerprint key: equal texts match, the text is never stored."""
+    return hmac.new(settings.TMVERIFY_FINGERPRINT_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
 def fingerprint(country: str, number: str, *, lenient: bool = False) -> str:
     """Keyed fingerprint of a government ID: equal documents match, plaintext never stored."""
-    key = settings.TMVERIFY_FINGERPRINT_KEY.encode()
-    return hmac.new(key, normalise_document(country, number, lenient=lenient).encode(), hashlib.sha256).hexdigest()
+    return keyed_digest(normalise_document(country, number, lenient=lenient))
 
 
 # --- Ed25519 -------------------------------------------------------------------------
@@ -90,12 +94,6 @@ def fingerprint(country: str, number: str, *, lenient: bool = False) -> str:
 def private_key(seed_b64: str) -> Ed25519PrivateKey:
     seed = base64.b64decode(seed_b64)
     return Ed25519PrivateKey.from_private_bytes(seed[:32])
-
-
-@functools.cache
-def public_key(key_b64: str) -> Ed25519PublicKey:
-    """An Ed25519 public key from its 32 raw bytes in base64 (TMVERIFY_PROVIDER_PUBLIC_KEY)."""
-    return Ed25519PublicKey.from_public_bytes(base64.b64decode(key_b64))
 
 
 def public_key_bytes(key: Ed25519PrivateKey) -> bytes:

@@ -18,24 +18,26 @@ from django.views import defaults
 
 
 def _provider_origin() -> str:
-    """The identity provider's origin when it is another site: the hand-over to it is a
-    form the browser posts there (accounts/views.py, start_verification)."""
-    start = urlsplit(settings.TMVERIFY_PROVIDER_START_URL)
-    return f" {start.scheme}://{start.netloc}" if start.scheme and start.netloc else ""
+    """The identity provider's origin when it is another site: starting a verification is
+    a form posted here that redirects there (accounts/views.py, start_verification), and
+    browsers hold such a redirect to form-action."""
+    issuer = urlsplit(settings.TMVERIFY_OIDC_ISSUER)
+    return f" {issuer.scheme}://{issuer.netloc}" if issuer.scheme and issuer.netloc else ""
 
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'" + _provider_origin(),
-        "frame-ancestors 'none'",
-    ]
-)
+def content_security_policy() -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'" + _provider_origin(),
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 class SecurityHeadersMiddleware:
@@ -44,7 +46,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault("Content-Security-Policy", content_security_policy())
         response.setdefault("Cache-Control", "no-store")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response

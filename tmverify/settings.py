@@ -3,14 +3,13 @@
 import base64
 import hashlib
 import ipaddress
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -269,26 +268,64 @@ TMVERIFY_FINGERPRINT_KEY = _key_setting("TMVERIFY_FINGERPRINT_KEY", "fingerprint
 # identity provider (provider/) is an outside party with its own key.
 TMVERIFY_OFFICE_SIGNING_KEY = _key_setting("TMVERIFY_OFFICE_SIGNING_KEY", "office-ed25519")
 TMVERIFY_PROVIDER_SIGNING_KEY = _key_setting("TMVERIFY_PROVIDER_SIGNING_KEY", "provider-ed25519")
-# What the app (accounts) knows of the provider, as of any outside one: where to send the
-# person, the name it signs as, the public key it signs with (raw, base64; by default the
-# simulated provider's, derived from its seed above) and the name it issues results for.
-# (the browser posts the signed request there, as the form field `request`)
-TMVERIFY_PROVIDER_START_URL = os.environ.get("TMVERIFY_PROVIDER_START_URL", "/provider/check/")
-TMVERIFY_PROVIDER_ISSUER = os.environ.get("TMVERIFY_PROVIDER_ISSUER", "tmverify-simulated-idp")
-TMVERIFY_PROVIDER_PUBLIC_KEY = (
-    os.environ.get("TMVERIFY_PROVIDER_PUBLIC_KEY", "")
-    or base64.b64encode(
-        Ed25519PrivateKey.from_private_bytes(base64.b64decode(TMVERIFY_PROVIDER_SIGNING_KEY)[:32])
-        .public_key()
-        .public_bytes(Encoding.Raw, PublicFormat.Raw)
-    ).decode()
+# The identity provider as tmverify's relying party (accounts/oidc.py) knows it: any
+# OpenID Connect provider, by its issuer URL (discovery document, JWKS, authorize and
+# token endpoints are read from `ISSUER/.well-known/openid-configuration`). By default
+# the built-in simulated one (provider/) under this site's /provider. README
+# "Identity provider" says how to point at ID.me or Login.gov.
+TMVERIFY_OIDC_ISSUER = os.environ.get("TMVERIFY_OIDC_ISSUER", f"{TMVERIFY_SITE_URL}/provider").rstrip("/")
+TMVERIFY_OIDC_CLIENT_ID = os.environ.get("TMVERIFY_OIDC_CLIENT_ID", "tmverify")
+# client authentication at the token endpoint: private_key_jwt (Login.gov's) when a
+# private key (PEM, RSA) is given, else the client secret (client_secret_basic or, with
+# TMVERIFY_OIDC_CLIENT_AUTH=client_secret_post, in the body)
+TMVERIFY_OIDC_CLIENT_KEY = os.environ.get("TMVERIFY_OIDC_CLIENT_KEY", "")
+TMVERIFY_OIDC_CLIENT_KEY_ID = os.environ.get("TMVERIFY_OIDC_CLIENT_KEY_ID", "")
+TMVERIFY_OIDC_CLIENT_SECRET = os.environ.get("TMVERIFY_OIDC_CLIENT_SECRET", "") or (
+    "" if TMVERIFY_OIDC_CLIENT_KEY else _key_setting("TMVERIFY_OIDC_CLIENT_SECRET", "oidc-client-secret")
 )
-# what answers a verification without a browser (the simulator, the demo people, tests):
-# a class whose instances `issue(subject=, nonce=, method=, passed=, document_country=,
-# document_number=)` a signed result; named by string, as the provider is no app's import
-TMVERIFY_PROVIDER_DRIVER = os.environ.get("TMVERIFY_PROVIDER_DRIVER", "provider.issuer.SimulatedProvider")
-TMVERIFY_PROVIDER_AUDIENCE = os.environ.get("TMVERIFY_PROVIDER_AUDIENCE", "tmverify")
+TMVERIFY_OIDC_CLIENT_AUTH = os.environ.get(
+    "TMVERIFY_OIDC_CLIENT_AUTH", "private_key_jwt" if TMVERIFY_OIDC_CLIENT_KEY else "client_secret_basic"
+)
+# where the provider sends the person back (registered with the provider, exactly)
+TMVERIFY_OIDC_REDIRECT_URI = os.environ.get(
+    "TMVERIFY_OIDC_REDIRECT_URI", f"{TMVERIFY_SITE_URL}/accounts/identity/callback/"
+)
+TMVERIFY_OIDC_SCOPES = os.environ.get("TMVERIFY_OIDC_SCOPES", "openid profile tmverify_identity")
+# IAL2 (identity proofed with a government ID), asked with acr_values; the ID token's
+# acr must be one of these (space-separated, as acr_values itself)
+TMVERIFY_OIDC_ACR_VALUES = os.environ.get("TMVERIFY_OIDC_ACR_VALUES", "http://idmanagement.gov/ns/assurance/ial/2")
+# which ID token claim carries what verification needs (JSON, merged over these): the
+# verified name, the document number or else a stable fingerprint of the document the
+# provider gives, the country that issued it, and the method (online / video; absent,
+# the method the person chose). An empty name switches a claim off.
+TMVERIFY_OIDC_CLAIMS = {
+    "given_name": "given_name",
+    "family_name": "family_name",
+    "document_number": "document_number",
+    "document_fingerprint": "",
+    "document_country": "document_country",
+    "method": "verification_method",
+    **json.loads(os.environ.get("TMVERIFY_OIDC_CLAIMS", "") or "{}"),
+}
+# seconds a call to the provider may take, and the clock skew tolerated on exp / iat
+TMVERIFY_OIDC_TIMEOUT = float(os.environ.get("TMVERIFY_OIDC_TIMEOUT", "10"))
+TMVERIFY_OIDC_LEEWAY = int(os.environ.get("TMVERIFY_OIDC_LEEWAY", "60"))
+# how long an authorization (state, nonce, PKCE verifier) stays open
 TMVERIFY_PROVIDER_RESULT_TTL = timedelta(minutes=10)
+# The built-in provider's own side: the clients it knows (by default this site, with its
+# secret), and what answers a verification without a browser (the simulator, the demo
+# people, tests): a class whose instances `issue(nonce=, method=, passed=,
+# document_country=, document_number=)` the claims its ID token would carry; named by
+# string, as the provider is no app's import
+TMVERIFY_PROVIDER_ISSUER = os.environ.get("TMVERIFY_PROVIDER_ISSUER", f"{TMVERIFY_SITE_URL}/provider").rstrip("/")
+TMVERIFY_PROVIDER_CLIENTS = {
+    TMVERIFY_OIDC_CLIENT_ID: {
+        "client_secret": TMVERIFY_OIDC_CLIENT_SECRET,
+        "jwks": json.loads(os.environ.get("TMVERIFY_PROVIDER_CLIENT_JWKS", "") or "null"),
+        "redirect_uris": [TMVERIFY_OIDC_REDIRECT_URI],
+    }
+}
+TMVERIFY_PROVIDER_DRIVER = os.environ.get("TMVERIFY_PROVIDER_DRIVER", "provider.issuer.SimulatedProvider")
 
 # Policy profile: "enacted" (default) or "announced" (R2 mandatory date 2022-04-09).
 TMVERIFY_POLICY = os.environ.get("TMVERIFY_POLICY", "enacted")

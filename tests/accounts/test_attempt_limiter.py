@@ -5,11 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from accounts import provider as relying_party
 from accounts import services as accounts
 from accounts.models import VerificationAttempt, VerificationRequest
 from provider.issuer import SimulatedProvider
-from tests.factories import person, verify
+from tests.factories import person, provider_answer, verify
 from tmverify import audit, clock
 from tmverify.reasons import Refused
 
@@ -18,20 +17,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def provider_calls(monkeypatch):
-    """A spy on the provider's side: every nonce handed to it and every result it issues."""
+    """A spy on the provider's side: every check it answers (a pass or a refusal)."""
     calls = []
-    issue, signed_request = SimulatedProvider.issue, relying_party.signed_request
+    issue = SimulatedProvider.issue
 
     def spy_issue(self, **kwargs):
         calls.append(("issue", kwargs["nonce"]))
         return issue(self, **kwargs)
 
-    def spy_signed_request(request):
-        calls.append(("start", request.nonce))
-        return signed_request(request)
-
     monkeypatch.setattr(SimulatedProvider, "issue", spy_issue)
-    monkeypatch.setattr(relying_party, "signed_request", spy_signed_request)
     return calls
 
 
@@ -77,14 +71,7 @@ def test_a_result_obtained_before_the_lock_cannot_be_used_during_it():
     li = person("li", first_name="Li", last_name="Wei", country="CN")
     pending = accounts.start_verification(li, method="online", role="owner")
     fail(li, times=5)
-    token = SimulatedProvider().issue(
-        subject=str(li.pk),
-        nonce=pending.nonce,
-        method="online",
-        passed=True,
-        document_country="CN",
-        document_number="E1",
-    )
+    token = provider_answer(pending, document_number="E1")
 
     with pytest.raises(Refused) as refused:
         accounts.complete_verification(li, token)

@@ -95,6 +95,9 @@ def test_check_deploy_passes_with_production_settings():
         ({"DJANGO_EMAIL_HOST": ""}, "tmverify.E002"),
         ({"TMVERIFY_SITE_URL": ""}, "tmverify.E003"),
         ({"TMVERIFY_SITE_URL": "http://tmverify.example"}, "tmverify.E003"),
+        ({"TMVERIFY_OIDC_ISSUER": "http://idp.example"}, "tmverify.E004"),
+        ({"TMVERIFY_OIDC_REDIRECT_URI": "http://tmverify.example/accounts/identity/callback/"}, "tmverify.E004"),
+        ({"TMVERIFY_OIDC_CLIENT_SECRET": ""}, "TMVERIFY_OIDC_CLIENT_SECRET is required"),
     ],
 )
 def test_check_deploy_fails_without_a_mail_server_or_the_sites_address(change, says):

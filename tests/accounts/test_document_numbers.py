@@ -12,8 +12,7 @@ from django.test import Client
 
 from accounts import services as accounts
 from accounts.models import IdentityState, PaperVerification, User, VerificationAttempt
-from provider.issuer import SimulatedProvider
-from tests.factories import examiner, person, upload, verify
+from tests.factories import examiner, person, provider_answer, through_the_provider, upload, verify
 from tmverify import audit, crypto
 from tmverify.document_numbers import DocumentNumberError, masked, normal_number
 from tmverify.reasons import Refused
@@ -109,14 +108,7 @@ def test_a_lookalike_number_on_a_paper_form_goes_to_fraud_hold_when_approved(typ
 def test_a_provider_result_with_a_number_outside_the_alphabet_is_refused_and_changes_nothing():
     oleg = person("oleg")
     request = accounts.start_verification(oleg, method="online", role="owner")
-    token = SimulatedProvider().issue(
-        subject=str(oleg.pk),
-        nonce=request.nonce,
-        method="online",
-        passed=True,
-        document_country="US",
-        document_number="D10\u03a90001",
-    )
+    token = provider_answer(request, document_country="US", document_number="D10\u03a90001")
 
     with pytest.raises(Refused) as refused:
         accounts.complete_verification(oleg, token)
@@ -149,33 +141,23 @@ def signed_in(user) -> Client:
 
 
 @pytest.mark.parametrize("typed", LOOKALIKES.values(), ids=list(LOOKALIKES))
-def test_a_lookalike_number_through_the_provider_pages_goes_to_fraud_hold(typed):
+def test_a_lookalike_number_through_the_provider_pages_goes_to_fraud_hold(typed, builtin_provider):
     olga = person("olga", verified=True, document="D1000001")
     oleg = person("oleg")
     client = signed_in(oleg)
-    signed = client.post("/accounts/identity/start/", {"role": "owner", "method": "online"}).context["signed_request"]
-    page = client.post(
-        "/provider/check/",
-        {"request": signed, "document_country": "US", "document_number": typed, "outcome": "pass"},
-    )
 
-    response = client.post("/accounts/identity/callback/", {"result": page.context["token"]}, follow=True)
+    response = through_the_provider(client, document_country="US", document_number=typed)
 
     assert "duplicate_identity" in response.content.decode()
     oleg.refresh_from_db()
     assert (oleg.identity_state, oleg.duplicate_of) == (IdentityState.FRAUD_HOLD, olga)
 
 
-def test_a_number_outside_the_alphabet_through_the_provider_pages_is_refused_with_a_reason():
+def test_a_number_outside_the_alphabet_through_the_provider_pages_is_refused_with_a_reason(builtin_provider):
     oleg = person("oleg")
     client = signed_in(oleg)
-    signed = client.post("/accounts/identity/start/", {"role": "owner", "method": "online"}).context["signed_request"]
-    page = client.post(
-        "/provider/check/",
-        {"request": signed, "document_country": "US", "document_number": "D100#001", "outcome": "pass"},
-    )
 
-    response = client.post("/accounts/identity/callback/", {"result": page.context["token"]}, follow=True)
+    response = through_the_provider(client, document_country="US", document_number="D100#001")
 
     html = response.content.decode()
     assert response.status_code == 200

@@ -11,8 +11,7 @@ from django.db import IntegrityError, connections, transaction
 
 from accounts import services as accounts
 from accounts.models import IdentityState, User
-from provider.issuer import SimulatedProvider
-from tests.factories import person, supervisor, verify
+from tests.factories import person, provider_answer, supervisor, verify
 from tmverify import audit
 from tmverify.reasons import Refused
 
@@ -28,14 +27,7 @@ def refusal(action) -> list[str]:
 def provider_result(user, document):
     """A started verification and the provider's signed pass for `document`, not yet posted."""
     request = accounts.start_verification(user, method="online", role="owner")
-    return SimulatedProvider().issue(
-        subject=str(user.pk),
-        nonce=request.nonce,
-        method="online",
-        passed=True,
-        document_country="US",
-        document_number=document,
-    )
+    return provider_answer(request, document_country="US", document_number=document)
 
 
 # --- under load, on PostgreSQL ------------------------------------------------------------

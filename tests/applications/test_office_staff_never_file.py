@@ -16,7 +16,6 @@ from applications import access
 from applications import services as filings
 from applications.models import Application, Receipt, Signature, SignatureLink
 from applications.services import ApplicantData
-from provider.issuer import SimulatedProvider
 from tests.factories import (
     dana,
     draft,
@@ -25,6 +24,7 @@ from tests.factories import (
     li,
     pat,
     person,
+    provider_answer,
     signed_by_attorney,
     supervisor,
     verify,
@@ -123,14 +123,7 @@ def test_a_provider_result_for_an_account_made_office_staff_meanwhile_is_refused
     erin = person("erin", role="us_attorney", first_name="Erin", last_name="Ross")
     request = accounts.start_verification(erin, method="online", role="us_attorney")
     make_office_staff(erin, "examiner")
-    token = SimulatedProvider().issue(
-        subject=str(erin.pk),
-        nonce=request.nonce,
-        method="online",
-        passed=True,
-        document_country="US",
-        document_number="ERIN-1",
-    )
+    token = provider_answer(request, document_country="US", document_number="ERIN-1")
     assert refusal(lambda: accounts.complete_verification(User.objects.get(pk=erin.pk), token)) == [
         "role_not_permitted"
     ]

@@ -52,6 +52,21 @@ def new_page(browser, live_server, monkeypatch):
         context.close()
 
 
+@pytest.fixture(autouse=True)
+def provider_on_the_live_server(request, settings):
+    """The built-in identity provider where the browser finds it: on the live server, which
+    the relying party then calls over real HTTP too (tests/oidc points it elsewhere)."""
+    if "live_server" not in request.fixturenames:
+        return
+    site = request.getfixturevalue("live_server").url
+    settings.TMVERIFY_OIDC_ISSUER = settings.TMVERIFY_PROVIDER_ISSUER = f"{site}/provider"
+    settings.TMVERIFY_OIDC_REDIRECT_URI = f"{site}/accounts/identity/callback/"
+    client = settings.TMVERIFY_PROVIDER_CLIENTS[settings.TMVERIFY_OIDC_CLIENT_ID]
+    settings.TMVERIFY_PROVIDER_CLIENTS = {
+        settings.TMVERIFY_OIDC_CLIENT_ID: {**client, "redirect_uris": [settings.TMVERIFY_OIDC_REDIRECT_URI]}
+    }
+
+
 @pytest.fixture
 def page(new_page):
     return new_page()

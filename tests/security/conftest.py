@@ -7,7 +7,6 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts import confirmation
 from accounts import services as accounts
-from accounts.provider import signed_request
 from applications import services as filings
 from applications.services import ApplicantData
 
@@ -58,6 +57,28 @@ PERSONAS = [
 ]
 
 
+def authorization_ticket(request) -> str:
+    """What the built-in provider's check page carries for `request` (provider/views.py)."""
+    from authlib.oauth2.rfc7636 import create_s256_code_challenge
+    from django.conf import settings
+    from django.core import signing
+
+    from provider.views import AUTHORIZATION_SALT
+
+    asked = {
+        "client_id": settings.TMVERIFY_OIDC_CLIENT_ID,
+        "redirect_uri": settings.TMVERIFY_OIDC_REDIRECT_URI,
+        "state": request.state,
+        "nonce": request.nonce,
+        "scope": "openid",
+        "response_type": "code",
+        "code_challenge": create_s256_code_challenge(request.code_verifier),
+        "code_challenge_method": "S256",
+        "verification_method": request.method,
+    }
+    return signing.dumps(asked, salt=AUTHORIZATION_SALT)
+
+
 @pytest.fixture
 def personas(db):
     """The people of the access matrix and the objects they own, by name."""
@@ -73,8 +94,8 @@ def personas(db):
     erin = factories.examiner()
     sam = factories.supervisor()
 
-    # the signed request for Uma's open check, as the app hands it to the provider
-    ticket = signed_request(accounts.start_verification(uma, method="online", role="owner"))
+    # the authorization request of Uma's open check, as the provider's page carries it
+    ticket = authorization_ticket(accounts.start_verification(uma, method="online", role="owner"))
     own = factories.filing_data(
         applicant=ApplicantData(
             name="Olivia Reyes",

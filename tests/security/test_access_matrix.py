@@ -28,8 +28,8 @@ pytestmark = pytest.mark.django_db
 # own draft naming Dana, who has not accepted (R24), {dana} Dana's account, {waiting} Uri's
 # request to Dana, {active} Dana's sponsorship of Pat, {paper} Paula's notarized form with
 # its scan, {mallory} Mallory's account, {token} Li's signing code (a link mailed before
-# the code left the path opens its form, filled in, whatever the code), {ticket} Uma's open
-# provider check (posted, never in a URL), {confirm} the link mailed to Nell to confirm her
+# the code left the path opens its form, filled in, whatever the code), {ticket} the
+# authorization request of Uma's open provider check, {confirm} the link mailed to Nell to confirm her
 # email, {uid} Li's id as a password-reset link gives it. /outbox/ is development's only
 # (DJANGO_DEBUG): not found here, as in production (tests/web/test_outbox.py opens it).
 MATRIX = """
@@ -58,7 +58,7 @@ POST   /accounts/security/authenticator/999999/remove/        302  302  302  302
 POST   /accounts/security/key/999999/remove/                  302  302  302  302   302  302  302   302    302  302
 GET    /accounts/identity/                                    302  200  200  200   200  200  200   200    200  200
 POST   /accounts/identity/start/                              302  400  400  400   400  400  400   400    302  302
-POST   /accounts/identity/callback/                           302  302  302  302   302  302  302   302    302  302
+GET    /accounts/identity/callback/                           302  302  302  302   302  302  302   302    302  302
 GET    /accounts/identity/paper/                              302  200  200  200   200  200  200   200    302  302
 POST   /accounts/identity/role/                               302  302  302  302   302  302  302   302    302  302
 GET    /accounts/bar/                                         302  200  200  200   200  200  200   200    302  302
@@ -99,7 +99,10 @@ GET    /filings/{olivias}/receipt/download/                   302  404  200  404
 GET    /filings/sign/                                         200  200  200  200   200  200  200   200    200  200
 GET    /filings/sign/{token}/                                 200  200  200  200   200  200  200   200    200  200
 GET    /filings/sign/made-up-token/                           200  200  200  200   200  200  200   200    200  200
-POST   /provider/check/                                       404  404  404  404   404  404  404   404    404  404
+GET    /provider/.well-known/openid-configuration             200  200  200  200   200  200  200   200    200  200
+GET    /provider/jwks/                                        200  200  200  200   200  200  200   200    200  200
+GET    /provider/authorize/                                   400  400  400  400   400  400  400   400    400  400
+POST   /provider/token/                                       401  401  401  401   401  401  401   401    401  401
 POST   /i18n/setlang/                                         302  302  302  302   302  302  302   302    302  302
 GET    /console/                                              302  403  403  403   403  403  403   403    200  200
 GET    /console/login/                                        200  200  200  200   200  200  200   200    302  302
@@ -240,10 +243,10 @@ def test_outsiders_posting_to_others_objects_change_nothing(personas):
 
 
 # R25: the filer's steps an office account is sent away from before any form is read
-# (submission is refused by the service, which audits the attempt)
+# (submission is refused by the service, which audits the attempt; the provider's
+# redirect back, a GET, is in MATRIX: 302 for the office)
 OFFICE_REFUSED = [
     "/accounts/identity/start/",
-    "/accounts/identity/callback/",
     "/accounts/identity/paper/",
     "/accounts/identity/role/",
     "/accounts/bar/",
@@ -287,11 +290,11 @@ def is_csrf_refusal(response) -> bool:
     return response.status_code == 403 and b"CSRF verification failed" in getattr(response, "content", b"")
 
 
-# POSTs that carry their own credential instead of a CSRF token: the app's page hands the
-# provider its signed request as to another party (its own form, posted back with the
-# request, keeps the token: tests/web/test_web_accounts.py
+# POSTs that carry their own credential instead of a CSRF token: the provider's token
+# endpoint, a back-channel call from the client's server authenticated as the client
+# (the provider's own check form keeps the token: tests/web/test_web_accounts.py
 # ::test_the_providers_own_form_keeps_its_csrf_check)
-CSRF_EXEMPT = {"provider/check/"}
+CSRF_EXEMPT = {"provider/token/"}
 
 
 def test_every_url_that_takes_a_post_refuses_one_without_a_csrf_token(personas):

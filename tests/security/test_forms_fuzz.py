@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.forms.formsets import BaseFormSet
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts import forms as account_forms
@@ -96,8 +96,7 @@ FORMS = {
     "sign in": ("anon", "/accounts/login/", {"username": st.one_of(emails, text), "password": text}),
     "forgotten password": ("anon", "/accounts/password/reset/", fields_of(account_forms.PasswordResetRequestForm)),
     "start verification": ("uown", "/accounts/identity/start/", fields_of(account_forms.StartVerificationForm)),
-    "provider result": ("uown", "/accounts/identity/callback/", {"result": st.one_of(text, huge)}),
-    "provider check": ("anon", "/provider/check/", fields_of(ProviderCheckForm)),
+    "provider check": ("anon", "/provider/authorize/", fields_of(ProviderCheckForm)),
     "paper form": ("uown", "/accounts/identity/paper/", fields_of(account_forms.PaperVerificationForm)),
     "choose role": ("link", "/accounts/identity/role/", fields_of(account_forms.ChooseRoleForm)),
     "bar admission": ("atty", "/accounts/bar/", fields_of(account_forms.BarAdmissionForm)),
@@ -140,10 +139,10 @@ FORMS = {
 }
 
 
-# what those forms always carry besides what a person types: the signed request handed to
-# the provider, the signing code (posted, never in the URL)
+# what those forms always carry besides what a person types: the authorization request
+# the provider's page signed into its form, the signing code (posted, never in the URL)
 CARRIED = {
-    "provider check": {"request": "{ticket}"},
+    "provider check": {"authorization": "{ticket}"},
     "sign by link": {"code": "{token}", "step": "sign"},
 }
 
@@ -190,6 +189,21 @@ def test_any_input_gives_errors_or_a_result_never_a_500_and_refusals_write_nothi
         assert response.status_code < 500, (name, values)
         if was_refused(response):
             assert snapshot() == before, (name, values)
+        transaction.set_rollback(True)
+
+
+@settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answer=st.fixed_dictionaries({}, optional={"state": st.one_of(text, huge), "code": text, "error": text}))
+@example(answer={"state": "a\x00b", "code": "c"})  # PostgreSQL refuses a NUL in a query (found so)
+def test_any_answer_at_the_provider_callback_is_refused_never_a_500_and_writes_nothing(personas, answer):
+    # the provider's redirect back (GET): without the state of an open request, nothing
+    client = Client(raise_request_exception=False)
+    with transaction.atomic():
+        client.force_login(personas["users"]["uown"])
+        before = snapshot()
+        response = client.get("/accounts/identity/callback/", answer)
+        assert response.status_code == 302 and was_refused(response), answer
+        assert snapshot() == before, answer
         transaction.set_rollback(True)
 
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 BAD = ["%00", "a%00b", "%0A", "%1B", "x%27%22", "%C0%80", "%7F"]
 URLS = [
-    "/provider/check/{}/",
+    "/provider/authorize/{}/",
     "/filings/sign/{}/",
     "/filings/{}/",
     "/filings/{}/receipt/",

@@ -3,6 +3,7 @@ bar admissions and sponsorships, through the test client."""
 
 import re
 from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
@@ -260,106 +261,96 @@ def test_pages_that_need_an_account_send_visitors_to_sign_in(client):
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-# --- verification through the provider ---------------------------------------------------------
+# --- verification through the provider (OpenID Connect, the built-in provider) ----------------
 def start(client, method="online", role="owner"):
-    """Start a check; the app's signed request for the provider, from the hand-over page."""
+    """Start a check: tmverify redirects to the provider's authorization endpoint."""
     response = client.post("/accounts/identity/start/", {"role": role, "method": method})
-    assert response.status_code == 200, response.content
-    return response.context["signed_request"]
+    assert response.status_code == 302, response.content
+    return response["Location"]
 
 
-def open_check(client, signed):
-    return client.post("/provider/check/", {"request": signed})
-
-
-def provider_round(client, signed, outcome="pass", number="E1234567", country="CN"):
-    fields = {"request": signed, "document_country": country, "document_number": number, "outcome": outcome}
-    page = client.post("/provider/check/", fields)
-    assert page.status_code == 200
-    token = page.context["token"]
-    # the signed result is posted back, never carried in a URL
-    assert token not in page.request["PATH_INFO"]
-    return client.post("/accounts/identity/callback/", {"result": token})
-
-
-def test_online_verification_goes_through_the_provider_pages_and_back(as_user, li):
+def test_online_verification_goes_through_the_provider_pages_and_back(as_user, li, builtin_provider):
     client = as_user(li)
-    signed = start(client)
-    page = open_check(client, signed)
-    assert "SimID" in page.content.decode() and "Li Wei" in page.content.decode()
-    response = provider_round(client, signed)
+    page = client.get(start(client))
+    assert "SimID" in page.content.decode() and 'value="Li"' in page.content.decode()
+
+    response = factories.through_the_provider(client, follow=False)
+
     assert response["Location"] == "/accounts/identity/"
     li.refresh_from_db()
     assert (li.identity_state, li.identity_method, li.role) == ("verified", "online", "owner")
     assert "Your identity is verified" in client.get("/accounts/identity/").content.decode()
 
 
-def test_the_app_hands_its_request_to_the_provider_in_a_posted_form_never_a_url(as_user, li):
+def test_the_authorization_request_carries_state_nonce_pkce_and_ial2_but_no_secret(as_user, li):
     client = as_user(li)
-    response = client.post("/accounts/identity/start/", {"role": "owner", "method": "online"})
-    html = response.content.decode()
-    signed = response.context["signed_request"]
-    # a page with a form the browser posts (its script at once, else the person's click),
-    # not a redirect: the request and its nonce stay out of every URL and access log
-    assert response.status_code == 200 and "Location" not in response
-    assert 'action="/provider/check/"' in html and f'name="request" value="{signed}"' in html
-    assert 'src="/static/js/autosubmit.js"' in html
-    assert client.get("/provider/check/").status_code == 405
-    page = open_check(client, signed)
-    assert page.status_code == 200 and page.request["PATH_INFO"] == "/provider/check/"
-    assert f'name="request" value="{signed}"' in page.content.decode()  # carried on in the check's own form
+    location = start(client)
+    asked = parse_qs(urlsplit(location).query)
+    request = VerificationRequest.objects.get(user=li)
+
+    assert location.startswith("http://127.0.0.1:8000/provider/authorize/?")
+    assert asked["state"] == [request.state] and asked["nonce"] == [request.nonce]
+    assert asked["code_challenge_method"] == ["S256"] and asked["response_type"] == ["code"]
+    assert asked["acr_values"] == ["http://idmanagement.gov/ns/assurance/ial/2"]
+    assert asked["redirect_uri"] == ["http://127.0.0.1:8000/accounts/identity/callback/"]
+    assert request.code_verifier not in location  # the verifier alone redeems the code
 
 
 def test_the_providers_own_form_keeps_its_csrf_check(li):
     client = Client(enforce_csrf_checks=True)
     client.force_login(li)
     csrf = client.get("/accounts/identity/").cookies["csrftoken"].value
-    response = client.post(
+    location = client.post(
         "/accounts/identity/start/", {"role": "owner", "method": "online", "csrfmiddlewaretoken": csrf}
-    )
-    signed = response.context["signed_request"]
-    assert client.post("/provider/check/", {"request": signed}).status_code == 200  # the hand-over needs no token
-    finish = {"request": signed, "document_country": "CN", "document_number": "E1", "outcome": "pass"}
-    assert client.post("/provider/check/", finish).status_code == 403
-    assert client.post("/provider/check/", {**finish, "csrfmiddlewaretoken": csrf}).status_code == 200
+    )["Location"]
+    page = client.get(location)
+    finish = {
+        "authorization": page.context["authorization"],
+        "given_name": "Li",
+        "family_name": "Wei",
+        "document_country": "CN",
+        "document_number": "E1",
+        "outcome": "pass",
+    }
+    assert client.post("/provider/authorize/", finish).status_code == 403
+    assert client.post("/provider/authorize/", {**finish, "csrfmiddlewaretoken": csrf}).status_code == 302
 
 
-def test_video_verification_shows_the_agent_page(as_user, li):
+def test_video_verification_shows_the_agent_page(as_user, li, builtin_provider):
     client = as_user(li)
-    signed = start(client, method="video")
-    assert "Video call with an agent" in open_check(client, signed).content.decode()
-    provider_round(client, signed)
+    assert "Video call with an agent" in client.get(start(client, method="video")).content.decode()
+    factories.through_the_provider(client, method="video")
     li.refresh_from_db()
     assert li.identity_method == "video"
 
 
-def test_a_failed_check_is_refused_with_its_reason(as_user, li):
+def test_a_failed_check_is_refused_with_its_reason(as_user, li, builtin_provider):
     client = as_user(li)
-    response = provider_round(client, start(client), outcome="fail")
-    page = client.get(response["Location"])
-    assert "verification_failed" in page.content.decode()
+    response = factories.through_the_provider(client, outcome="fail")
+    assert "verification_failed" in response.content.decode()
     li.refresh_from_db()
     assert li.identity_state == "unverified"
 
 
-def test_a_forged_or_replayed_result_is_refused(as_user, li):
+def test_a_forged_or_replayed_answer_is_refused(as_user, li, builtin_provider):
     client = as_user(li)
-    client.post("/accounts/identity/callback/", {"result": "forged.result"})
-    signed = start(client)
-    page = client.post(
-        "/provider/check/", {"request": signed, "document_country": "CN", "document_number": "E1", "outcome": "pass"}
-    )
-    token = page.context["token"]
-    client.post("/accounts/identity/callback/", {"result": token})
-    response = client.post("/accounts/identity/callback/", {"result": token}, follow=True)
-    assert "verification_failed" in response.content.decode() or "already_verified" in response.content.decode()
-    assert client.get("/accounts/identity/callback/").status_code == 405
+    forged = client.get("/accounts/identity/callback/?state=forged&code=forged", follow=True)
+    assert "verification_failed" in forged.content.decode()
+    started = start(client)
+    page = client.get(started)
+    form = {field.name: field.value() or "" for field in page.context["form"]}
+    form.update(document_number="E1", outcome="pass", authorization=page.context["authorization"])
+    answer = client.post("/provider/authorize/", form)
+    client.get(answer["Location"])
+    replayed = client.get(answer["Location"], follow=True)
+    assert "verification_failed" in replayed.content.decode() or "already_verified" in replayed.content.decode()
+    assert client.post("/accounts/identity/callback/").status_code == 405
 
 
-def test_five_failures_lock_and_a_locked_attempt_never_reaches_the_provider(as_user, li):
+def test_five_failures_lock_and_a_locked_attempt_never_reaches_the_provider(as_user, li, builtin_provider):
     client = as_user(li)
     for _ in range(5):
-        provider_round(client, start(client), outcome="fail")
+        factories.through_the_provider(client, outcome="fail")
     page = client.get("/accounts/identity/").content.decode()
     assert 'data-status="locked"' in page
     assert "notarized paper form" in page
@@ -370,18 +361,19 @@ def test_five_failures_lock_and_a_locked_attempt_never_reaches_the_provider(as_u
 
 
 def test_the_provider_page_names_the_person_only_to_them(as_user, li):
-    signed = start(as_user(li))
-    anonymous = open_check(Client(), signed).content.decode()
-    assert "Li Wei" not in anonymous and "the person who started this check" in anonymous
+    location = start(as_user(li))
+    anonymous = Client().get(location).content.decode()
+    assert 'value="Li"' not in anonymous and "the person who started this check" in anonymous
     other = Client()
     other.force_login(factories.person("olga"))
-    assert "Li Wei" not in open_check(other, signed).content.decode()
+    assert 'value="Wei"' not in other.get(location).content.decode()
 
 
-def test_the_provider_page_of_an_unknown_request_is_not_found(client):
-    response = client.post("/provider/check/", {"request": "no-such-nonce"})
-    assert response.status_code == 404
+def test_the_provider_page_of_an_unknown_client_or_redirect_is_not_served(client):
+    response = client.get("/provider/authorize/?client_id=nobody&redirect_uri=https://evil.example/")
+    assert response.status_code == 400
     assert "not open" in response.content.decode()
+    assert client.post("/provider/authorize/", {"authorization": "forged"}).status_code == 400
 
 
 def test_the_start_form_needs_a_role_and_a_method(as_user, li):
@@ -490,12 +482,11 @@ def test_a_stranger_signing_up_on_the_page_with_a_patent_address_is_not_verified
     assert (stranger.identity_state, stranger.identity_method) == ("unverified", "")
 
 
-def test_fraud_hold_and_rejection_say_what_happens_next(as_user):
+def test_fraud_hold_and_rejection_say_what_happens_next(as_user, builtin_provider):
     first = factories.person("first", verified=True, document="SAME-1")
     second = factories.person("second")
     client = as_user(second)
-    response = provider_round(client, start(client), number="SAME-1", country="US")
-    response = client.get(response["Location"])
+    response = factories.through_the_provider(client, document_number="SAME-1", document_country="US")
     assert "duplicate_identity" in response.content.decode()
     assert "office decides within 30 days" in response.content.decode()
     assert first.pk != second.pk

@@ -100,7 +100,6 @@ def filer_posts(filing, li):
             {"role": "owner", "document_country": "US", "document_number": "P-1"},
             "/accounts/identity/",
         ),
-        ("/accounts/identity/callback/", {"result": "anything"}, "/accounts/identity/"),
         ("/accounts/identity/role/", {"role": "owner"}, "/accounts/identity/"),
         (
             "/accounts/bar/",
@@ -136,6 +135,16 @@ def test_every_filer_post_refuses_office_staff_with_the_sentence_and_writes_noth
     filing.refresh_from_db()
     assert (filing.state, filing.attorneys_of_record(), filing.mark) == ("signed", [dana], "SUNWAVE")
     assert Application.objects.count() == 1
+
+
+def test_the_providers_return_sends_office_staff_back_with_the_sentence_and_writes_nothing(as_user, erin):
+    # the provider's redirect back is a GET (OpenID Connect), not among the POSTs above
+    client = as_user(erin)
+    before = filer_rows()
+    response = client.get("/accounts/identity/callback/?state=anything&code=anything")
+    assert (response.status_code, response["Location"]) == (302, "/accounts/identity/")
+    assert OFFICE_MESSAGE in client.get(response["Location"]).content.decode()
+    assert filer_rows() == before
 
 
 def test_the_paper_and_new_application_forms_are_not_shown_to_office_staff(as_user, dana, erin):

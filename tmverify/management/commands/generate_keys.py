@@ -19,3 +19,6 @@ class Command(BaseCommand):
         self.stdout.write(f"export TMVERIFY_FINGERPRINT_KEY='{_key()}'")
         self.stdout.write(f"export TMVERIFY_OFFICE_SIGNING_KEY='{_key()}'")
         self.stdout.write(f"export TMVERIFY_PROVIDER_SIGNING_KEY='{_key()}'")
+        # the secret tmverify authenticates with at the built-in provider's token endpoint
+        # (a real provider gives its own, or takes a private key: README "Identity provider")
+        self.stdout.write(f"export TMVERIFY_OIDC_CLIENT_SECRET='{secrets.token_urlsafe(32)}'")
