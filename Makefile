@@ -1,8 +1,10 @@
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
+# `make run PORT=8001`: the development server's port; the links in mail follow it
+PORT ?= 8000
 
-.PHONY: run test lint format venv migrate demo bench
+.PHONY: run test lint format venv migrate demo bench screenshots
 
 # `make bench BENCH_ARGS="--only http,population"` runs part of it (bench/run.py says how)
 BENCH_ARGS ?=
@@ -22,10 +24,14 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	TMVERIFY_SITE_URL=$${TMVERIFY_SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
 	$(PY) -m pytest
+
+# the key pages at 1280 and 390 px, as PNGs in docs/screenshots/ (Chromium, as the browser tests)
+screenshots: venv
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q -p no:cacheprovider tests/browser/screenshots.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -87,10 +87,11 @@ def send_account_suspended(*, to: str, name: str, note: str) -> None:
     """The office suspended the account (R23): what it means and how to appeal."""
     body = (
         f"Dear {name},\n\n"
-        "The trademark office has suspended your account (R23): you cannot sign in or file "
+        "The trademark office has suspended your account: you cannot sign in or file "
         "until the office reinstates it.\n\n"
         f"The office's reason: {note or '(none given)'}\n\n"
         f"To appeal, write to {settings.TMVERIFY_APPEALS_EMAIL} from this email address, saying why "
-        "the suspension should end. The office answers in writing.\n"
+        "the suspension should end. The office answers in writing.\n\n"
+        f"The rule: {site_url(reverse('rules'))}#R23\n"
     )
     send_mail("Your trademark filing account is suspended", body, None, [to])

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -73,8 +74,21 @@ class SignUpForm(forms.Form):
             try:
                 password_validation.validate_password(password1, probe)
             except forms.ValidationError as error:
-                self.add_error("password1", error)
+                self.add_error("password1", in_readers_words(error))
         return cleaned
+
+
+# the account's fields Django's similarity validator names in its message, marked here so
+# that the message reads whole in Chinese (issue 22: the password rules stayed English)
+SIMILAR_TO = [gettext_noop("legal first name"), gettext_noop("legal last name"), gettext_noop("email")]
+
+
+def in_readers_words(error: ValidationError) -> ValidationError:
+    """The password validators' errors with the field each names in the reader's language."""
+    for item in error.error_list:
+        if item.code == "password_too_similar" and item.params:
+            item.params = {**item.params, "verbose_name": gettext(str(item.params["verbose_name"]))}
+    return error
 
 
 class SignInForm(AuthenticationForm):
@@ -114,6 +128,14 @@ class PasswordResetRequestForm(forms.Form):
 class NewPasswordForm(SetPasswordForm):
     """Django's form for the reset link's page (its view checked the link). Saving goes
     through the service, which writes the one column and audits it."""
+
+    def validate_password_for_user(self, user, password_field_name="password2"):
+        password = self.cleaned_data.get(password_field_name)
+        if password:
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as error:
+                self.add_error(password_field_name, in_readers_words(error))
 
     def save(self, commit=True):
         return services.reset_password(self.user, self.cleaned_data["new_password1"])

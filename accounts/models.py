@@ -224,6 +224,13 @@ class User(ConcurrentTransitionMixin, AbstractBaseUser, PermissionsMixin):
         self.identity_method = method
         self.held_at = clock.now()
 
+    @transition(field=identity_state, source=IdentityState.VERIFIED, target=IdentityState.FRAUD_HOLD)
+    def hold_for_review(self):
+        """A supervisor's own hold (R6, R23): the account is verified, and the office
+        doubts it; lifting it (`pass_fraud_review`) gives the verification back."""
+        self.duplicate_of = None
+        self.held_at = clock.now()
+
     @property
     def fraud_hold_expired(self) -> bool:
         """R6: a hold older than FRAUD_HOLD_AUTO_REJECT ("older" is strict) can only end in
@@ -364,6 +371,10 @@ class PaperVerification(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["filed_at", "pk"]
         indexes = [models.Index(fields=["document_fingerprint"])]
+
+    def __str__(self):
+        # a person's review, as the console's titles and links read it (issue 22)
+        return f"Paper review of {self.user.full_name} <{self.user.email}>, filed {self.filed_at:%Y-%m-%d}"
 
     def _decide(self, reviewer, reason):
         self.reviewed_by = reviewer

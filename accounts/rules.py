@@ -1,8 +1,12 @@
 """Identity rules (R1-R7, R10, R11): who may act, as reasons rather than booleans."""
 
+import datetime
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
+
+from django.utils.translation import gettext_noop
 
 from tmverify import clock, policy
 from tmverify.reasons import Reason, reason
@@ -30,14 +34,6 @@ def identity_required(user: User, on: date | None = None) -> bool:
     """R2/R11: does this account need a verified identity to act on this day?"""
     on = on or clock.today()
     return on >= policy.current().mandatory_date(user.role or Role.OWNER)
-
-
-_UNVERIFIED_MESSAGES = {
-    IdentityState.UNVERIFIED: "Verify your identity (online, by video or with the notarized paper form) before you do this.",
-    IdentityState.PENDING_REVIEW: "Your notarized paper form is waiting for office review; you can act once it is approved.",
-    IdentityState.FRAUD_HOLD: "Your account is on hold for office review of a duplicate identity.",
-    IdentityState.REJECTED: "Your identity verification was rejected; contact the office.",
-}
 
 
 # R25: the sentence every filer step gives an office account, so it reads the same everywhere
@@ -79,9 +75,74 @@ def identity_reasons(user: User, on: date | None = None) -> list[Reason]:
     if not user.role:
         reasons.append(reason("role_required"))
     if not user.is_verified:
-        message = _UNVERIFIED_MESSAGES.get(user.identity_state)
+        # the sentence every page says of this status (issue 22), without a date in it
+        standing = identity_standing(user, on)
+        message = standing.sentence if standing.date is None else UNVERIFIED
         reasons.append(reason("identity_unverified", message, rule=_verification_rule(user.role)))
     return reasons
+
+
+@dataclass(frozen=True)
+class IdentityStanding:
+    """Where a person's identity stands, as every page says it (issue 22: the dashboard
+    and the identity page said different things while a paper form was pending)."""
+
+    status: str  # identity_status: verified, unverified, locked, pending_review, ...
+    sentence: str  # English, marked for translation; may hold %(date)s
+    tone: str  # "good", "warn" or "bad": how the notice looks
+    may_file: bool  # whether the identity lets the person file today (R2, R11)
+    date: datetime.date | datetime.datetime | None = None  # in the sentence, as %(date)s
+
+
+_STANDING = {
+    IdentityState.VERIFIED: (gettext_noop("Your identity is verified."), "good"),
+    IdentityState.PENDING_REVIEW: (
+        gettext_noop("Your notarized paper form is pending review by the office: you can file once it is approved."),
+        "warn",
+    ),
+    IdentityState.FRAUD_HOLD: (
+        gettext_noop(
+            "Your account is on hold for office review of your identity: you cannot file while it is on hold."
+        ),
+        "bad",
+    ),
+    IdentityState.REJECTED: (
+        gettext_noop("Your identity verification was rejected after office review. Only the office can reopen it."),
+        "bad",
+    ),
+    IdentityState.SUSPENDED: (
+        gettext_noop("This account is suspended by the office: it cannot file or sign until the office reinstates it."),
+        "bad",
+    ),
+}
+VERIFIED_BY_PATENT = gettext_noop("Your identity is verified through the patent side of the office.")
+UNVERIFIED = gettext_noop(
+    "Your identity is not verified yet: verify it online, by video call or with a notarized paper form before you file."
+)
+UNVERIFIED_NOT_REQUIRED = gettext_noop(
+    "Your identity is not verified. Your role need not verify before %(date)s, so until then you can file without it."
+)
+LOCKED_OUT = gettext_noop(
+    "Your identity is not verified, and online and video attempts are locked until %(date)s UTC after too many "
+    "failures: wait, or use the notarized paper form."
+)
+
+
+def identity_standing(user: User, on: date | None = None) -> IdentityStanding:
+    """The one answer to "is my identity verified, and can I file?" for `user` today,
+    read from the identity state, the lockout (R5) and the policy calendar (R2, R11)."""
+    status = user.identity_status
+    if status == "locked":
+        return IdentityStanding(status, LOCKED_OUT, "bad", False, user.idv_locked_until)
+    if status == IdentityState.UNVERIFIED:
+        if identity_required(user, on):
+            return IdentityStanding(status, UNVERIFIED, "warn", False)
+        mandatory = policy.current().mandatory_date(user.role or Role.OWNER)
+        return IdentityStanding(status, UNVERIFIED_NOT_REQUIRED, "warn", True, mandatory)
+    if status == IdentityState.VERIFIED and user.identity_method == "patent":
+        return IdentityStanding(status, VERIFIED_BY_PATENT, "good", True)
+    sentence, tone = _STANDING[status]
+    return IdentityStanding(status, sentence, tone, status == IdentityState.VERIFIED)
 
 
 def _verification_rule(role: str) -> str:
@@ -128,7 +189,7 @@ def verification_reasons(user: User, role: str, on: date | None = None) -> list[
     if user.identity_state == IdentityState.VERIFIED:
         return [reason("already_verified")]
     if user.identity_state != IdentityState.UNVERIFIED:
-        return [reason("invalid_state", _UNVERIFIED_MESSAGES.get(user.identity_state))]
+        return [reason("invalid_state", identity_standing(user, on).sentence)]
     reasons = email_reasons(user)
     if role not in Role.values:
         return reasons + [

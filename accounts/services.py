@@ -353,7 +353,9 @@ def _other_verified_account(user: User, fingerprint: str) -> User | None:
     )
 
 
-def _settle_identity(user: User, *, method: str, role: str, country: str, ciphertext: str, fp: str, approve) -> bool:
+def _settle_identity(
+    user: User, *, method: str, role: str, country: str, ciphertext: str, fp: str, approve, paper=None
+) -> bool:
     """Store the evidence, then verify or (R6) hold for fraud; True when held.
 
     The check is not enough on its own: two accounts verifying one document at once both
@@ -393,9 +395,16 @@ def _settle_identity(user: User, *, method: str, role: str, country: str, cipher
         actor=user,
         from_state=before,
         to_state=user.identity_state,
-        data={"method": method, "role": role, "document_country": country},
+        # a paper form's event names the form, so the form's own trail shows what it caused
+        data={"method": method, "role": role, "document_country": country, **_paper_data(paper)},
     )
     return other is not None
+
+
+def _paper_data(paper) -> dict:
+    """The audit data naming the paper form an account's event comes from (`paper`), read
+    back by `audit.trail_of_cause`."""
+    return {"paper": paper.pk} if paper is not None else {}
 
 
 _DUPLICATE = reason(
@@ -499,7 +508,14 @@ def file_paper_verification(
             scan_content_type=scan_type,
             filed_at=clock.now(),
         )
-        audit.record("identity.paper_filed", user, actor=user, from_state=before, to_state=user.identity_state)
+        audit.record(
+            "identity.paper_filed",
+            user,
+            actor=user,
+            from_state=before,
+            to_state=user.identity_state,
+            data=_paper_data(paper),
+        )
     return paper
 
 
@@ -537,6 +553,7 @@ def review_paper_verification(
                     ciphertext=paper.document_ciphertext,
                     fp=paper.document_fingerprint,
                     approve=user.approve_paper_form,
+                    paper=paper,
                 )
                 if held:
                     outcome = Refused(_DUPLICATE)
@@ -550,7 +567,12 @@ def review_paper_verification(
                     "identity.paper_rejected", paper, actor=reviewer, to_state=paper.state, data={"note": note}
                 )
                 audit.record(
-                    "identity.paper_rejected", user, actor=reviewer, from_state=before, to_state=user.identity_state
+                    "identity.paper_rejected",
+                    user,
+                    actor=reviewer,
+                    from_state=before,
+                    to_state=user.identity_state,
+                    data=_paper_data(paper),
                 )
         if outcome is not None:
             raise outcome
@@ -626,11 +648,18 @@ def _suspend_other_holders(officer: User, subject: User, note: str) -> None:
 def review_fraud_hold(supervisor: User, subject: User, *, passed: bool, note: str = "") -> User:
     """R6: a supervisor passes (verified) or rejects (rejected) an account on fraud hold."""
     move = "pass_fraud_review" if passed else "reject_for_fraud"
-    expired = "This fraud hold is older than 30 days: it can only be rejected (R6)."
+    expired = "This fraud hold is older than 30 days: it can only be rejected."
     prepare = _suspend_other_holders if passed else None
     return _office_transition(
         "identity.fraud_review", supervisor, subject, "review_fraud", move, note, expired, prepare=prepare
     )
+
+
+def place_fraud_hold(supervisor: User, subject: User, *, note: str = "") -> User:
+    """R6, R23: a supervisor puts a verified account on fraud hold from its page; it
+    cannot file until the hold is lifted (passed) or ends in rejection, by the office or
+    after 30 days."""
+    return _office_transition("identity.held_by_office", supervisor, subject, "review_fraud", "hold_for_review", note)
 
 
 def reopen_rejected_identity(supervisor: User, subject: User, *, note: str = "") -> User:

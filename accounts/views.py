@@ -122,6 +122,13 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """Without a `next`, a filer lands on their filings (LOGIN_REDIRECT_URL) and an
+        office account on the review console, where its work is."""
+        if self.request.user.is_authenticated and self.request.user.is_office_staff():
+            return reverse("console:index")
+        return super().get_default_redirect_url()
+
 
 @require_POST
 @login_required
@@ -186,7 +193,15 @@ def verification_callback(request):
     except Refused as refused:
         show_refusal(request, refused)
     else:
-        messages.success(request, _("Your identity is verified. You can now file."))
+        user = request.user
+        if user.role == Role.OWNER and user.country.code != "US":
+            # R16 where it bites: a foreign owner files through a US attorney (issue 22)
+            messages.success(
+                request,
+                _("Your identity is verified. You live outside the United States, so you file with a US attorney."),
+            )
+        else:
+            messages.success(request, _("Your identity is verified. You can now file."))
     return redirect("accounts:identity")
 
 

@@ -6,6 +6,8 @@ import functools
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from tmverify.reasons import Refused
@@ -14,12 +16,28 @@ from .rules import office_staff_reasons
 from .templatetags.tmverify_web import reason_detail, reason_text
 
 
+def reason_html(item) -> str:
+    """A reason as a person reads it: the sentence in their language, and its rule as a
+    link to its entry on /rules/; the code and "(R16)" are never printed (issue 22)."""
+    detail = reason_detail(item)
+    text = reason_text(item) + (f" ({detail})" if detail else "")
+    if not item.rule:
+        return format_html("{}", text)
+    return format_html(
+        '{} <a class="rule-link" href="{}#{}" title="{}">{}</a>',
+        text,
+        reverse("rules"),
+        item.rule,
+        gettext("The rule behind this"),
+        item.rule,
+    )
+
+
 def show_refusal(request, refused: Refused) -> None:
-    """One error message per reason: the sentence in the reader's language and its code."""
+    """One error message per reason, its code a class of the message (`reason-CODE`) for
+    scripts and tests, not a word of the sentence."""
     for item in refused.reasons:
-        detail = reason_detail(item)
-        text = reason_text(item) + (f" ({detail})" if detail else "")
-        messages.error(request, f"{text} [{item.code}]")
+        messages.error(request, reason_html(item), extra_tags=f"reason-{item.code}")
 
 
 def add_validation_error(form, error: ValidationError, field: str | None = None) -> None:

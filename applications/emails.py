@@ -1,29 +1,45 @@
 """Mail sent by filings. Always called through `transaction.on_commit`."""
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.emails import site_url
 
 
-def signing_url(token: str) -> str:
+def signing_url(token: str, language: str = "") -> str:
     """The signing page on the site's own address, the code in the fragment: a browser
     never sends a fragment, so no access log or Referer header keeps it (the page's script
-    posts it; without script the person pastes the code)."""
-    return site_url(f"{reverse('applications:sign_by_link')}#{token}")
+    posts it; without script the person pastes the code). `language`: the request's, which
+    the page opens in (`?lang=`) for a browser that has not chosen one."""
+    # the default language needs no word: the link reads as it always did
+    query = f"?lang={language}" if language and language != settings.LANGUAGE_CODE else ""
+    return site_url(f"{reverse('applications:sign_by_link')}{query}#{token}")
 
 
-def send_signature_request(*, to: str, signer_name: str, mark: str, requested_by: str, token: str) -> None:
-    body = (
-        f"Dear {signer_name},\n\n"
-        f"{requested_by} asks you to sign the trademark application for {mark or 'a mark'}.\n"
-        f"Open this link to read the declaration and sign (valid 30 days, once):\n\n"
-        f"{signing_url(token)}\n\n"
-        "If the page asks for your signing code, enter this one:\n\n"
-        f"{token}\n\n"
-        "You do not need an account to sign. If you did not expect this, ignore this email.\n"
-    )
-    send_mail(f"Signature requested: {mark or 'trademark application'}", body, None, [to])
+def send_signature_request(
+    *, to: str, signer_name: str, mark: str, requested_by: str, token: str, language: str = ""
+) -> None:
+    """The signer's mail, in the language the request was made in (issue 22): the
+    requester writes to the signer in the language they chose on the site."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        names = {"name": signer_name, "who": requested_by, "mark": mark or _("a mark")}
+        body = "\n\n".join(
+            [
+                _("Dear %(name)s,") % names,
+                _("%(who)s asks you to sign the trademark application for %(mark)s.") % names
+                + "\n"
+                + _("Open this link to read the declaration and sign (valid 30 days, once):"),
+                signing_url(token, translation.get_language()),
+                _("If the page asks for your signing code, enter this one:"),
+                token,
+                _("You do not need an account to sign. If you did not expect this, ignore this email."),
+            ]
+        )
+        subject = _("Signature requested: %(mark)s") % {"mark": mark or _("trademark application")}
+    send_mail(subject, body + "\n", None, [to])
 
 
 def filing_url(filing_id: int) -> str:

@@ -19,8 +19,14 @@ BASIS_CHOICES = [(value, _(text)) for value, text in Basis.choices]
 class ApplicationForm(forms.Form):
     """One page: applicant and domicile, attorney, mark, basis. Goods are a formset."""
 
+    # never ticked for the person: filing in one's own name is a choice they make (issue 22)
     applicant_is_me = forms.BooleanField(
-        label=_("I am the applicant, filing in my own name as an individual"), required=False
+        label=_("I am the applicant, filing in my own name as an individual"),
+        required=False,
+        help_text=_(
+            "Tick it only if you own the mark yourself. For a company, or for anyone else, leave it empty and give "
+            "the applicant's name and entity type below."
+        ),
     )
     name = forms.CharField(
         label=_("Applicant's name"),
@@ -75,6 +81,34 @@ class ApplicationForm(forms.Form):
         self.user = user
         if not with_attorney:
             del self.fields["attorney_email"]
+
+    def clean(self):
+        """Filing "as an individual, in my own name" and the applicant's fields must say the
+        same thing: a conflict is the person's to settle, never replaced silently (issue 22)."""
+        cleaned = super().clean()
+        if not cleaned.get("applicant_is_me"):
+            return cleaned
+        entity = cleaned.get("entity")
+        if entity and entity != EntityType.INDIVIDUAL:
+            self.add_error(
+                "entity",
+                _(
+                    "You ticked that you file in your own name as an individual, but chose “%(entity)s”. "
+                    "Untick the box to file for a company or another person, or choose “individual”."
+                )
+                % {"entity": dict(ENTITY_CHOICES)[entity]},
+            )
+        name = " ".join((cleaned.get("name") or "").split())
+        if name and name.casefold() != " ".join(self.user.full_name.split()).casefold():
+            self.add_error(
+                "name",
+                _(
+                    "You ticked that you file in your own name, but the applicant's name is “%(name)s”, not "
+                    "yours (%(yours)s). Untick the box to file for someone else, or give your own name."
+                )
+                % {"name": name, "yours": self.user.full_name},
+            )
+        return cleaned
 
     def clean_attorney_email(self):
         email = normal_email(self.cleaned_data.get("attorney_email", ""))
@@ -191,6 +225,19 @@ def application_initial(application) -> dict:
     return initial
 
 
+def has_content(form: ApplicationForm, goods: BaseGoodsFormSet) -> bool:
+    """Whether the valid form holds anything of a filing: the mark, the applicant or one
+    good; an empty form gets a form error instead of becoming a blank draft (issue 22)."""
+    data = form.cleaned_data
+    if data.get("mark") or data.get("name") or data.get("applicant_is_me") or goods.goods_data():
+        return True
+    form.add_error(
+        None,
+        _("The form is empty. Give at least the mark, the applicant or one good or service, then save the draft."),
+    )
+    return False
+
+
 def filing_data(form: ApplicationForm, goods: BaseGoodsFormSet) -> FilingData:
     data = form.cleaned_data
     return FilingData(
@@ -286,7 +333,13 @@ class SignerForm(forms.Form):
 
 
 class AttorneyForm(forms.Form):
-    email = forms.EmailField(label=_("New attorney's account email"))
+    email = forms.EmailField(
+        label=_("New attorney's account email"),
+        help_text=_(
+            "The email of the attorney's own account here: ask them to create one and verify it, with their bar "
+            "admission, first. They are emailed and must accept."
+        ),
+    )
 
     def clean_email(self):
         email = normal_email(self.cleaned_data["email"])

@@ -43,6 +43,8 @@ class SignalSpec:
     # filings behind the rows' accounts, for the drill-down: given the accounts' ids, the
     # filings, each annotated with `signal_account`, the account it is listed under
     filings: Callable[[set[int]], object] | None = None
+    # the rule the signal watches for, linked beside the explanation (R23 unless another)
+    rule: str = "R23"
 
     @property
     def threshold(self) -> int:
@@ -232,11 +234,12 @@ SIGNALS = [
     SignalSpec(
         "signature_entered_by_other",
         "Signatures entered by someone other than the signer",
-        "An account's filings on which another person tried to enter the signer's signature (R13).",
+        "An account's filings on which another person tried to enter the signer's signature.",
         "flagged filings",
         "SIGNAL_SIGNATURES_BY_OTHERS",
         _flag_signal("signature_entered_by_other"),
         _filings_by("created_by", lambda: _flagged("signature_entered_by_other")),
+        rule="R13",
     ),
     SignalSpec(
         "staff_per_attorney",
@@ -249,19 +252,21 @@ SIGNALS = [
     SignalSpec(
         "mail_drop_domicile",
         "Mail-drop domiciles",
-        "An account's filings whose domicile is a post-office box, c/o, registered agent or virtual office (R18).",
+        "An account's filings whose domicile is a post-office box, c/o, registered agent or virtual office.",
         "flagged filings",
         "SIGNAL_MAIL_DROP_FILINGS",
         _flag_signal("mail_drop_domicile"),
         _filings_by("created_by", lambda: _flagged("mail_drop_domicile")),
+        rule="R18",
     ),
     SignalSpec(
         "accounts_per_document",
         "Many accounts from one identity document",
-        "Accounts that presented the same government ID (same keyed fingerprint, R6).",
+        "Accounts that presented the same government ID (same keyed fingerprint).",
         "accounts",
         "SIGNAL_ACCOUNTS_PER_DOCUMENT",
         _accounts_per_document,
+        rule="R6",
     ),
 ]
 SIGNALS_BY_KEY = {spec.key: spec for spec in SIGNALS}

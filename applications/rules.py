@@ -229,6 +229,25 @@ def signature_format_reasons(text: str, title: str) -> list[Reason]:
     return []
 
 
+def _folded_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def person_named_in_signature(signature: str, application: Application, actor: User) -> str:
+    """R13: the full name of another person on the filing (its creator, an attorney on it,
+    an individual applicant) that the typed signature `/Name/` is, or "": entering it is
+    entering someone else's signature, refused and flagged whoever types it."""
+    typed = _folded_name((signature or "").strip().strip("/"))
+    if not typed or typed == _folded_name(actor.full_name):
+        return ""
+    people = [application.created_by, *(r.attorney for r in application.current_representations())]
+    names = [person.full_name for person in people if person.pk != actor.pk]
+    applicant = application.applicant
+    if applicant is not None and applicant.entity == "individual" and applicant.user_id != actor.pk:
+        names.append(applicant.name)
+    return next((name for name in names if _folded_name(name) == typed), "")
+
+
 def is_authorized_signatory(signer: User | None, application: Application, *, email: str = "") -> bool:
     """R14: an attorney of record (R24: a pending one is not), the individual applicant, the
     creator holding the owner role (an officer or employee of the applicant, signing with

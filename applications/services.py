@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Prefetch
+from django.utils import translation
 from django_fsm import can_proceed
 
 from accounts.models import ATTORNEY_ROLES, Role, User, normal_email
@@ -398,6 +399,7 @@ def request_signature(actor: User, application: Application, signer: Signer | Us
             to_state=application.state,
             data={"signer_name": signer.name, "signer_email": signer.email},
         )
+        language = translation.get_language() or ""  # the request's: the mail and page are in it
         transaction.on_commit(
             lambda: emails.send_signature_request(
                 to=signer.email,
@@ -405,6 +407,7 @@ def request_signature(actor: User, application: Application, signer: Signer | Us
                 mark=application.mark,
                 requested_by=actor.full_name,
                 token=token,
+                language=language,
             )
         )
     link.token = token
@@ -522,13 +525,25 @@ def sign_by_link(token: str, *, signature: str, title: str, declaration_accepted
         )
 
 
-def _personal_signature_reasons(actor: User, application: Application, signer: User | None) -> list:
-    """R13: only the named signer enters their signature; an attempt by another is flagged."""
+def _personal_signature_reasons(
+    actor: User, application: Application, signer: User | None, signature: str = ""
+) -> list:
+    """R13: only the named signer enters their signature; an attempt by another is
+    flagged, whether the signer is named as such or typed between the slashes (issue 22:
+    a paralegal typing /Dana Kim/ was refused as staff, and no signal counted it)."""
     if signer is not None and signer.pk != actor.pk:
         return [
             reason(
                 "signature_not_personal",
                 f"Only {signer.full_name} may enter {signer.first_name}'s signature; send them a signature request.",
+            )
+        ]
+    named = rules.person_named_in_signature(signature, application, actor)
+    if named:
+        return [
+            reason(
+                "signature_not_personal",
+                f"Only {named} may enter their own signature; send them a signature request.",
             )
         ]
     return []
@@ -558,7 +573,9 @@ def sign_application(
                 application = lock_filing(application)
                 actor, signer = _fresh(actor, *_on_filing(application)), _fresh(signer, *_on_filing(application))
                 refuse_if(rules.access_reasons(actor, application) or rules.suspension_reasons(actor))
-                not_personal = _personal_signature_reasons(actor, application, signer)
+                not_personal = _personal_signature_reasons(
+                    actor, application, signer, signature if upload is None else ""
+                )
                 if not_personal:
                     flagged = True
                     raise Refused(office_staff_reasons(actor) + not_personal)

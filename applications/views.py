@@ -9,6 +9,7 @@ call, messages, redirect. The rules live in applications/rules.py and the servic
 import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,11 +18,12 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import ATTORNEY_ROLES, Role, Sponsorship
-from accounts.rules import sponsoring_attorney_ids
+from accounts.rules import acting_reasons, sponsoring_attorney_ids
 from accounts.web import add_validation_error, filer_only, show_refusal
 from tmverify import clock
 from tmverify.reasons import Refused
@@ -41,6 +43,7 @@ from .forms import (
     application_initial,
     filing_data,
     goods_initial,
+    has_content,
 )
 from .models import (
     Deadline,
@@ -202,6 +205,8 @@ def _form_status(form, goods) -> int:
 
 def _render_form(request, form, goods, application=None, quote=None, status=200):
     context = {
+        # what stops the person saving at all, said before they type (issue 22)
+        "blocked": acting_reasons(request.user),
         "form": form,
         "goods": goods,
         "application": application,
@@ -218,7 +223,9 @@ def new_application(request):
     if request.method == "POST":
         form = ApplicationForm(request.POST, user=user)
         goods = GoodsFormSet(request.POST, prefix="goods")
-        if request.POST.get("action") == "quote" or not (form.is_valid() and goods.is_valid()):
+        if request.POST.get("action") == "quote" or not (
+            form.is_valid() and goods.is_valid() and has_content(form, goods)
+        ):
             return _render_form(request, form, goods, quote=_quote(form, goods), status=_form_status(form, goods))
         try:
             application = services.create_application(user, filing_data(form, goods), attorney=form.attorney)
@@ -238,7 +245,9 @@ def new_application(request):
         return _render_form(request, form, goods, status=400)
     initial = {"attorney_email": _default_attorney_email(user)}
     if user.role == Role.OWNER:
-        initial.update(applicant_is_me=True, name=user.full_name, email=user.email, country=user.country)
+        # the domicile country is a guess shown in the form; who the applicant is, is not
+        # guessed (issue 22: a company was saved as its owner, ticked by default)
+        initial.update(country=user.country)
     form = ApplicationForm(user=user, initial=initial)
     return _render_form(request, form, GoodsFormSet(prefix="goods"))
 
@@ -256,7 +265,9 @@ def edit_application(request, pk):
     if request.method == "POST":
         form = ApplicationForm(request.POST, user=request.user, with_attorney=False)
         goods = GoodsFormSet(request.POST, prefix="goods")
-        if request.POST.get("action") == "quote" or not (form.is_valid() and goods.is_valid()):
+        if request.POST.get("action") == "quote" or not (
+            form.is_valid() and goods.is_valid() and has_content(form, goods)
+        ):
             quote = _quote(form, goods)
             return _render_form(request, form, goods, application, quote=quote, status=_form_status(form, goods))
         try:
@@ -304,6 +315,7 @@ def _detail(request, application, status=200, **forms):
         "fee": rules.fee_for(application),
         "fee_lines": rules.fee_lines(application, application.filing_date),
         "blocked": services.can_submit(user, application) if application.is_open else [],
+        # R16 explained where it bites: the checklist asks for a US attorney (issue 22)
         "signatures": rules.valid_signatures(application),
         "may_sign": application.is_open and rules.is_authorized_signatory(user, application),
         "sign_form": forms.get("sign_form") or SignForm(initial={"signature": f"/{user.full_name}/"}),
@@ -314,6 +326,8 @@ def _detail(request, application, status=200, **forms):
     }
     if not application.is_open:
         context.update(_prosecution(user, application, forms.get("later_forms", {})))
+    # R16 explained where it bites: when the checklist asks for a US attorney (issue 22)
+    context["needs_us_counsel"] = any(item.code == "us_counsel_required" for item in context["blocked"])
     return render(request, "applications/detail.html", context, status=status)
 
 
@@ -604,8 +618,19 @@ def sign_by_link(request, token=""):
     posts; without script the person pastes it), so access logs and Referer headers never
     hold it. A GET only shows the form (`token`: a link mailed before, filled in)."""
     if request.method != "POST":
-        return render(request, "applications/sign_link_code.html", {"form": LinkCodeForm(initial={"code": token})})
+        # the request's language (`?lang=`, from the mail) for a browser that chose none
+        chosen = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+        language = _site_language(request.GET.get("lang", "")) if not chosen else ""
+        if language:
+            translation.activate(language)
+        response = render(request, "applications/sign_link_code.html", {"form": LinkCodeForm(initial={"code": token})})
+        return _keep_language(response, language)
     code = request.POST.get("code", "").strip()
+    # the page's own language switcher posts the code with the language: switching keeps
+    # the application open instead of asking for the code again
+    language = _site_language(request.POST.get("language", "")) if request.POST.get("step") == "language" else ""
+    if language:
+        translation.activate(language)
     try:
         link = services.open_link(code)
     except Refused as refused:
@@ -626,7 +651,29 @@ def sign_by_link(request, token=""):
         else:
             return render(request, "applications/sign_link_done.html", {"application": application})
     context = {"link": link, "application": application, "form": form, "code": code}
-    return render(request, "applications/sign_link.html", context, status=400 if form.errors else 200)
+    response = render(request, "applications/sign_link.html", context, status=400 if form.errors else 200)
+    return _keep_language(response, language)
+
+
+def _site_language(code: str) -> str:
+    """`code` when it is one of the site's languages, else ""."""
+    return code if code in dict(settings.LANGUAGES) else ""
+
+
+def _keep_language(response, language: str):
+    """Remember a language the signing page chose, as Django's language switcher does."""
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+    return response
 
 
 # --- the ID Manual ---------------------------------------------------------------------------

@@ -51,11 +51,17 @@ class AccountAdmin(ConsoleModelAdmin):
     ]
     readonly_fields = ["hold_trigger", "second_factors", "audit_trail"]
     console_actions = {
+        "hold_for_review": ConsoleAction(
+            "Put on fraud hold",
+            "review_fraud",
+            lambda officer, user, note: services.place_fraud_hold(officer, user, note=note),
+            "Account put on fraud hold: it cannot file until the hold is lifted.",
+        ),
         "pass_fraud_review": ConsoleAction(
-            "Pass fraud review",
+            "Pass fraud review (lift the hold)",
             "review_fraud",
             lambda officer, user, note: services.review_fraud_hold(officer, user, passed=True, note=note),
-            "Fraud review passed: the account is verified.",
+            "Hold lifted, fraud review passed: the account is verified.",
         ),
         "reject_for_fraud": ConsoleAction(
             "Reject for fraud",
@@ -128,7 +134,7 @@ class AccountAdmin(ConsoleModelAdmin):
     def hold_trigger_link(self, user):
         return admin_link(user.duplicate_of) if user.duplicate_of_id else ""
 
-    @admin.display(description="What triggered the hold (R6)")
+    @admin.display(description="What triggered the hold")
     def hold_trigger(self, user):
         if not user.duplicate_of_id:
             return "—"
@@ -297,6 +303,12 @@ class PaperVerificationAdmin(ConsoleModelAdmin):
     def applicant_audit_trail(self, paper):
         return audit_table(audit.trail(paper.user).order_by("seq"))
 
+    @admin.display(description="Audit trail of this review")
+    def audit_trail(self, paper):
+        # the form's own events and the account's that it caused: filed, verified or held,
+        # rejected (issue 22: the review's trail said "No events" beside them)
+        return audit_table(audit.trail_of_cause(paper, paper.user, "paper").order_by("seq"))
+
 
 # --- filings ---------------------------------------------------------------------------
 @admin.register(Application, site=site)
@@ -325,10 +337,10 @@ class FilingAdmin(ConsoleModelAdmin):
     fieldsets = [
         ("Filing", {"fields": ["mark", "basis", "serial_number", "filing_date", "fee", "state"]}),
         ("People", {"fields": ["applicant_details", "created_by_link", "submitted_by_link"]}),
-        ("Representation (R24)", {"fields": ["representation_history"]}),
+        ("Representation", {"fields": ["representation_history"]}),
         ("Contents", {"fields": ["goods_list", "signature_list", "flag_list"]}),
-        ("Prosecution (R21, R22)", {"fields": ["prosecution_record"]}),
-        ("Sanctions (R23)", {"fields": ["state_before_suspension", "orders"]}),
+        ("Prosecution", {"fields": ["prosecution_record"]}),
+        ("Sanctions", {"fields": ["state_before_suspension", "orders"]}),
         ("Audit trail", {"fields": ["audit_trail"]}),
     ]
     readonly_fields = [

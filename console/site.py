@@ -135,7 +135,7 @@ class ConsoleSite(admin.AdminSite):
     def signals_view(self, request):
         signals = fraud_signals.all_signals()
         return TemplateResponse(
-            request, "console/signals.html", self._context(request, "Fraud signals (R23)", signals=signals)
+            request, "console/signals.html", self._context(request, "Fraud signals", signals=signals)
         )
 
     def _spec(self, key):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 
 from tmverify import clock, crypto
 from tmverify.crypto import canonical_json, constant_time_equal, sha256_hex
@@ -204,6 +205,13 @@ def record(
 
 def trail(subject):
     return AuditEvent.objects.filter(subject_type=subject._meta.model_name, subject_id=str(subject.pk))
+
+
+def trail_of_cause(subject, other, key: str):
+    """`subject`'s own events and those of `other` whose data names it under `key` (a
+    paper form's review and the account events it caused), in the chain's order."""
+    caused = Q(subject_type=other._meta.model_name, subject_id=str(other.pk), **{f"data__{key}": subject.pk})
+    return AuditEvent.objects.filter(Q(subject_type=subject._meta.model_name, subject_id=str(subject.pk)) | caused)
 
 
 @dataclass

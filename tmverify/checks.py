@@ -11,6 +11,7 @@ NOT_A_MAIL_SERVER = {
     "django.core.mail.backends.locmem.EmailBackend",
     "django.core.mail.backends.filebased.EmailBackend",
     "django.core.mail.backends.dummy.EmailBackend",
+    "tmverify.outbox.OutboxBackend",  # development's: the console and a folder
 }
 
 

@@ -9,10 +9,12 @@ import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
+from django.views import defaults
 
 
 def _provider_origin() -> str:
@@ -68,6 +70,33 @@ class DatabaseBusyMiddleware:
         return None
 
 
+class SitePagesInDebugMiddleware:
+    """Under DJANGO_DEBUG Django answers a missing page or a refusal with its technical
+    pages (the URL patterns, the settings); a person walking the site in development
+    should meet the site's own 404 and 403 pages, as in production, in their language.
+    Off debug it does nothing: Django's handlers render the same templates (404.html,
+    403.html)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404 and request.resolver_match is None:
+            # no URL pattern matched: Django's technical 404 lists them all
+            return defaults.page_not_found(request, Http404())
+        return response
+
+    def process_exception(self, request, exception):
+        if not settings.DEBUG:
+            return None
+        if isinstance(exception, Http404):
+            return defaults.page_not_found(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return defaults.permission_denied(request, exception)
+        return None
+
+
 # Every path parameter here is an id, a key or a signed, URL-safe token, or a path of
 # them (the review console's object ids and its catch-all): nothing else is a format any
 # of them has.
@@ -88,7 +117,9 @@ class PathParameterMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         for value in (*view_args, *view_kwargs.values()):
             if isinstance(value, str) and not PATH_PARAMETER.fullmatch(value):
-                raise Http404("No such page.")
+                # answered, not raised: a view middleware's exception skips the others'
+                # process_exception, and the site's page is shown in debug too
+                return defaults.page_not_found(request, Http404("No such page."))
         return None
 
 

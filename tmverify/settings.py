@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tmverify.middleware.DatabaseBusyMiddleware",
+    "tmverify.middleware.SitePagesInDebugMiddleware",
 ]
 
 ROOT_URLCONF = "tmverify.urls"
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tmverify.outbox.development",
             ],
         },
     },
@@ -135,7 +137,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "applications:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
 PASSWORD_HASHERS = [
@@ -184,10 +186,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # server: SMTP from the environment (`tmverify/checks.py` fails the deploy check on the
 # console, locmem, file or dummy backend, or on no DJANGO_EMAIL_HOST). In debug it is
 # printed to the console.
+# In debug it is printed to the console and kept in the outbox folder, which /outbox/
+# shows (tmverify/outbox.py).
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "tmverify.outbox.OutboxBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+TMVERIFY_OUTBOX_DIR = Path(os.environ.get("TMVERIFY_OUTBOX_DIR", BASE_DIR / "outbox"))
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")

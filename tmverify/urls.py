@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from . import outbox
 from .rulebook import GROUPS
 
 urlpatterns = [
@@ -13,4 +14,6 @@ urlpatterns = [
     path("provider/", include("provider.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("console/", include("console.urls", namespace="console")),
+    # development only (DJANGO_DEBUG): the mail the site sent; 404 otherwise
+    path("outbox/", outbox.outbox, name="outbox"),
 ]

@@ -4,9 +4,13 @@ where to go to fix each one."""
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
 from django.utils.translation import get_language, gettext, gettext_noop
 
 from tmverify.reasons import FLAG_RULES, FLAGS, general_sentence
+
+from .. import rules
 
 register = template.Library()
 
@@ -31,10 +35,6 @@ STATIC_SENTENCES = [
     gettext_noop("Give your title beside the pen-and-ink signature."),
     gettext_noop("Only the attorney of record can withdraw the representation."),
     gettext_noop("Office staff examine and review; they cannot file, sign or act for a party."),
-    gettext_noop("Verify your identity (online, by video or with the notarized paper form) before you do this."),
-    gettext_noop("Your notarized paper form is waiting for office review; you can act once it is approved."),
-    gettext_noop("Your account is on hold for office review of a duplicate identity."),
-    gettext_noop("Your identity verification was rejected; contact the office."),
     gettext_noop("Choose the role you verify as: owner, US attorney, Canadian attorney or support staff."),
     gettext_noop(
         "Sign the filing in the form, or request a signature by email from someone who may sign: the owner, an "
@@ -129,6 +129,32 @@ def fix_url(item, application=None) -> str:
         # R24: attorneys are appointed (and accept) on the filing's page, not in the form
         return reverse("applications:detail", args=[application.pk]) + "#representation"
     return ""
+
+
+@register.inclusion_tag("includes/identity_standing.html", takes_context=True)
+def identity_standing(context, link: bool = True) -> dict:
+    """The one sentence on where the signed-in person's identity stands, with the step
+    to take (`link=False` on the identity page itself)."""
+    user = context["request"].user
+    standing = rules.identity_standing(user)
+    sentence = gettext(standing.sentence)
+    if standing.date is not None:
+        shown = "Y-m-d H:i" if standing.status == "locked" else "Y-m-d"
+        sentence = sentence % {"date": date_format(standing.date, shown)}
+    return {"standing": standing, "sentence": sentence, "link": link, "user": user}
+
+
+@register.simple_tag
+def rule_link(rule: str) -> str:
+    """The rule as a link to its entry on /rules/, set beside a sentence instead of
+    "(R24)" inside it (issue 22)."""
+    return format_html(
+        '<a class="rule-link" href="{}#{}" title="{}">{}</a>',
+        reverse("rules"),
+        rule,
+        gettext("The rule behind this"),
+        rule,
+    )
 
 
 @register.simple_tag

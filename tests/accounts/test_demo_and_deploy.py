@@ -42,6 +42,9 @@ def test_load_demo_creates_the_demo_people_once(capsys, today, pat_state):
     assert people["sam"].is_supervisor()
     for email in ("dana@demo.example", "li@demo.example", "sam@demo.example"):
         assert email in second  # logins printed every time
+    # issue 22: each login with its state on this date and what to try first with it
+    assert f"Pat Lee: Dana's paralegal, sponsored by her ({pat_state})" in second
+    assert second.count("try first: ") == 6 and "R11 opens" not in second
 
 
 def _manage(*args, env):
@@ -88,6 +91,7 @@ def test_check_deploy_passes_with_production_settings():
     [
         ({"DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "tmverify.E001"),
         ({"DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}, "tmverify.E001"),
+        ({"DJANGO_EMAIL_BACKEND": "tmverify.outbox.OutboxBackend"}, "tmverify.E001"),
         ({"DJANGO_EMAIL_HOST": ""}, "tmverify.E002"),
         ({"TMVERIFY_SITE_URL": ""}, "tmverify.E003"),
         ({"TMVERIFY_SITE_URL": "http://tmverify.example"}, "tmverify.E003"),

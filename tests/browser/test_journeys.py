@@ -116,7 +116,9 @@ def test_owner_signs_up_verifies_online_and_files(page, accessible):
 
     page.click("main a:has-text('Go to my filings')")
     page.click("text=Start a new application")
-    expect(page.locator("#id_applicant_is_me")).to_be_checked()
+    # issue 22: filing in her own name is her choice, never ticked for her
+    expect(page.locator("#id_applicant_is_me")).not_to_be_checked()
+    page.check("#id_applicant_is_me")
     page.fill("#id_street", "12 Main St")
     page.fill("#id_city", "Springfield")
     page.fill("#id_citizenship", "US")
@@ -197,6 +199,8 @@ def test_an_officer_without_an_account_signs_by_link_and_the_attorney_submits(ne
 
     assert mail.outbox[-1].to == ["chen.hua@sunwave.example"]
     assert mail.outbox[-1].body.startswith("Dear Chen Hua,")
+    # the page and the mail say the same: no account is needed (issue 22, point 5)
+    assert "You do not need an account to sign." in mail.outbox[-1].body
     chen_page = new_page()  # her own browser: she has no account to sign in with
     chen_page.goto(link)
     expect(chen_page.locator("h1")).to_have_text("Signature requested from Chen Hua")

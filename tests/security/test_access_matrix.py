@@ -30,11 +30,13 @@ pytestmark = pytest.mark.django_db
 # its scan, {mallory} Mallory's account, {token} Li's signing code (a link mailed before
 # the code left the path opens its form, filled in, whatever the code), {ticket} the
 # authorization request of Uma's open provider check, {confirm} the link mailed to Nell to confirm her
-# email, {uid} Li's id as a password-reset link gives it.
+# email, {uid} Li's id as a password-reset link gives it. /outbox/ is development's only
+# (DJANGO_DEBUG): not found here, as in production (tests/web/test_outbox.py opens it).
 MATRIX = """
 method url                                                   anon uown vown other link atty staff ustaff exam super
 GET    /                                                      200  200  200  200   200  200  200   200    200  200
 GET    /rules/                                                200  200  200  200   200  200  200   200    200  200
+GET    /outbox/                                               404  404  404  404   404  404  404   404    404  404
 GET    /accounts/signup/                                      200  302  302  302   302  302  302   302    302  302
 GET    /accounts/signup/sent/                                 200  200  200  200   200  200  200   200    200  200
 GET    /accounts/confirm/                                     302  200  200  200   200  200  200   200    200  200

@@ -189,8 +189,8 @@ def test_a_refused_paper_form_leaves_no_file_behind(client):
     for _ in range(3):
         response = upload_paper_scan(client, factories.PDF_PAGE)
         assert response.status_code == 302
-    messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert any("already_verified" in m for m in messages)
+    messages = [m.tags for m in get_messages(response.wsgi_request)]  # the code is a tag (issue 22)
+    assert any("reason-already_verified" in m for m in messages)
     assert not PaperVerification.objects.exists()
     assert stored_files() == []
 

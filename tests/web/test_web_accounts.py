@@ -577,12 +577,17 @@ def test_the_language_switcher_shows_the_pages_in_chinese(client, li):
     assert "核验您的身份" in page and "退出登录" in page
 
 
-def test_refusal_reasons_are_shown_in_chinese_with_their_code(client, li):
+def test_refusal_reasons_are_shown_in_chinese_with_their_rule_linked_and_no_code(client, li):
+    from tests.web.test_web_filings import form_data
+
     client.force_login(li)
     client.post("/i18n/setlang/", {"language": "zh-hans"})
-    response = client.post("/filings/new/", {"goods-TOTAL_FORMS": "0", "goods-INITIAL_FORMS": "0"}, follow=True)
+    response = client.post("/filings/new/", form_data(attorney_email=""), follow=True)
     page = response.content.decode()
-    assert "进行此操作前，请先核验您的身份" in page and "[identity_unverified]" in page
+    assert "您的身份尚未核验：提交申请前" in page  # the one sentence of the status (issue 22)
+    # issue 22: the rule is a link beside the sentence; the code is no word of it
+    assert '<a class="rule-link" href="/rules/#R2"' in page and "identity_unverified]" not in page
+    assert 'class="reason-identity_unverified error"' in page
 
 
 def test_the_confirmation_pages_and_mail_are_in_chinese_too(client, django_capture_on_commit_callbacks):

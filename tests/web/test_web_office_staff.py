@@ -16,8 +16,11 @@ from tests.web.test_web_filings import form_data
 pytestmark = pytest.mark.django_db
 
 OFFICE_SENTENCE = "Office staff examine and review; they cannot file, sign or act for a party."
-# the refusal as a message (a checklist shows the reason too, but without the brackets)
-OFFICE_MESSAGE = OFFICE_SENTENCE + " [role_not_permitted]"
+# the refusal as a message (a checklist shows the reason too, but not as a message); its
+# code is the message's class, no word of the sentence (issue 22)
+OFFICE_MESSAGE = (
+    f'<p class="reason-role_not_permitted error" role="alert">{OFFICE_SENTENCE} <a class="rule-link" href="/rules/#R25"'
+)
 OFFICE_NOTICE = "Office accounts examine and review"
 
 

@@ -12,22 +12,64 @@ from simulator.identity import confirm_email_as_its_owner, verify_with_simulated
 from tmverify import clock, policy
 
 PASSWORD = "demo-password-2026"
+OFFICE = {"erin@demo.example", "sam@demo.example"}
 
 PEOPLE = [
-    # (email, first, last, role, country, what they show)
-    ("dana@demo.example", "Dana", "Kim", Role.US_ATTORNEY, "US", "verified US attorney with bar information"),
+    # (email, first, last, role, country, who they are, what to try first with them)
+    (
+        "dana@demo.example",
+        "Dana",
+        "Kim",
+        Role.US_ATTORNEY,
+        "US",
+        "US attorney with New York bar information",
+        "start an application for a Chinese company and send the client its signing link (the mail is at /outbox/)",
+    ),
     (
         "pat@demo.example",
         "Pat",
         "Lee",
         Role.SUPPORT_STAFF,
         "US",
-        "Dana's paralegal, sponsored (verified once R11 opens)",
+        "Dana's paralegal, sponsored by her",
+        "prepare a filing for Dana: she signs it, Pat submits it (support staff never sign)",
     ),
-    ("li@demo.example", "Li", "Wei", Role.OWNER, "CN", "Chinese seller, unverified owner"),
-    ("ada@demo.example", "Ada", "Lovelace", "", "US", "inventor verified on the patent side, no role yet"),
-    ("erin@demo.example", "Erin", "Ross", "", "US", "office examiner (reviews paper forms)"),
-    ("sam@demo.example", "Sam", "Okafor", "", "US", "office supervisor (fraud holds, sanctions)"),
+    (
+        "li@demo.example",
+        "Li",
+        "Wei",
+        Role.OWNER,
+        "CN",
+        "Chinese seller, an owner",
+        "verify by video under Identity, then file for her company with Dana as US attorney",
+    ),
+    (
+        "ada@demo.example",
+        "Ada",
+        "Lovelace",
+        "",
+        "US",
+        "inventor verified on the patent side",
+        "choose her trademark role under Identity, then file in her own name",
+    ),
+    (
+        "erin@demo.example",
+        "Erin",
+        "Ross",
+        "",
+        "US",
+        "office examiner",
+        "open the review console (/console/) and review a paper form",
+    ),
+    (
+        "sam@demo.example",
+        "Sam",
+        "Okafor",
+        "",
+        "US",
+        "office supervisor",
+        "read the fraud signals in the console, put an account on hold or suspend it",
+    ),
 ]
 
 
@@ -38,9 +80,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             if not User.objects.filter(email="dana@demo.example").exists():
                 self._create()
-        self.stdout.write(f"Demo people (password for all: {PASSWORD}):")
-        for email, first, last, _, _, what in PEOPLE:
-            self.stdout.write(f"  {email:<22} {first} {last}: {what}")
+        self.stdout.write(f"Demo people (password for all: {PASSWORD}); sign in at /accounts/login/:")
+        states = dict(User.objects.filter(email__in=[p[0] for p in PEOPLE]).values_list("email", "identity_state"))
+        for email, first, last, _, _, who, first_try in PEOPLE:
+            # the state as it is on this date: Pat verifies only once R11 has opened
+            state = "office account" if email in OFFICE else states.get(email, "").replace("_", " ")
+            self.stdout.write(f"  {email:<22} {first} {last}: {who} ({state})\n  {'':<22} try first: {first_try}")
         # the second factor (docs/DECISIONS.md 81): office staff always, filers when required
         self.stdout.write(
             "Erin and Sam add a second factor (an authenticator app, or a security key at "
@@ -53,7 +98,7 @@ class Command(BaseCommand):
             defaults={"first_name": "Ada", "last_name": "Lovelace", "role": "", "verified_on": date(2022, 3, 1)},
         )
         people = {}
-        for email, first, last, role, country, _ in PEOPLE:
+        for email, first, last, role, country, *_ in PEOPLE:
             person = services.register_user(
                 email=email, first_name=first, last_name=last, password=PASSWORD, role=role, country=country
             )
