@@ -1,5 +1,5 @@
 """Issue 22, a newcomer's walk: what the pages say and where they lead, through the test
-client. The journeys themselves are walked in Chromium in tests/browser/test_walk.py."""
+client. The journeys themselves are walked in Chromium in tests/browser/test_walk_journeys.py."""
 
 import re
 
