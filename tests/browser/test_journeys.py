@@ -27,6 +27,23 @@ def sign_in(page, email):
     expect(page.locator("h1")).not_to_have_text("Sign in")
 
 
+def a_phone(account):
+    """The authenticator app an office account signs in with (office staff always give a
+    second factor)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=account, name=f"{account.first_name}'s phone")
+
+
+def give_the_code(page, phone):
+    """After the password: the code the phone shows now, on the second-factor page."""
+    from django_otp.oath import totp
+
+    expect(page).to_have_url(re.compile(r"/accounts/second-factor/"))
+    page.fill("#id_code", f"{totp(phone.bin_key):06d}")
+    page.click("button:has-text('Continue')")
+
+
 def through_provider(page, accessible=None, *, outcome="pass", number="A1234567", method="online", role="owner"):
     """tmverify sends the browser to the provider's authorization endpoint (OpenID
     Connect); its page checks the document, and sends the browser back with a code."""

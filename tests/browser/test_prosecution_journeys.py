@@ -11,7 +11,7 @@ from applications import services as filings
 from applications.deadlines import process_deadlines
 from applications.models import Application, LaterForm
 from tests import factories
-from tests.browser.test_journeys import expect, sign_in
+from tests.browser.test_journeys import a_phone, expect, give_the_code, sign_in
 from tests.factories import PDF_PAGE
 from tmverify import clock
 
@@ -93,11 +93,13 @@ def test_an_examiner_issues_an_action_and_approves_for_publication(page, accessi
     erin = factories.examiner()
     erin.set_password("examiner-password-1")
     erin.save(update_fields=["password"])
+    phone = a_phone(erin)
 
     page.goto("/console/login/")
     page.fill("#id_username", "erin@example.test")
     page.fill("#id_password", "examiner-password-1")
     page.click("input[type=submit]")
+    give_the_code(page, phone)
     change = f"/console/applications/application/{application.pk}/change/"
     page.goto(change)
     page.click("a.console-action:has-text('Issue an office action')")

@@ -7,7 +7,7 @@ import pytest
 
 from applications.models import Application
 from tests import factories
-from tests.browser.test_journeys import expect, fill_sunwave, sign_in
+from tests.browser.test_journeys import a_phone, expect, fill_sunwave, give_the_code, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,16 +70,12 @@ def test_a_stranger_meets_the_sites_not_found_page_and_a_filer_the_sites_forbidd
 
 
 def test_a_supervisor_reads_the_fraud_signals_and_axe_finds_nothing(new_page, accessible):
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     sam = factories.supervisor()
-    phone = TOTPDevice.objects.create(user=sam, name="Sam's phone")  # office staff give a second factor
+    phone = a_phone(sam)
     page = new_page()
     sign_in(page, "sam@example.test")
     expect(page).to_have_url(re.compile(r"/accounts/second-factor/\?next=%2Fconsole%2F$"))
-    page.fill("#id_code", f"{totp(phone.bin_key):06d}")
-    page.click("button:has-text('Continue')")
+    give_the_code(page, phone)
     expect(page).to_have_url(re.compile(r"/console/$"))  # sign-in lands an office account on the console
     accessible(page)
     page.click("text=Fraud signals")
