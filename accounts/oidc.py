@@ -101,7 +101,10 @@ def _keys(*, fresh: bool = False) -> KeySet:
     key = _cache_keys()[1]
     jwks = None if fresh else cache.get(key)
     if jwks is None:
-        jwks = _get_json(provider_metadata()["jwks_uri"])
+        uri = provider_metadata().get("jwks_uri")
+        if not uri:
+            raise ProviderProblem("the discovery document names no JWKS")
+        jwks = _get_json(uri)
         cache.set(key, jwks, METADATA_TTL)
     try:
         return KeySet.import_key_set(jwks)
@@ -261,8 +264,11 @@ def _redeem(request: VerificationRequest, code: str) -> dict:
         raise _unavailable(exc) from exc
     if not token.get("id_token"):
         raise refused(NO_ID_TOKEN)
-    claims = verified_claims(token["id_token"], nonce=request.nonce)
-    return {**_user_info(token, claims), **claims}
+    try:  # the keys, and UserInfo, are fetched from the provider too
+        claims = verified_claims(token["id_token"], nonce=request.nonce)
+        return {**_user_info(token, claims), **claims}
+    except ProviderProblem as exc:
+        raise _unavailable(exc) from exc
 
 
 def _user_info(token: dict, claims: dict) -> dict:

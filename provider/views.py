@@ -250,7 +250,12 @@ def _authenticated_client(request) -> str | None:
 
 def _secret_matches(client_id: str, secret: str) -> str | None:
     client = _client(client_id)
-    if client and client.get("client_secret") and hmac.compare_digest(client["client_secret"], secret):
+    # as bytes: compare_digest refuses str with characters outside ASCII
+    if (
+        client
+        and client.get("client_secret")
+        and hmac.compare_digest(client["client_secret"].encode(), secret.encode())
+    ):
         return client_id
     return None
 

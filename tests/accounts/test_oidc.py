@@ -3,6 +3,7 @@
 `verification_failed` and a sentence saying what, is audited, and changes nothing; the
 same checks against a provider nobody here wrote: tests/oidc/test_oidc_provider.py."""
 
+import base64
 import io
 import json
 from urllib.parse import parse_qs, urlsplit
@@ -197,6 +198,25 @@ def test_a_provider_down_at_the_token_endpoint_changes_nothing(client, li, monke
     response = client.get(back, follow=True)
     assert_refused_and_nothing_changed(response, li, "did not answer as it should")
     assert VerificationRequest.objects.get(user=li).used_at is None  # the person may come back
+
+
+def test_a_provider_whose_keys_cannot_be_fetched_changes_nothing(client, li, monkeypatch):
+    back = to_the_provider(client)
+    oidc.forget_provider()
+    oidc.provider_metadata()  # the discovery document answers; its JWKS does not
+    monkeypatch.setitem(oidc.ADAPTERS, "http://127.0.0.1:8000/provider/jwks/", Down())
+    response = client.get(back, follow=True)
+    assert response.status_code == 200
+    assert_refused_and_nothing_changed(response, li, "did not answer as it should")
+
+
+def test_a_non_ascii_client_secret_is_refused_not_an_error(client):
+    for secret in ("é", "密码", "\x00"):
+        response = client.post("/provider/token/", {"client_id": "tmverify", "client_secret": secret, "code": "x"})
+        assert response.status_code in (400, 401), (secret, response.status_code)
+    basic = "Basic " + base64.b64encode("tmverify:é".encode()).decode()
+    response = client.post("/provider/token/", {"code": "x"}, HTTP_AUTHORIZATION=basic)
+    assert response.status_code in (400, 401)
 
 
 def test_client_authentication_by_secret_in_the_body(client, li, settings):

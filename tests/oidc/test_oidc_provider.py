@@ -148,8 +148,11 @@ def test_a_replayed_answer_is_refused(client, li):
     back_at_tmverify(client, location)
     li.refresh_from_db()
     assert li.identity_state == IdentityState.VERIFIED
+    attempts = VerificationAttempt.objects.filter(user=li).count()
     replayed = back_at_tmverify(client, location).content.decode()
-    assert "no open verification of yours" in replayed or "already_verified" in replayed
+    # refused at the state, used once: not merely because the account is verified by now
+    assert "no open verification of yours" in replayed and "already_verified" not in replayed
+    assert VerificationAttempt.objects.filter(user=li).count() == attempts
 
 
 def test_claims_given_only_by_userinfo_are_read_there_for_the_same_subject(settings):
