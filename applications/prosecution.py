@@ -154,13 +154,15 @@ def signed_step_reasons(actor: User, application: Application, signature, title)
     """Who may take a filer's step after submission, signing it in the form: access to the
     filing (with none, `forbidden` alone), not suspended, the identity rules of a
     submission (R2, R10, R11; office staff never, R25), a signatory (R14: never support
-    staff) and a signature in the form of R12 (not asked when `signature` is None: the
+    staff), US counsel for a foreign applicant (R16, as on the application) and a
+    signature in the form of R12 (not asked when `signature` is None: the
     checklist, before anything is typed)."""
     blocked = rules.access_reasons(actor, application) or suspension_reasons(actor)
     if blocked:
         return blocked
     form = [] if signature is None else rules.signature_format_reasons(signature, title)
-    return acting_reasons(actor) + rules.signatory_reasons(actor, application) + form
+    counsel = rules.us_counsel_reasons(application, application.attorneys_of_record(), clock.today())
+    return acting_reasons(actor) + rules.signatory_reasons(actor, application) + counsel + form
 
 
 def extension_reasons(deadline: Deadline | None) -> list[Reason]:

@@ -345,6 +345,19 @@ def _same_email(first: str, second: str) -> bool:
     return bool(first.strip()) and first.strip().casefold() == second.strip().casefold()
 
 
+def us_counsel_reasons(application: Application, attorneys: list[User], on: date) -> list[Reason]:
+    """R16 on `on`, for the filing and every later form (37 CFR 2.11(a): a foreign-domiciled
+    applicant is represented by a US attorney in all trademark matters): a US attorney
+    of record when the applicant is foreign, and US bar information among the attorneys."""
+    if on < policy.current().us_counsel_required_from:  # both R16 duties, from 2019-08-03
+        return []
+    applicant = application.applicant
+    reasons = []
+    if applicant is not None and applicant.is_foreign and not any(a.role == Role.US_ATTORNEY for a in attorneys):
+        reasons.append(reason("us_counsel_required", _us_counsel_message(attorneys)))
+    return reasons + bar_reasons(attorneys)
+
+
 def content_reasons(application: Application, on: date | None = None) -> list[Reason]:
     on = on or clock.today()
     applicant = application.applicant
@@ -363,14 +376,7 @@ def content_reasons(application: Application, on: date | None = None) -> list[Re
     if missing:
         reasons.append(reason("filing_incomplete", "Add " + ", ".join(missing) + " (the filing-date minimum)."))
     attorneys = application.attorneys_of_record()  # R24: a pending attorney satisfies nothing
-    if on >= policy.current().us_counsel_required_from:  # both R16 duties, for filings from 2019-08-03
-        if (
-            applicant is not None
-            and applicant.is_foreign
-            and not any(attorney.role == Role.US_ATTORNEY for attorney in attorneys)
-        ):
-            reasons.append(reason("us_counsel_required", _us_counsel_message(attorneys)))
-        reasons += bar_reasons(attorneys)
+    reasons += us_counsel_reasons(application, attorneys, on)
     if applicant is not None and any(_same_email(attorney.email, applicant.email) for attorney in attorneys):
         reasons.append(reason("attorney_email_conflict", "Give the applicant's own email, not the attorney's."))
     if applicant is None or not applicant.has_domicile:

@@ -9,7 +9,7 @@ from applications import prosecution
 from applications import services as filings
 from applications.deadlines import process_deadlines
 from applications.models import Application, Deadline, LaterForm
-from tests.factories import dana, examiner, li, mallory, pat, person, refusal, signed_by_attorney, supervisor
+from tests.factories import dana, examiner, li, mallory, pat, person, refusal, signed_by_attorney, supervisor, verify
 from tmverify import audit, clock
 
 pytestmark = pytest.mark.django_db
@@ -199,22 +199,45 @@ def test_every_filer_step_passes_the_identity_rules_of_a_submission():
     assert LaterForm.objects.count() == 0
 
 
-def test_an_owner_whose_attorney_withdrew_must_verify_before_responding():
+def _withdrawn_from(owner):
+    """The owner's filing, submitted by Dana and given an office action on 2023-03-15; then
+    Dana withdraws."""
     clock.set_today(date(2023, 3, 15))
-    attorney, erin, owner = dana(), examiner(), li()
+    attorney, erin = dana(), examiner()
     application = filings.create_application(attorney, _owner_data(owner), attorney=attorney)
     filings.sign_application(attorney, application, **SIGNED)
     filings.submit_filing(attorney, application)
     prosecution.issue_office_action(erin, application, text="Clarify.")
     filings.withdraw_representation(attorney, application)
-    signed = {"signature": "/Li Wei/", "title": "Owner"}
-    assert "identity_unverified" in refusal(lambda: prosecution.respond_to_office_action(owner, application, **signed))
-    from tests.factories import verify
+    return application
 
+
+def test_an_owner_whose_attorney_withdrew_must_verify_before_responding():
+    owner = person("olive", first_name="Olive", last_name="Stone", country="US")
+    application = _withdrawn_from(owner)
+    signed = {"signature": "/Olive Stone/", "title": "Owner"}
+    assert "identity_unverified" in refusal(lambda: prosecution.respond_to_office_action(owner, application, **signed))
     verify(owner)
     owner.refresh_from_db()
     prosecution.respond_to_office_action(owner, application, **signed)
     assert fresh(application).state == "under_examination"
+
+
+def test_a_foreign_owner_whose_attorney_withdrew_needs_a_us_attorney_again_verified_or_not():
+    # R16 (37 CFR 2.11(a)): in all trademark matters, not only the application
+    owner = li()
+    application = _withdrawn_from(owner)
+    signed = {"signature": "/Li Wei/", "title": "Owner"}
+    assert refusal(lambda: prosecution.respond_to_office_action(owner, application, **signed)) == [
+        "identity_unverified",
+        "us_counsel_required",
+    ]
+    verify(owner)
+    owner.refresh_from_db()
+    assert refusal(lambda: prosecution.respond_to_office_action(owner, application, **signed)) == [
+        "us_counsel_required"
+    ]
+    assert LaterForm.objects.count() == 0 and fresh(application).state == "office_action"
 
 
 def _owner_data(owner):
