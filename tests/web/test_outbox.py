@@ -19,8 +19,8 @@ def development(settings, tmp_path):
     return settings
 
 
-def test_there_is_no_outbox_outside_development(client, settings):
-    settings.DEBUG = False
+def test_there_is_no_outbox_outside_development(client, development):
+    development.DEBUG = False  # the outbox backend left configured: DEBUG alone decides
     assert client.get("/outbox/").status_code == 404
 
 
@@ -53,6 +53,7 @@ def test_the_outbox_says_when_nothing_was_sent_and_skips_a_broken_file(client, d
     assert response.status_code == 200 and 'id="outbox-empty"' in response.content.decode()
 
 
-def test_the_header_links_no_outbox_outside_development(client, settings):
-    settings.DEBUG = False
+def test_the_header_links_no_outbox_outside_development(client, development):
+    assert 'id="outbox-link"' in client.get("/").content.decode()
+    development.DEBUG = False  # the outbox backend left configured: DEBUG alone decides
     assert 'id="outbox-link"' not in client.get("/").content.decode()
