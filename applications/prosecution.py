@@ -520,7 +520,14 @@ def approve_for_publication(actor: User, application: Application, *, note: str 
             "Published for opposition",
             f"The mark was published on {today.isoformat()}; anyone may oppose it through {period.due_on.isoformat()}.",
         )
-        audit.record("filing.published", application, actor=actor, from_state=before, to_state=application.state)
+        audit.record(
+            "filing.published",
+            application,
+            actor=actor,
+            from_state=before,
+            to_state=application.state,
+            data={"note": note} if note else None,
+        )
     return application
 
 

@@ -123,6 +123,15 @@ def test_an_intent_to_use_filing_is_published_allowed_and_registered_by_its_stat
     assert len(stored.registration_number) == 7
 
 
+def test_the_examiners_note_on_publication_is_kept_in_the_audit():
+    clock.set_today(date(2023, 3, 15))
+    attorney, erin = dana(), examiner()
+    application = submitted(attorney)
+    prosecution.approve_for_publication(erin, application, note="No conflicting marks.")
+    event = audit.trail(application).get(action="filing.published")
+    assert event.data["note"] == "No conflicting marks."
+
+
 def test_five_statement_of_use_extensions_and_not_a_sixth():
     clock.set_today(date(2023, 3, 15))
     attorney, erin = dana(), examiner()
