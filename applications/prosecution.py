@@ -607,11 +607,17 @@ _LAPSES_IN = {
 }
 
 
-def _due(today: date):
+def running_deadlines():
+    """Open deadlines whose clock runs: the filing is in the state its kind belongs to (a
+    suspended or terminated filing's deadline is neither reminded, listed nor lapsed)."""
     current = Q()
     for kind, state in _LAPSES_IN.items():
         current |= Q(kind=kind, application__state=state)
-    return Deadline.objects.filter(current, closed_at__isnull=True, due_on__lt=today)
+    return Deadline.objects.filter(current, closed_at__isnull=True)
+
+
+def _due(today: date):
+    return running_deadlines().filter(due_on__lt=today)
 
 
 @dataclass
@@ -638,7 +644,8 @@ def _send_reminders(today: date, run: ProsecutionRun) -> None:
     conditional update, which only one run can win."""
     for days, column in REMINDERS:
         waiting = (
-            Deadline.objects.filter(closed_at__isnull=True, due_on__lte=today + timedelta(days=days), due_on__gte=today)
+            running_deadlines()
+            .filter(due_on__lte=today + timedelta(days=days), due_on__gte=today)
             .exclude(kind=DeadlineKind.OPPOSITION)
             .filter(**{f"{column}__isnull": True})
             .select_related("application__applicant")

@@ -46,7 +46,6 @@ from .forms import (
     has_content,
 )
 from .models import (
-    Deadline,
     DeadlineKind,
     FilingState,
     FormKind,
@@ -121,7 +120,8 @@ def _open_filer_deadlines(user):
     """The open deadlines of the filer's next steps (not the opposition period) on the
     filings `user` sees, soonest first."""
     return (
-        Deadline.objects.filter(application__in=visible_filings(user), closed_at__isnull=True)
+        prosecution.running_deadlines()
+        .filter(application__in=visible_filings(user))
         .exclude(kind=DeadlineKind.OPPOSITION)
         .select_related("application")
         .order_by("due_on", "pk")

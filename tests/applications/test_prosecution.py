@@ -362,6 +362,35 @@ def test_reminders_go_30_and_7_days_before_once_each_whatever_the_interval(
     assert len(run_on(date(2023, 8, 20))) == 3
 
 
+def test_a_terminated_or_suspended_filings_deadline_is_neither_reminded_nor_listed(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from applications import sanctions
+
+    attorney, erin, application = under_office_action()  # due 2023-06-15
+    dashboard = Client()
+    dashboard.force_login(attorney)
+
+    def listed():
+        return 'id="due"' in dashboard.get("/filings/").content.decode()
+
+    sam = supervisor()
+    sanctions.suspend_filing(sam, application, note="Under review for a filing mill.")
+    clock.set_today(date(2023, 6, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert process_deadlines().prosecution.reminders == 0
+    assert not listed()
+    sanctions.reinstate_filing(sam, application, note="Cleared.")
+    assert listed()
+    sanctions.terminate_filing(sam, application, note="Sanctioned: a filing mill.")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert process_deadlines().prosecution.reminders == 0
+    assert not [m for m in mailoutbox if m.subject.startswith("Reminder")]
+    assert not listed()
+
+
 def test_a_job_first_run_a_week_before_sends_only_the_nearer_reminder(mailoutbox, django_capture_on_commit_callbacks):
     attorney, erin, application = under_office_action()
     clock.set_today(date(2023, 6, 10))
