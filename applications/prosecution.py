@@ -616,6 +616,12 @@ def running_deadlines():
     return Deadline.objects.filter(current, closed_at__isnull=True)
 
 
+def running_filer_deadlines():
+    """The running deadlines of a filer's next step: not the opposition period, which is
+    not the filer's (SCENARIOS v2, "Publication"); reminded, and listed on the pages."""
+    return running_deadlines().exclude(kind=DeadlineKind.OPPOSITION)
+
+
 def _due(today: date):
     return running_deadlines().filter(due_on__lt=today)
 
@@ -644,9 +650,8 @@ def _send_reminders(today: date, run: ProsecutionRun) -> None:
     conditional update, which only one run can win."""
     for days, column in REMINDERS:
         waiting = (
-            running_deadlines()
+            running_filer_deadlines()
             .filter(due_on__lte=today + timedelta(days=days), due_on__gte=today)
-            .exclude(kind=DeadlineKind.OPPOSITION)
             .filter(**{f"{column}__isnull": True})
             .select_related("application__applicant")
             .prefetch_related(Prefetch("application__representations", queryset=_CURRENT_REPRESENTATIONS))

@@ -46,7 +46,6 @@ from .forms import (
     has_content,
 )
 from .models import (
-    DeadlineKind,
     FilingState,
     FormKind,
     LaterForm,
@@ -120,9 +119,8 @@ def _open_filer_deadlines(user):
     """The open deadlines of the filer's next steps (not the opposition period) on the
     filings `user` sees, soonest first."""
     return (
-        prosecution.running_deadlines()
+        prosecution.running_filer_deadlines()
         .filter(application__in=visible_filings(user))
-        .exclude(kind=DeadlineKind.OPPOSITION)
         .select_related("application")
         .order_by("due_on", "pk")
     )

@@ -4,8 +4,9 @@ identity rules as a submission, and the deadlines that fall due with time."""
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 
-from applications import prosecution
+from applications import prosecution, sanctions
 from applications import services as filings
 from applications.deadlines import process_deadlines
 from applications.models import Application, Deadline, LaterForm
@@ -365,10 +366,6 @@ def test_reminders_go_30_and_7_days_before_once_each_whatever_the_interval(
 def test_a_terminated_or_suspended_filings_deadline_is_neither_reminded_nor_listed(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    from django.test import Client
-
-    from applications import sanctions
-
     attorney, erin, application = under_office_action()  # due 2023-06-15
     dashboard = Client()
     dashboard.force_login(attorney)
