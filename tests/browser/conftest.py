@@ -79,7 +79,10 @@ def accessible():
 
 
 def check_accessibility(page) -> None:
-    """Fail with every axe-core violation on the page as it is now."""
+    """Fail with every axe-core violation on the page as it is now, once its document has
+    loaded (a check run right after a redirect's URL changed may meet an empty document:
+    seen on PostgreSQL under load, "no main landmark" on the console's front page)."""
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     results = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
