@@ -12,12 +12,13 @@ them. A block's task id is its place in its run: a message delivered twice runs,
 hands back, the same block, and the command keeps one result per place.
 """
 
+import gc
 import os
 
 import kombu.exceptions
 import redis.exceptions
 from celery import Celery
-from celery.signals import celeryd_init
+from celery.signals import celeryd_after_setup, celeryd_init
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from kombu.utils.url import maybe_sanitize_url
@@ -51,6 +52,23 @@ def _refuse_to_start_without_redis(**kwargs) -> None:
     # exception here is only logged by Celery, and the worker would start all the same
     if not settings.REDIS_URL:
         raise SystemExit(f"celery -A simulator worker: {NO_REDIS}")
+
+
+@celeryd_after_setup.connect
+def _prepare_what_the_pool_shares(**kwargs) -> None:
+    # in the worker's main process, before it forks the process that runs the blocks:
+    # the migrated template, the services and the URLs are made or read once here, and
+    # the objects they leave are frozen out of the garbage collector, whose passes would
+    # otherwise write into every one of them in the forked process and so copy the
+    # pages they share (docs/DECISIONS.md 86)
+    from django.urls import get_resolver
+
+    from . import population  # noqa: F401
+    from .database import migrated_template
+
+    migrated_template()
+    get_resolver().url_patterns  # noqa: B018 (imports every view)
+    gc.freeze()
 
 
 # acks_late + reject_on_worker_lost: the message is acknowledged only once the block's
