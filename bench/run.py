@@ -9,9 +9,10 @@
     python -m bench.run --render                      # the report again from docs/BENCHMARKS.json
 
 The parts (`--only` takes their names, comma-separated): crypto, steps (in-process on
-SQLite), steps_postgres, gate, pages, population, celery (the population on 1 and 2
-local processes and on 1 and 2 Celery workers, for each population size from 2,000 up;
-needs redis-server), statements, instructions (valgrind, PostgreSQL), http (gunicorn and
+SQLite), steps_postgres, gate, pages, population, prosecution (1,000 people on one
+process with and without prosecution, alternated), celery (the population on 1 and 2
+local processes and on 1 and 2 Celery workers, for each population size from 2,000 up,
+above 10,000 without the single local process; needs redis-server), statements, instructions (valgrind, PostgreSQL), http (gunicorn and
 wrk, both databases). `--quick` runs the SQLite ones at
 tiny sizes. Each part runs in its own process against its own throw-away database and
 prints one JSON line; this script collects them and writes the figures, the machine and
@@ -29,6 +30,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,12 +47,13 @@ PARTS = (
     "gate",
     "pages",
     "population",
+    "prosecution",
     "celery",
     "statements",
     "instructions",
     "http",
 )
-QUICK_PARTS = ("crypto", "steps", "gate", "pages", "population", "statements")  # SQLite only, no tools
+QUICK_PARTS = ("crypto", "steps", "gate", "pages", "population", "prosecution", "statements")  # SQLite only, no tools
 LARGE_POPULATION = 10_000  # larger runs take minutes each: `--large-population-runs`
 ENDPOINTS = (("ok", "(a) bare view"), ("flip", "(b) lock + flip"), ("submit", "(c) real submit"))
 NOT_RUN = "not measured in this run"
@@ -92,12 +95,24 @@ def _population(size: int, runs: int) -> dict:
 
 def _celery(size: int) -> dict:
     """The same population on 1 and 2 local processes and on 1 and 2 Celery workers of one
-    process each, taken in turns so that each pair at the same parallelism is side by side."""
+    process each, taken in turns so that each pair at the same parallelism is side by side.
+    Above LARGE_POPULATION, not on one local process: a block costs the same at any size,
+    and the hour it takes (100,000 people) is the figure 10,000 already gives."""
     runs = []
     for processes in (1, 2):
-        runs.append(_run("population", "--size", str(size), "--jobs", str(processes)))
+        if processes > 1 or size <= LARGE_POPULATION:
+            runs.append(_run("population", "--size", str(size), "--jobs", str(processes)))
         runs.append(_run("population", "--size", str(size), "--backend", "celery", "--workers", str(processes)))
     return {"size": size, "runs": runs}
+
+
+def _prosecution(size: int, runs: int) -> dict:
+    """`size` people on one process without prosecution and with it, alternated `runs` times."""
+    taken = {"without": [], "with": []}
+    for _ in range(runs):
+        taken["without"].append(_run("population", "--size", str(size), "--jobs", "1", "--no-prosecution"))
+        taken["with"].append(_run("population", "--size", str(size), "--jobs", "1"))
+    return {"size": size, **taken}
 
 
 def collect(parts: list[str], quick: bool, population_sizes: list[int], population_runs: int, large_runs: int) -> dict:
@@ -117,6 +132,7 @@ def collect(parts: list[str], quick: bool, population_sizes: list[int], populati
         "population": lambda: [
             _population(n, large_runs if n > LARGE_POPULATION else population_runs) for n in population_sizes
         ],
+        "prosecution": lambda: _prosecution(100 if quick else 1000, population_runs),
         "celery": lambda: [_celery(n) for n in population_sizes if n >= CELERY_SMALLEST],
         "statements": lambda: _run("statements", "--people", "100" if quick else "300"),
         "instructions": lambda: _run("instructions", "--calls", "100"),
@@ -501,9 +517,11 @@ def _render_celery(results: dict, before: dict, since: str) -> list[str]:
                     continue
                 local = _celery_run(runs, "local", processes)
                 against_local = (
-                    "–" if backend == "local" else f"{r['filers_per_second'] / local['filers_per_second']:.0%}"
+                    "–"
+                    if backend == "local" or local is None
+                    else f"{r['filers_per_second'] / local['filers_per_second']:.0%}"
                 )
-                scaling = f"{r['filers_per_second'] / one['filers_per_second']:.2f}x"
+                scaling = "–" if one is None else f"{r['filers_per_second'] / one['filers_per_second']:.2f}x"
                 worker = "–"
                 if "worker_peak_mb" in r:
                     worker = f"{r['worker_peak_mb']:.0f} ({r.get('worker_resident_peak_mb', 0):.0f})"
@@ -558,6 +576,40 @@ def _hours(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
 
 
+def _render_prosecution(results: dict, before: dict, since: str) -> list[str]:
+    lines = [
+        "## 9. Population with and without prosecution (issue 21)",
+        "",
+        "`manage.py simulate --population N --seed 1 --jobs 1`, with prosecution (the default) and",
+        "with `--no-prosecution`, alternated (`python -m bench.population --jobs 1 [--no-prosecution]`),",
+        "one block on one process. CPU is the command's user and system time with its block",
+        "process's (`/usr/bin/time -v`), which holds on a busy machine where the wall time does not.",
+        "",
+    ]
+    if "prosecution" not in results:
+        return [*lines, f"{NOT_RUN.capitalize()}.", ""]
+    taken = results["prosecution"]
+    lines += [
+        "| people | runs | without: wall s | without: CPU s | with: wall s | with: CPU s | CPU per person, with / without |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    without, with_ = taken["without"], taken["with"]
+    ratios = [w["cpu_seconds"] / n["cpu_seconds"] for n, w in zip(without, with_, strict=True)]
+    lines.append(
+        f"| {taken['size']:,} | {len(without)} | {_fmt(summary([r['seconds'] for r in without]))} "
+        f"| {_fmt(summary([r['cpu_seconds'] for r in without]))} | {_fmt(summary([r['seconds'] for r in with_]))} "
+        f"| {_fmt(summary([r['cpu_seconds'] for r in with_]))} | {_fmt(summary(ratios), 2)} |"
+    )
+    worst = max(ratios) - 1
+    lines += [
+        "",
+        f"- Prosecution costs {statistics.median(ratios) - 1:.0%} more CPU per person (median of the pairs; "
+        f"the worst pair {worst:.0%}; goal at most 40%: {'met' if statistics.median(ratios) <= 1.40 else '**not met**'})",
+        "",
+    ]
+    return lines
+
+
 def _render_crypto(results: dict, before: dict, since: str) -> list[str]:
     lines = ["## 7. Crypto, per operation", ""]
     if "crypto" not in results:
@@ -610,6 +662,7 @@ def render(results: dict, before: dict | None = None, findings: str | None = Non
         _render_population,
         _render_crypto,
         _render_celery,
+        _render_prosecution,
     ):
         lines += section(results, before, since)
     # the analysis is written by people; the figures above are the machine's

@@ -241,13 +241,17 @@ def test_the_parsers_read_what_the_tools_print():
         "errors": 3,
         "socket_errors": "",
     }
-    time = "\tElapsed (wall clock) time (h:mm:ss or m:ss): 1:02.50\n\tMaximum resident set size (kbytes): 86016\n"
+    time = (
+        "\tUser time (seconds): 110.25\n\tSystem time (seconds): 4.50\n"
+        "\tElapsed (wall clock) time (h:mm:ss or m:ss): 1:02.50\n\tMaximum resident set size (kbytes): 86016\n"
+    )
     simulated = "done in 62.0 s: 10 block(s) on 2 process(es), peak memory 226 MB\n"
     assert population.parse(10_000, simulated, time) == {
         "bench": "population",
         "size": 10_000,
         "seconds": 62.5,
         "filers_per_second": 160.0,
+        "cpu_seconds": 114.75,
         "processes": 2,
         "peak_mb": 226,
         "process_peak_mb": 84.0,
@@ -344,6 +348,43 @@ def test_the_celery_section_sets_local_and_celery_side_by_side_checks_the_goals_
     assert f"| 1 | {os.cpu_count()} |" in report
     assert "Not measured" not in report
     assert "Not measured in this run." in "\n".join(run._render_celery({}, {}, "before"))
+
+
+LARGE = (("celery", 1, 2000.0), ("local", 2, 1050.0), ("celery", 2, 1100.0))
+
+
+def test_above_10000_people_the_celery_section_goes_without_the_single_local_process():
+    runs = [_celery_run(backend, k, seconds, 100_000) for backend, k, seconds in LARGE]
+
+    report = "\n".join(run._render_celery({"celery": [{"size": 100_000, "runs": runs}]}, {}, "before"))
+
+    assert "| 100,000 | celery | 1 | 2000.0 | 50 | – | 1.00x |" in report
+    assert "| 100,000 | local | 2 | 1050.0 | 95 | – | – |" in report
+    assert "| 100,000 | celery | 2 | 1100.0 | 91 | 95% | 1.82x |" in report
+    assert "100,000 people: 2 workers 1.82x one worker (goal ≥ 1.8x: met)" in report
+    assert "differ from local's by up to 5% at the same parallelism" in report
+
+
+def _prosecution_run(seconds: float, cpu: float) -> dict:
+    return {"size": 1000, "seconds": seconds, "cpu_seconds": cpu, "filers_per_second": 1000 / seconds}
+
+
+def test_the_prosecution_section_sets_the_cpu_with_and_without_side_by_side_and_checks_the_goal():
+    taken = {
+        "size": 1000,
+        "without": [_prosecution_run(18.0, 17.5), _prosecution_run(18.5, 18.0)],
+        "with": [_prosecution_run(23.5, 23.0), _prosecution_run(26.0, 25.6)],
+    }
+
+    report = "\n".join(run._render_prosecution({"prosecution": taken}, {}, "before"))
+
+    assert "| 1,000 | 2 | 18.2 (18.0–18.5) | 17.8 (17.5–18.0) | 24.8 (23.5–26.0) | 24.3 (23.0–25.6) |" in report
+    # pairs 23.0/17.5 = 1.31 and 25.6/18.0 = 1.42: the median 1.37 meets the goal, the worst pair does not
+    assert "Prosecution costs 37% more CPU per person (median of the pairs; the worst pair 42%; goal" in report
+    assert "goal at most 40%: met" in report
+    taken["with"][0]["cpu_seconds"] = 26.0
+    assert "goal at most 40%: **not met**" in "\n".join(run._render_prosecution({"prosecution": taken}, {}, ""))
+    assert "Not measured in this run." in "\n".join(run._render_prosecution({}, {}, "before"))
 
 
 def test_the_population_parser_reads_a_celery_run():
