@@ -3,7 +3,6 @@
 python -m bench.population --size 1000
 python -m bench.population --size 10000 --jobs 1
 python -m bench.population --size 10000 --backend celery --workers 2
-python -m bench.population --size 1000 --jobs 1 --no-prosecution
 
 The run's blocks go on one process per core (`simulate --jobs`), or with `--backend
 celery` to K Celery workers of one process each, started here against a Redis of its own
@@ -32,10 +31,6 @@ def parse(size: int, stdout: str, stderr: str) -> dict:
     hours, minutes, seconds = (float(x) if x else 0.0 for x in wall.groups())
     elapsed = hours * 3600 + minutes * 60 + seconds
     process_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr).group(1))
-    # the command's CPU with its block processes' (they are waited for): the figure that
-    # holds on a shared machine, where the wall time is whatever the others leave
-    times = [re.search(rf"{what} time \(seconds\): ([\d.]+)", stderr) for what in ("User", "System")]
-    cpu = sum(float(found.group(1)) for found in times) if all(times) else None
     run = re.search(r"(\d[\d,]*) block\(s\).* on (\d+) process\(es\), peak memory (\d+) MB", stdout)
     if run is None:
         raise SystemExit(f"simulate no longer says its processes and peak memory; bench/population.py reads:\n{stdout}")
@@ -45,7 +40,6 @@ def parse(size: int, stdout: str, stderr: str) -> dict:
         "size": size,
         "seconds": elapsed,
         "filers_per_second": size / elapsed,
-        "cpu_seconds": cpu,
         "processes": int(run.group(2)),
         "peak_mb": int(run.group(3)),
         "process_peak_mb": process_kb / 1024,
@@ -89,14 +83,12 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, help="local processes (default: the command's, one per core)")
     parser.add_argument("--backend", choices=("local", "celery"), default="local")
     parser.add_argument("--workers", type=int, default=1, help="celery: workers of one process each")
-    parser.add_argument("--no-prosecution", action="store_true", help="the people and their filings, no prosecution")
     args = parser.parse_args(argv)
     if args.backend == "celery":
         emit(on_celery(args.size, args.seed, args.workers))
         return
     options = [] if args.jobs is None else ["--jobs", str(args.jobs)]
-    options += ["--no-prosecution"] if args.no_prosecution else []
-    emit({**simulate(args.size, args.seed, *options), "backend": "local", "prosecution": not args.no_prosecution})
+    emit({**simulate(args.size, args.seed, *options), "backend": "local"})
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@
     python -m bench.run --render                      # the report again from docs/BENCHMARKS.json
 
 The parts (`--only` takes their names, comma-separated): crypto, steps (in-process on
-SQLite), steps_postgres, gate, pages, population, prosecution (1,000 people on one
-process with and without prosecution, alternated), celery (the population on 1 and 2
+SQLite), steps_postgres, gate, pages, population, prosecution (a block of 1,000 people
+with and without prosecution, alternated, in-process), celery (the population on 1 and 2
 local processes and on 1 and 2 Celery workers, for each population size from 2,000 up,
 above 10,000 without the single local process; needs redis-server), statements, instructions (valgrind, PostgreSQL), http (gunicorn and
 wrk, both databases). `--quick` runs the SQLite ones at
@@ -106,15 +106,6 @@ def _celery(size: int) -> dict:
     return {"size": size, "runs": runs}
 
 
-def _prosecution(size: int, runs: int) -> dict:
-    """`size` people on one process without prosecution and with it, alternated `runs` times."""
-    taken = {"without": [], "with": []}
-    for _ in range(runs):
-        taken["without"].append(_run("population", "--size", str(size), "--jobs", "1", "--no-prosecution"))
-        taken["with"].append(_run("population", "--size", str(size), "--jobs", "1"))
-    return {"size": size, **taken}
-
-
 def collect(parts: list[str], quick: bool, population_sizes: list[int], population_runs: int, large_runs: int) -> dict:
     """Run `parts`, in PARTS' order; their figures by part, with when each finished."""
     runs = "2" if quick else "5"
@@ -132,7 +123,7 @@ def collect(parts: list[str], quick: bool, population_sizes: list[int], populati
         "population": lambda: [
             _population(n, large_runs if n > LARGE_POPULATION else population_runs) for n in population_sizes
         ],
-        "prosecution": lambda: _prosecution(100 if quick else 1000, population_runs),
+        "prosecution": lambda: _run("prosecution", "--people", "100" if quick else "1000", "--runs", runs),
         "celery": lambda: [_celery(n) for n in population_sizes if n >= CELERY_SMALLEST],
         "statements": lambda: _run("statements", "--people", "100" if quick else "300"),
         "instructions": lambda: _run("instructions", "--calls", "100"),
@@ -580,10 +571,11 @@ def _render_prosecution(results: dict, before: dict, since: str) -> list[str]:
     lines = [
         "## 9. Population with and without prosecution (issue 21)",
         "",
-        "`manage.py simulate --population N --seed 1 --jobs 1`, with prosecution (the default) and",
-        "with `--no-prosecution`, alternated (`python -m bench.population --jobs 1 [--no-prosecution]`),",
-        "one block on one process. CPU is the command's user and system time with its block",
-        "process's (`/usr/bin/time -v`), which holds on a busy machine where the wall time does not.",
+        "One block of N people (seed 1, the default date) with `prosecution=False` and with",
+        "`prosecution=True`, alternated, in one process after a warm-up block (`python -m",
+        "bench.prosecution --people N --runs K`), each timed by the process's CPU, user and",
+        "system. Starting Django and migrating the template are left out: a population pays",
+        "them once a process, not a person.",
         "",
     ]
     if "prosecution" not in results:
