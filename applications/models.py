@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch, Q, prefetch_related_objects
@@ -374,14 +376,18 @@ def filings_where(state: str, **attorneys) -> Q:
     return Q(pk__in=Representation.objects.filter(state=state, **attorneys).values("application"))
 
 
+@functools.cache
+def _current_representations():
+    # built once: every locked read and every page asks for it, and building its filter
+    # cost a fifth of a millisecond each time; each use takes a clone (`.all()`)
+    return Representation.objects.filter(state__in=CURRENT_REPRESENTATION_STATES).select_related("attorney")
+
+
 def with_current_representations() -> Prefetch:
     """How a filing's pending and of-record representations are read with it, each with
     its attorney (`Application.current_representations`); ended ones are history, left
     unread. Further lookups go through it (`"representations__attorney__bar_admissions"`)."""
-    return Prefetch(
-        "representations",
-        queryset=Representation.objects.filter(state__in=CURRENT_REPRESENTATION_STATES).select_related("attorney"),
-    )
+    return Prefetch("representations", queryset=_current_representations().all())
 
 
 class GoodsEntry(models.Model):

@@ -641,9 +641,6 @@ class ProsecutionRun:
 REMINDERS = ((7, "reminded_7_at"), (30, "reminded_30_at"))
 
 
-_CURRENT_REPRESENTATIONS = with_current_representations().queryset
-
-
 def _send_reminders(today: date, run: ProsecutionRun) -> None:
     """Each open deadline of a filer's step is reminded 30 and 7 days before, once each,
     whatever the interval between runs: the reminder's column is claimed by one
@@ -654,7 +651,9 @@ def _send_reminders(today: date, run: ProsecutionRun) -> None:
             .filter(due_on__lte=today + timedelta(days=days), due_on__gte=today)
             .filter(**{f"{column}__isnull": True})
             .select_related("application__applicant")
-            .prefetch_related(Prefetch("application__representations", queryset=_CURRENT_REPRESENTATIONS))
+            .prefetch_related(
+                Prefetch("application__representations", queryset=with_current_representations().queryset)
+            )
         )
         for deadline in waiting:
             claimed = (

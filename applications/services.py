@@ -5,6 +5,7 @@ Each locks the filing, asks `applications.rules`, runs the transition, saves and
 one transaction; mail goes out on commit. Refusals are `Refused(reasons)`.
 """
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass, field
@@ -247,17 +248,23 @@ def _on_filing(application: Application) -> tuple[User, ...]:
     return (application.created_by, *(r.attorney for r in application.current_representations()))
 
 
+@functools.cache
+def _locked_filing():
+    # built once, as rules._admissions_with_answers: each read below runs a clone of it
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant", "created_by")
+        .prefetch_related(with_current_representations())
+    )
+
+
 def lock_filing(application: Application, *, with_contents: bool = False) -> Application:
     """The filing's row, locked until the transaction ends, with what the rules read: its
     applicant and creator, and its pending and of-record attorneys (R24); `with_contents`
     also loads goods, signatures, flags and the attorneys' bar admissions (with R23's
     answer), for the full gate and the receipt: one query each. Every change of
     representation locks the filing first, so what is read here stays true."""
-    filing = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("applicant", "created_by")
-        .prefetch_related(with_current_representations())
-    )
+    filing = _locked_filing()
     if with_contents:
         filing = filing.prefetch_related(
             "goods",
