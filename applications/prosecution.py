@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
@@ -36,7 +36,6 @@ from .models import (
     FormKind,
     LaterForm,
     OfficeAction,
-    with_current_representations,
 )
 from .receipts import issue_later_form_receipt
 from .sanctions import order_recipients
@@ -475,7 +474,7 @@ def issue_office_action(actor: User, application: Application, *, text: str, fin
     """R21: a letter to the filer; the response period (3 or 6 months) opens."""
     text = (text or "").strip() or "The examining attorney requires further information; see the letter."
     with audit.refusals_recorded("filing.issue_office_action", application, actor), audit.atomic():
-        application = lock_filing(application)
+        application = lock_filing(application, attorneys=False)
         actor = _fresh(actor)
         _office_step(actor, application, "examine_filing", [FilingState.SUBMITTED, FilingState.UNDER_EXAMINATION])
         before = application.state
@@ -507,7 +506,7 @@ def issue_office_action(actor: User, application: Application, *, text: str, fin
 def approve_for_publication(actor: User, application: Application, *, note: str = "") -> Application:
     """R22: published today; the 30-day opposition period opens."""
     with audit.refusals_recorded("filing.approve_for_publication", application, actor), audit.atomic():
-        application = lock_filing(application)
+        application = lock_filing(application, attorneys=False)
         actor = _fresh(actor)
         _office_step(actor, application, "examine_filing", [FilingState.SUBMITTED, FilingState.UNDER_EXAMINATION])
         before = application.state
@@ -535,7 +534,7 @@ def decide_opposition(actor: User, application: Application, *, sustained: bool,
     """R22: sustained, the filing is refused; dismissed, it is published again and goes on
     when the period ends, at once when it has (dated the day of the decision)."""
     with audit.refusals_recorded("filing.decide_opposition", application, actor), audit.atomic():
-        application = lock_filing(application)
+        application = lock_filing(application, attorneys=False)
         actor = _fresh(actor)
         _office_step(actor, application, "decide_opposition", [FilingState.OPPOSED])
         before = application.state
@@ -651,9 +650,6 @@ def _send_reminders(today: date, run: ProsecutionRun) -> None:
             .filter(due_on__lte=today + timedelta(days=days), due_on__gte=today)
             .filter(**{f"{column}__isnull": True})
             .select_related("application__applicant")
-            .prefetch_related(
-                Prefetch("application__representations", queryset=with_current_representations().queryset)
-            )
         )
         for deadline in waiting:
             claimed = (
@@ -729,7 +725,7 @@ def process_prosecution_deadlines() -> ProsecutionRun:
         for index, (pk, application_pk, _) in enumerate(found):
             with audit.atomic():
                 # the filing first, as every step locks it: the deadline changes only under it
-                application = lock_filing(Application(pk=application_pk))
+                application = lock_filing(Application(pk=application_pk), attorneys=False)
                 deadline = Deadline.objects.filter(pk=pk, closed_at__isnull=True, due_on__lt=today).first()
                 if deadline is None or application.state != _LAPSES_IN[deadline.kind]:
                     continue  # another run took it, an extension moved it, or a step moved the filing on

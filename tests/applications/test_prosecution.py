@@ -329,6 +329,8 @@ def test_the_parties_are_mailed_on_commit_for_the_action_the_abandonment_and_the
     with django_capture_on_commit_callbacks(execute=True):
         process_deadlines()
     assert "Notice of abandonment" in mailoutbox[-1].subject and "2023-08-16" in mailoutbox[-1].body
+    # the job locks the filing without its attorneys; the attorney of record is mailed all the same
+    assert mailoutbox[-1].to == ["legal@sunwave.example", "dana@example.test"]
     with django_capture_on_commit_callbacks(execute=True):
         prosecution.petition_to_revive(attorney, application, **SIGNED)
         prosecution.approve_for_publication(erin, application)
