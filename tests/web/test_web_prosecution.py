@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import pytest
+from icalendar import Calendar
 
 from applications import prosecution
 from applications import services as filings
@@ -134,6 +135,22 @@ def test_the_calendar_export_has_one_event_per_deadline(as_user, dana, office_ac
     assert "DTSTART;VALUE=DATE:20230615" in body and "SUNWAVE" in body
     assert "\r\n" in body
     assert as_user(mallory).get("/filings/deadlines.ics").content.decode().count("BEGIN:VEVENT") == 0
+
+
+def test_the_calendar_export_folds_long_lines_and_escapes_what_a_mark_may_hold(as_user, dana, office_action):
+    # RFC 5545: a line is at most 75 octets (longer ones are folded), and commas,
+    # semicolons, backslashes and line breaks in a text are escaped; a long mark had
+    # gone out as one line, a bare carriage return as it was
+    mark = "SUNWAVE 日光, THE SOLAR; CHARGER \\ COMPANY\r\nOF SHENZHEN " + "AND SONS " * 8
+    Application.objects.filter(pk=office_action.pk).update(mark=mark)
+    body = as_user(dana).get("/filings/deadlines.ics").content
+
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    (event,) = Calendar.from_ical(body).walk("VEVENT")
+    # a line break comes back as a calendar's line break, \n
+    expected = mark.replace("\r\n", "\n")
+    assert str(event["summary"]) == f"Response to the office action: {expected} ({office_action.serial_number})"
+    assert event.decoded("dtstart") == date(2023, 6, 15)
 
 
 def test_the_filing_page_speaks_chinese(as_user, dana, office_action):
