@@ -30,7 +30,6 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -586,17 +585,19 @@ def _render_prosecution(results: dict, before: dict, since: str) -> list[str]:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     without, with_ = taken["without"], taken["with"]
-    ratios = [w["cpu_seconds"] / n["cpu_seconds"] for n, w in zip(without, with_, strict=True)]
+    ratio = summary([w["cpu_seconds"] / n["cpu_seconds"] for n, w in zip(without, with_, strict=True)])
+
+    def column(runs: list[dict], key: str) -> str:
+        return _fmt(summary([run[key] for run in runs]))
+
     lines.append(
-        f"| {taken['size']:,} | {len(without)} | {_fmt(summary([r['seconds'] for r in without]))} "
-        f"| {_fmt(summary([r['cpu_seconds'] for r in without]))} | {_fmt(summary([r['seconds'] for r in with_]))} "
-        f"| {_fmt(summary([r['cpu_seconds'] for r in with_]))} | {_fmt(summary(ratios), 2)} |"
+        f"| {taken['size']:,} | {len(without)} | {column(without, 'seconds')} | {column(without, 'cpu_seconds')} "
+        f"| {column(with_, 'seconds')} | {column(with_, 'cpu_seconds')} | {_fmt(ratio, 2)} |"
     )
-    worst = max(ratios) - 1
     lines += [
         "",
-        f"- Prosecution costs {statistics.median(ratios) - 1:.0%} more CPU per person (median of the pairs; "
-        f"the worst pair {worst:.0%}; goal at most 40%: {'met' if statistics.median(ratios) <= 1.40 else '**not met**'})",
+        f"- Prosecution costs {ratio['median'] - 1:.0%} more CPU per person (median of the pairs; the worst pair "
+        f"{ratio['max'] - 1:.0%}; goal at most 40%: {'met' if ratio['median'] <= 1.40 else '**not met**'})",
         "",
     ]
     return lines
