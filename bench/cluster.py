@@ -89,10 +89,11 @@ def control(url: str) -> Celery:
 
 class Workers:
     """`count` Celery workers (`celery -A simulator worker`), each with `concurrency`
-    processes, on `url`; their output goes to files in `logs`."""
+    processes (or threads) in a pool of the kind `pool`, on `url`; their output goes to
+    files in `logs`."""
 
-    def __init__(self, url: str, count: int, logs: Path, *, concurrency: int = 1):
-        self.url, self.logs = url, logs
+    def __init__(self, url: str, count: int, logs: Path, *, concurrency: int = 1, pool: str = "prefork"):
+        self.url, self.logs, self.pool = url, logs, pool
         self.names = [f"bench{n}" for n in range(1, count + 1)]
         self.concurrency = concurrency
         self.processes: dict[str, subprocess.Popen] = {}
@@ -111,7 +112,7 @@ class Workers:
 
     def start_one(self, name: str) -> subprocess.Popen:
         command = [sys.executable, "-m", "celery", "-A", "simulator", "worker", "--hostname", f"{name}@%h"]
-        command += ["--concurrency", str(self.concurrency), "--loglevel", "INFO"]
+        command += ["--pool", self.pool, "--concurrency", str(self.concurrency), "--loglevel", "INFO"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         log = (self.logs / f"{name}.log").open("ab")
         return subprocess.Popen(

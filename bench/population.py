@@ -57,12 +57,13 @@ def simulate(size: int, seed: int, *options: str, env: dict | None = None) -> di
     return parse(size, done.stdout, done.stderr)
 
 
-def on_celery(size: int, seed: int, workers: int) -> dict:
-    """The run on `workers` Celery workers of one process each, on a Redis of its own."""
+def on_celery(size: int, seed: int, workers: int, pool: str = "prefork") -> dict:
+    """The run on `workers` Celery workers of one process each, on a Redis of its own;
+    `pool`: Celery's kind of pool (prefork, the README's; solo and threads for comparison)."""
     with (
         redis_server() as url,
         tempfile.TemporaryDirectory(prefix="tmverify-bench-celery-") as logs,
-        Workers(url, workers, Path(logs)) as started,
+        Workers(url, workers, Path(logs), pool=pool) as started,
     ):
         with started.sampling() as proportional:
             figures = simulate(size, seed, "--backend", "celery", env={**os.environ, "REDIS_URL": url})
@@ -71,6 +72,7 @@ def on_celery(size: int, seed: int, workers: int) -> dict:
         **figures,
         "backend": "celery",
         "workers": workers,
+        "pool": pool,
         "worker_peak_mb": max(proportional.values()) / 1024,
         "worker_resident_peak_mb": max(resident.values()) / 1024,
     }
@@ -83,9 +85,10 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, help="local processes (default: the command's, one per core)")
     parser.add_argument("--backend", choices=("local", "celery"), default="local")
     parser.add_argument("--workers", type=int, default=1, help="celery: workers of one process each")
+    parser.add_argument("--pool", choices=("prefork", "solo", "threads"), default="prefork", help="celery: the pool")
     args = parser.parse_args(argv)
     if args.backend == "celery":
-        emit(on_celery(args.size, args.seed, args.workers))
+        emit(on_celery(args.size, args.seed, args.workers, args.pool))
         return
     options = [] if args.jobs is None else ["--jobs", str(args.jobs)]
     emit({**simulate(args.size, args.seed, *options), "backend": "local"})
