@@ -251,17 +251,19 @@ def _on_filing(application: Application) -> tuple[User, ...]:
 @functools.cache
 def _locked_filing(attorneys: bool):
     # built once, as rules._admissions_with_answers: each read below runs a clone of it
-    filing = Application.objects.select_for_update(of=("self",)).select_related("applicant", "created_by")
-    return filing.prefetch_related(with_current_representations()) if attorneys else filing
+    filing = Application.objects.select_for_update(of=("self",))
+    if not attorneys:
+        return filing.select_related("applicant")
+    return filing.select_related("applicant", "created_by").prefetch_related(with_current_representations())
 
 
 def lock_filing(application: Application, *, with_contents: bool = False, attorneys: bool = True) -> Application:
     """The filing's row, locked until the transaction ends, with what the rules read: its
     applicant and creator, and its pending and of-record attorneys (R24); `with_contents`
     also loads goods, signatures, flags and the attorneys' bar admissions (with R23's
-    answer), for the full gate and the receipt: one query each. `attorneys=False`: not the
-    attorneys, for a step that asks no rule about them (the office's, the deadline job's);
-    they are read when asked for all the same. Every change of representation locks the
+    answer), for the full gate and the receipt: one query each. `attorneys=False`: neither
+    the attorneys nor the creator, for a step that asks no rule about them (the office's,
+    the deadline job's); they are read when asked for all the same. Every change of representation locks the
     filing first, so what is read here stays true."""
     filing = _locked_filing(attorneys)
     if with_contents:

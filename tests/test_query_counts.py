@@ -43,6 +43,18 @@ def test_lock_filing(django_assert_num_queries):
             lock_filing(filing, with_contents=True)
 
 
+def test_lock_filing_for_the_office_reads_the_filing_with_its_applicant_alone(django_assert_num_queries):
+    filing = signed_by_attorney(dana())
+    with transaction.atomic():
+        # one statement: the office's steps and the deadline job mail the applicant
+        with django_assert_num_queries(1):
+            locked = lock_filing(filing, attorneys=False)
+            assert locked.applicant.email
+        # the creator, which none of them reads, is not joined in (a third of the read)
+        with django_assert_num_queries(1):
+            assert locked.created_by.pk == filing.created_by_id
+
+
 def test_lock_filing_reads_the_same_for_several_attorneys_and_pending_ones(django_assert_num_queries):
     attorney = dana()
     filing = signed_by_attorney(attorney)
