@@ -464,7 +464,11 @@ def file_opposition(actor: User, application: Application, *, text="") -> LaterF
 
 # --- the office's steps ------------------------------------------------------------------
 def _office_step(actor: User, application: Application, permission: str, states) -> None:
-    """R25: only office staff with `permission` take the office's steps, from `states`."""
+    """R25: only office staff with `permission` take the office's steps, from `states`.
+    The account is read again in place, to see a suspension: the same object keeps the
+    permissions Django's backend cached on it at its first check, so an examiner taking
+    step after step (the simulator's) has them read once, not twice a step."""
+    actor.refresh_from_db()
     refuse_if(office_reasons(actor, permission))
     if application.state not in states:
         raise Refused(_not_now(application))
@@ -475,7 +479,6 @@ def issue_office_action(actor: User, application: Application, *, text: str, fin
     text = (text or "").strip() or "The examining attorney requires further information; see the letter."
     with audit.refusals_recorded("filing.issue_office_action", application, actor), audit.atomic():
         application = lock_filing(application, attorneys=False)
-        actor = _fresh(actor)
         _office_step(actor, application, "examine_filing", [FilingState.SUBMITTED, FilingState.UNDER_EXAMINATION])
         before = application.state
         today = clock.today()
@@ -507,7 +510,6 @@ def approve_for_publication(actor: User, application: Application, *, note: str 
     """R22: published today; the 30-day opposition period opens."""
     with audit.refusals_recorded("filing.approve_for_publication", application, actor), audit.atomic():
         application = lock_filing(application, attorneys=False)
-        actor = _fresh(actor)
         _office_step(actor, application, "examine_filing", [FilingState.SUBMITTED, FilingState.UNDER_EXAMINATION])
         before = application.state
         today = clock.today()
@@ -535,7 +537,6 @@ def decide_opposition(actor: User, application: Application, *, sustained: bool,
     when the period ends, at once when it has (dated the day of the decision)."""
     with audit.refusals_recorded("filing.decide_opposition", application, actor), audit.atomic():
         application = lock_filing(application, attorneys=False)
-        actor = _fresh(actor)
         _office_step(actor, application, "decide_opposition", [FilingState.OPPOSED])
         before = application.state
         LaterForm.objects.filter(application=application, kind=FormKind.OPPOSITION, decision="").update(

@@ -4,8 +4,11 @@ identity rules as a submission, and the deadlines that fall due with time."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from accounts import services as accounts
 from applications import prosecution, sanctions
 from applications import services as filings
 from applications.deadlines import process_deadlines
@@ -287,6 +290,22 @@ def test_a_refused_step_changes_nothing_but_the_audit_trail():
     assert fresh(application).state == "submitted"
     assert audit.trail(application).filter(action="filing.response.refused").count() == 1
     clock.advance(timedelta(days=1))
+
+
+def test_an_examiner_taking_step_after_step_is_read_again_each_time_and_their_permissions_once():
+    clock.set_today(date(2023, 3, 15))
+    attorney, erin = dana(), examiner()
+    first, second, third = (submitted(attorney) for _ in range(3))
+    prosecution.approve_for_publication(erin, first)  # Django caches Erin's permissions on her object
+    with CaptureQueriesContext(connection) as read:
+        prosecution.approve_for_publication(erin, second)
+    statements = [query["sql"] for query in read.captured_queries]
+    assert sum('WHERE "accounts_user"."id" =' in sql for sql in statements) == 1  # the account, again
+    assert not any("auth_permission" in sql for sql in statements)
+    # a suspension between two steps stops the next one: the account is read again
+    accounts.suspend_account(supervisor(), erin, note="Under review.")
+    assert refusal(lambda: prosecution.approve_for_publication(erin, third)) == ["account_suspended"]
+    assert fresh(third).state == "submitted"
 
 
 def test_every_later_form_gets_a_receipt_signed_and_checkable_like_the_applications(tmp_path):
