@@ -7,13 +7,28 @@ In this process, after a warm-up block: the same block (seed 1, the default date
 this process's CPU (user and system) and wall clock. Starting Django and migrating the
 block's template are left out: a population pays them once per process, not per person,
 and counted in they would hide a part of what prosecution adds to each block.
+
+    python -m bench.prosecution --people 300 --instructions
+
+The same two blocks, each once, their instructions counted by valgrind's callgrind
+instead of timed: the count of the same code moves by a fraction of a percent from run to
+run, where this machine's CPU times move by a quarter, so a change to prosecution's cost
+can be weighed on its own. Needs valgrind; about 15 minutes for 300 people.
 """
 
 import argparse
+import gc
+import os
+import re
 import resource
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-from .common import emit, setup_django
+from .common import ROOT, emit, setup_django
 
 
 def _cpu() -> float:
@@ -37,12 +52,66 @@ def measure(people: int, runs: int) -> dict:
     return {"bench": "prosecution", "size": people, **taken}
 
 
+def _counted_blocks(people: int) -> None:
+    """In the process callgrind runs: a warm-up block uncounted, then the block without
+    and with prosecution, each counted and dumped under its name. The process turns the
+    counting on and off itself, through `callgrind_control`, whose own process valgrind
+    does not follow."""
+    from simulator.population import DEFAULT_DATE, Block, run_block
+
+    def control(*args: str) -> None:
+        subprocess.run(["callgrind_control", *args, str(os.getpid())], check=True, capture_output=True, timeout=600)
+
+    warm = min(people, 100)
+    run_block(Block(people=warm, seed=2, on=DEFAULT_DATE, total=warm, offset=0, prosecution=True))
+    for prosecution, name in ((False, "without"), (True, "with")):
+        gc.collect()
+        control("--instr=on")
+        control("--zerocost")
+        run_block(Block(people=people, seed=1, on=DEFAULT_DATE, total=people, offset=0, prosecution=prosecution))
+        control(f"--dump={name}")
+        control("--instr=off")
+
+
+def count_instructions(people: int) -> dict:
+    """The instructions of one block without and with prosecution (see the module)."""
+    if not shutil.which("valgrind"):
+        raise SystemExit("valgrind is missing: apt-get install -y valgrind")
+    with tempfile.TemporaryDirectory(prefix="tmverify-prosecution-instructions-") as folder:
+        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={folder}/out"]
+        command += [sys.executable, "-m", "bench.prosecution", "--people", str(people), "--counted-child"]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"the counted process failed ({done.returncode}):\n{done.stderr[-2000:]}")
+        counts = {}
+        for dump in Path(folder).glob("out.*"):  # one a --dump, named by it
+            text = dump.read_text(errors="replace")
+            name, total = (
+                re.search(r"^desc: Trigger: dump (\w+)$", text, re.M),
+                re.search(r"^totals: (\d+)$", text, re.M),
+            )
+            if name and total:
+                counts[name.group(1)] = int(total.group(1))
+    if set(counts) != {"without", "with"}:
+        raise SystemExit(f"callgrind's dumps were not all read: {sorted(counts)}")
+    counts = {name: counts[name] for name in ("without", "with")}
+    return {"bench": "prosecution_instructions", "size": people, **counts, "ratio": counts["with"] / counts["without"]}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--instructions", action="store_true", help="count instructions (valgrind) instead")
+    parser.add_argument("--counted-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.instructions:
+        emit(count_instructions(args.people))
+        return
     setup_django()
+    if args.counted_child:
+        _counted_blocks(args.people)
+        return
     emit(measure(args.people, args.runs))
 
 

@@ -314,6 +314,14 @@ def test_the_instruction_counts_of_each_case():
     assert counts["submit"] > counts["flip"] > 0
 
 
+@pytest.mark.bench
+@pytest.mark.skipif(not shutil.which("valgrind"), reason="counts with valgrind: apt-get install -y valgrind")
+def test_prosecution_counts_the_instructions_of_a_block_without_and_with_it():
+    counted = _bench("prosecution", "--people", "10", "--instructions")
+    assert counted["with"] > counted["without"] > 0
+    assert counted["ratio"] == counted["with"] / counted["without"]
+
+
 def _celery_run(backend: str, processes: int, seconds: float, size: int = 10_000) -> dict:
     figures = {
         "bench": "population",
