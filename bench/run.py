@@ -10,7 +10,8 @@
 
 The parts (`--only` takes their names, comma-separated): crypto, steps (in-process on
 SQLite), steps_postgres, gate, pages, population, prosecution (a block of 1,000 people
-with and without prosecution, alternated, in-process), celery (the population on 1 and 2
+with and without prosecution, alternated, in-process), prosecution_instructions (the same
+for 300 people, counted by valgrind, about 15 minutes), celery (the population on 1 and 2
 local processes and on 1 and 2 Celery workers, for each population size from 2,000 up,
 above 10,000 without the single local process; needs redis-server), statements, instructions (valgrind, PostgreSQL), http (gunicorn and
 wrk, both databases). `--quick` runs the SQLite ones at
@@ -47,6 +48,7 @@ PARTS = (
     "pages",
     "population",
     "prosecution",
+    "prosecution_instructions",
     "celery",
     "statements",
     "instructions",
@@ -123,6 +125,7 @@ def collect(parts: list[str], quick: bool, population_sizes: list[int], populati
             _population(n, large_runs if n > LARGE_POPULATION else population_runs) for n in population_sizes
         ],
         "prosecution": lambda: _run("prosecution", "--people", "100" if quick else "1000", "--runs", runs),
+        "prosecution_instructions": lambda: _run("prosecution", "--people", "300", "--instructions"),
         "celery": lambda: [_celery(n) for n in population_sizes if n >= CELERY_SMALLEST],
         "statements": lambda: _run("statements", "--people", "100" if quick else "300"),
         "instructions": lambda: _run("instructions", "--calls", "100"),
@@ -134,8 +137,8 @@ def collect(parts: list[str], quick: bool, population_sizes: list[int], populati
     for part in PARTS:
         if part not in parts:
             continue
-        if part == "instructions" and not shutil.which("valgrind"):
-            print("valgrind is missing: the instruction counts are not run", file=sys.stderr)
+        if part in ("instructions", "prosecution_instructions") and not shutil.which("valgrind"):
+            print(f"valgrind is missing: {part} is not run", file=sys.stderr)
             continue
         results[part] = measure[part]()
         results["parts"][part] = f"{datetime.now(UTC):%Y-%m-%d %H:%M}"
@@ -598,9 +601,16 @@ def _render_prosecution(results: dict, before: dict, since: str) -> list[str]:
         "",
         f"- Prosecution costs {ratio['median'] - 1:.0%} more CPU per person (median of the pairs; the worst pair "
         f"{ratio['max'] - 1:.0%}; goal at most 40%: {'met' if ratio['median'] <= 1.40 else '**not met**'})",
-        "",
     ]
-    return lines
+    counted = results.get("prosecution_instructions")
+    if counted:
+        lines.append(
+            f"- Counted by valgrind instead (`python -m bench.prosecution --people {counted['size']} "
+            f"--instructions`, a block of {counted['size']:,} each way, the same count run after run): "
+            f"{counted['without'] / 1e9:.2f} billion instructions without, {counted['with'] / 1e9:.2f} billion "
+            f"with, {counted['ratio'] - 1:.0%} more"
+        )
+    return [*lines, ""]
 
 
 def _render_crypto(results: dict, before: dict, since: str) -> list[str]:

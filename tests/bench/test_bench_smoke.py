@@ -391,6 +391,10 @@ def test_the_prosecution_section_sets_the_cpu_with_and_without_side_by_side_and_
     taken["with"][0]["cpu_seconds"] = 26.0
     assert "goal at most 40%: **not met**" in "\n".join(run._render_prosecution({"prosecution": taken}, {}, ""))
     assert "Not measured in this run." in "\n".join(run._render_prosecution({}, {}, "before"))
+    assert "valgrind" not in report
+    counted = {"size": 300, "without": 21_122_641_805, "with": 29_295_207_674, "ratio": 29_295_207_674 / 21_122_641_805}
+    report = "\n".join(run._render_prosecution({"prosecution": taken, "prosecution_instructions": counted}, {}, ""))
+    assert "21.12 billion instructions without, 29.30 billion with, 39% more" in report
 
 
 def test_the_population_parser_reads_a_celery_run():
