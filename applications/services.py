@@ -263,8 +263,8 @@ def lock_filing(application: Application, *, with_contents: bool = False, attorn
     also loads goods, signatures, flags and the attorneys' bar admissions (with R23's
     answer), for the full gate and the receipt: one query each. `attorneys=False`: neither
     the attorneys nor the creator, for a step that asks no rule about them (the office's,
-    the deadline job's); they are read when asked for all the same. Every change of representation locks the
-    filing first, so what is read here stays true."""
+    the deadline job's); they are read when asked for all the same. Every change of
+    representation locks the filing first, so what is read here stays true."""
     filing = _locked_filing(attorneys)
     if with_contents:
         filing = filing.prefetch_related(

@@ -3,6 +3,7 @@
 import atexit
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -119,3 +120,15 @@ def summary(samples: list[float]) -> dict:
 def emit(result: dict) -> None:
     """One JSON line on stdout: what the orchestrator reads."""
     print(json.dumps(result), flush=True)
+
+
+def callgrind_dumps(folder: Path) -> dict[str, int]:
+    """The instructions of each `callgrind_control --dump=NAME` in `folder` (callgrind
+    writes one file a dump), by NAME."""
+    counts = {}
+    for dump in Path(folder).glob("callgrind.out.*"):
+        text = dump.read_text(errors="replace")
+        name, total = re.search(r"^desc: Trigger: dump (\w+)$", text, re.M), re.search(r"^totals: (\d+)$", text, re.M)
+        if name and total:
+            counts[name.group(1)] = int(total.group(1))
+    return counts

@@ -13,7 +13,6 @@ times slower; only the calls are counted, not its setup.
 import argparse
 import gc
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .common import ROOT, emit
+from .common import ROOT, callgrind_dumps, emit
 
 CASES = ("submit", "flip")
 DEADLINE = 600  # seconds the counted process may take for a step before it is given up
@@ -111,16 +110,7 @@ def _count(calls: int) -> dict:
         control("--instr=off")
         go()
         child.wait(timeout=DEADLINE)
-        counts = {}
-        for dump in signals.glob("callgrind.out.*"):  # one per --dump, named by it
-            text = dump.read_text(errors="replace")
-            case, total = (
-                re.search(r"^desc: Trigger: dump (\w+)$", text, re.M),
-                re.search(r"^totals: (\d+)$", text, re.M),
-            )
-            if case and total:
-                counts[case.group(1)] = int(total.group(1)) / calls
-        return counts
+        return {case: total / calls for case, total in callgrind_dumps(signals).items()}
     finally:
         if child.poll() is None:
             child.kill()

@@ -19,7 +19,6 @@ can be weighed on its own. Needs valgrind; about 15 minutes for 300 people.
 import argparse
 import gc
 import os
-import re
 import resource
 import shutil
 import subprocess
@@ -28,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .common import ROOT, emit, setup_django
+from .common import ROOT, callgrind_dumps, emit, setup_django
 
 
 def _cpu() -> float:
@@ -78,20 +77,12 @@ def count_instructions(people: int) -> dict:
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is missing: apt-get install -y valgrind")
     with tempfile.TemporaryDirectory(prefix="tmverify-prosecution-instructions-") as folder:
-        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={folder}/out"]
+        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={folder}/callgrind.out"]
         command += [sys.executable, "-m", "bench.prosecution", "--people", str(people), "--counted-child"]
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         if done.returncode:
             raise SystemExit(f"the counted process failed ({done.returncode}):\n{done.stderr[-2000:]}")
-        counts = {}
-        for dump in Path(folder).glob("out.*"):  # one a --dump, named by it
-            text = dump.read_text(errors="replace")
-            name, total = (
-                re.search(r"^desc: Trigger: dump (\w+)$", text, re.M),
-                re.search(r"^totals: (\d+)$", text, re.M),
-            )
-            if name and total:
-                counts[name.group(1)] = int(total.group(1))
+        counts = callgrind_dumps(Path(folder))
     if set(counts) != {"without", "with"}:
         raise SystemExit(f"callgrind's dumps were not all read: {sorted(counts)}")
     counts = {name: counts[name] for name in ("without", "with")}
