@@ -55,6 +55,7 @@ PARTS = (
     "http",
 )
 QUICK_PARTS = ("crypto", "steps", "gate", "pages", "population", "prosecution", "statements")  # SQLite only, no tools
+VALGRIND_PARTS = ("prosecution_instructions", "instructions")  # counted by callgrind: skipped without valgrind
 LARGE_POPULATION = 10_000  # larger runs take minutes each: `--large-population-runs`
 ENDPOINTS = (("ok", "(a) bare view"), ("flip", "(b) lock + flip"), ("submit", "(c) real submit"))
 NOT_RUN = "not measured in this run"
@@ -137,7 +138,7 @@ def collect(parts: list[str], quick: bool, population_sizes: list[int], populati
     for part in PARTS:
         if part not in parts:
             continue
-        if part in ("instructions", "prosecution_instructions") and not shutil.which("valgrind"):
+        if part in VALGRIND_PARTS and not shutil.which("valgrind"):
             print(f"valgrind is missing: {part} is not run", file=sys.stderr)
             continue
         results[part] = measure[part]()

@@ -50,7 +50,7 @@ def test_lock_filing_for_the_office_reads_the_filing_with_its_applicant_alone(dj
         with django_assert_num_queries(1):
             locked = lock_filing(filing, attorneys=False)
             assert locked.applicant.email
-        # the creator, which none of them reads, is not joined in (a third of the read)
+        # the creator, which none of them reads, is not joined in (a quarter of the read's time)
         with django_assert_num_queries(1):
             assert locked.created_by.pk == filing.created_by_id
 
